@@ -1,0 +1,41 @@
+package audio
+
+import "bytes"
+
+// Sniff detects the format from the first bytes of a file (at least 12, ideally 64).
+// It never trusts a file name.
+func Sniff(head []byte) (Format, error) {
+	switch {
+	case len(head) >= 12 && (bytes.Equal(head[:4], []byte("RIFF")) || bytes.Equal(head[:4], []byte("RF64"))) && bytes.Equal(head[8:12], []byte("WAVE")):
+		return FormatWAV, nil
+	case len(head) >= 4 && bytes.Equal(head[:4], []byte("fLaC")):
+		return FormatFLAC, nil
+	case len(head) >= 36 && bytes.Equal(head[:4], []byte("OggS")):
+		// The first page's packet starts after the segment table.
+		segs := int(head[26])
+		p := head[27+segs:]
+		switch {
+		case bytes.HasPrefix(p, []byte("OpusHead")):
+			return FormatOpus, nil
+		case bytes.HasPrefix(p, []byte("\x01vorbis")):
+			return FormatVorbis, nil
+		}
+	case len(head) >= 3 && bytes.Equal(head[:3], []byte("ID3")):
+		return FormatMP3, nil
+	case len(head) >= 4 && isMP3Frame(head):
+		return FormatMP3, nil
+	}
+	return "", ErrUnknownFormat
+}
+
+// isMP3Frame reports whether head starts with a plausible MPEG audio layer III frame header.
+func isMP3Frame(h []byte) bool {
+	if h[0] != 0xFF || h[1]&0xE0 != 0xE0 {
+		return false
+	}
+	version := (h[1] >> 3) & 3 // 0: MPEG-2.5, 1: reserved, 2: MPEG-2, 3: MPEG-1
+	layer := (h[1] >> 1) & 3   // 1: layer III
+	bitrate := h[2] >> 4
+	rate := (h[2] >> 2) & 3
+	return version != 1 && layer == 1 && bitrate != 0 && bitrate != 15 && rate != 3
+}
