@@ -1,0 +1,342 @@
+package audio
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/pion/opus"
+)
+
+// Ogg Opus always decodes at 48 kHz (RFC 7845); granule positions count 48 kHz samples.
+const (
+	opusRate       = 48000
+	opusMaxFrame   = 5760 // 120 ms at 48 kHz, the longest packet
+	opusPreroll    = 3840 // 80 ms of decoding before a seek target, as RFC 7845 advises
+	opusTailWindow = 64 << 10
+)
+
+// opusStream decodes one Ogg Opus logical stream with pion/opus.
+type opusStream struct {
+	o         *oggReader
+	dec       opus.Decoder
+	channels  int
+	preSkip   int64
+	gain      float32
+	dataStart int64 // file offset of the first audio page
+	size      int64 // file size
+	endG      int64 // granule of the last page: end trim; -1 when unknown
+
+	buf    []float32 // one decoded packet, interleaved
+	bufG   int64     // granule of buf[0]
+	bufN   int       // frames in buf
+	bufOff int       // next frame to return from buf
+	nextG  int64     // granule of the next packet's first sample
+	minG   int64     // samples before this granule are dropped (pre-skip, seek)
+	err    error
+}
+
+var _ Seeker = (*opusStream)(nil)
+
+// opusHead is the identification header (RFC 7845 section 5.1).
+type opusHead struct {
+	channels int
+	preSkip  int
+	rate     int
+	gainQ8   int16
+	family   int
+}
+
+func parseOpusHead(p []byte) (opusHead, error) {
+	if len(p) < 19 || string(p[:8]) != "OpusHead" {
+		return opusHead{}, errors.New("first packet is not an OpusHead")
+	}
+	if p[8]>>4 != 0 {
+		return opusHead{}, fmt.Errorf("unsupported OpusHead version %d", p[8])
+	}
+	h := opusHead{
+		channels: int(p[9]),
+		preSkip:  int(binary.LittleEndian.Uint16(p[10:12])),
+		rate:     int(binary.LittleEndian.Uint32(p[12:16])),
+		gainQ8:   int16(binary.LittleEndian.Uint16(p[16:18])),
+		family:   int(p[18]),
+	}
+	if h.channels < 1 || h.channels > 2 {
+		return h, fmt.Errorf("%d channels: only mono and stereo are supported", h.channels)
+	}
+	if h.family != 0 {
+		return h, fmt.Errorf("channel mapping family %d is not supported", h.family)
+	}
+	return h, nil
+}
+
+func openOpus(r io.ReadSeeker) (Stream, string, error) {
+	size, err := r.Seek(0, io.SeekEnd)
+	if err != nil {
+		return nil, "", err
+	}
+	o := newOggReader(r)
+	if err := o.reset(0); err != nil {
+		return nil, "", err
+	}
+	p, err := o.nextPacket()
+	if err != nil {
+		return nil, "", fmt.Errorf("read OpusHead: %w", err)
+	}
+	h, err := parseOpusHead(p)
+	if err != nil {
+		return nil, "", err
+	}
+	p, err = o.nextPacket()
+	if err != nil {
+		return nil, "", fmt.Errorf("read OpusTags: %w", err)
+	}
+	if len(p) < 8 || string(p[:8]) != "OpusTags" {
+		return nil, "", errors.New("second packet is not OpusTags")
+	}
+	if o.seg < len(o.page.lacing) {
+		return nil, "", errors.New("audio data shares the OpusTags page")
+	}
+	s := &opusStream{
+		o:         o,
+		channels:  h.channels,
+		preSkip:   int64(h.preSkip),
+		gain:      float32(math.Pow(10, float64(h.gainQ8)/(20*256))),
+		dataStart: o.off,
+		size:      size,
+		buf:       make([]float32, opusMaxFrame*h.channels),
+	}
+	if s.dec, err = opus.NewDecoderWithOutput(opusRate, h.channels); err != nil {
+		return nil, "", err
+	}
+	s.endG = s.lastGranule()
+	if err := s.restart(); err != nil {
+		return nil, "", err
+	}
+	return s, "opus", nil
+}
+
+// lastGranule reads the file's tail for the last page of our stream; its granule
+// is the end of the audio (end trim). It returns -1 when there is none.
+func (s *opusStream) lastGranule() int64 {
+	for window := int64(opusTailWindow); ; window *= 4 {
+		start := max(s.dataStart, s.size-window)
+		if err := s.o.reset(start); err != nil {
+			return -1
+		}
+		g := int64(-1)
+		for {
+			if _, err := s.o.readPage(true); err != nil {
+				break
+			}
+			if s.o.page.granule >= 0 {
+				g = s.o.page.granule
+			}
+		}
+		if g >= 0 || start == s.dataStart || window > 16<<20 {
+			return g
+		}
+	}
+}
+
+// restart positions the stream at the first audio packet.
+func (s *opusStream) restart() error {
+	if err := s.o.reset(s.dataStart); err != nil {
+		return err
+	}
+	s.resetDecoder(0)
+	s.minG = s.preSkip
+	return nil
+}
+
+func (s *opusStream) resetDecoder(g int64) {
+	_ = s.dec.Init(opusRate, s.channels)
+	s.bufN, s.bufOff, s.bufG, s.nextG = 0, 0, g, g
+	s.err = nil
+}
+
+func (s *opusStream) SampleRate() int { return opusRate }
+func (s *opusStream) Channels() int   { return s.channels }
+
+func (s *opusStream) Frames() int64 {
+	if s.endG < 0 {
+		return -1
+	}
+	return max(0, s.endG-s.preSkip)
+}
+
+// opusConfigName names a TOC configuration for error messages (RFC 6716 3.1).
+func opusConfigName(toc byte) string {
+	c := toc >> 3
+	switch {
+	case c < 12:
+		return fmt.Sprintf("config %d (SILK)", c)
+	case c < 16:
+		return fmt.Sprintf("config %d (hybrid)", c)
+	default:
+		return fmt.Sprintf("config %d (CELT)", c)
+	}
+}
+
+// decodeNext decodes the next packet into buf.
+func (s *opusStream) decodeNext() error {
+	p, err := s.o.nextPacket()
+	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return io.EOF // cut file: the audio that is there, then the end
+		}
+		return err
+	}
+	if len(p) == 0 {
+		return s.decodeNext() // an empty packet carries no audio (RFC 7845 allows none)
+	}
+	var n int
+	err = guard("opus", func() error {
+		var err error
+		n, err = s.dec.DecodeToFloat32(p, s.buf)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("opus: decode packet (%s) at 48 kHz sample %d: %w", opusConfigName(p[0]), s.nextG, err)
+	}
+	s.bufG, s.bufN, s.bufOff = s.nextG, n, 0
+	s.nextG += int64(n)
+	return nil
+}
+
+func (s *opusStream) Read(dst []float32) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	ch := s.channels
+	want := len(dst) / ch
+	got := 0
+	for got < want {
+		if s.bufOff >= s.bufN {
+			if err := s.decodeNext(); err != nil {
+				s.err = err
+				break
+			}
+			continue
+		}
+		g := s.bufG + int64(s.bufOff)
+		if g < s.minG {
+			s.bufOff = int(min(int64(s.bufN), s.minG-s.bufG))
+			continue
+		}
+		n := min(want-got, s.bufN-s.bufOff)
+		if s.endG >= 0 {
+			n = int(min(int64(n), s.endG-g))
+			if n <= 0 {
+				s.err = io.EOF
+				break
+			}
+		}
+		src := s.buf[s.bufOff*ch : (s.bufOff+n)*ch]
+		out := dst[got*ch : (got+n)*ch]
+		for i, v := range src {
+			out[i] = v * s.gain
+		}
+		s.bufOff += n
+		got += n
+	}
+	if got > 0 {
+		return got * ch, nil
+	}
+	return 0, s.err
+}
+
+// SeekFrame bisects the file on page granule positions for the last page that
+// ends at least 80 ms before the target, then decodes forward to the exact frame.
+func (s *opusStream) SeekFrame(frame int64) error {
+	if frame < 0 {
+		return fmt.Errorf("opus: seek to negative frame %d", frame)
+	}
+	target := frame + s.preSkip
+	from := target - opusPreroll
+	off, g, err := s.findPage(from)
+	if err != nil {
+		return fmt.Errorf("opus: seek to frame %d: %w", frame, err)
+	}
+	if off < 0 {
+		if err := s.restart(); err != nil {
+			return err
+		}
+		s.minG = target
+		return nil
+	}
+	if err := s.o.reset(off); err != nil {
+		return err
+	}
+	// Consume the packets that end on the found page; keep a packet it starts.
+	for {
+		if _, err := s.o.nextPacket(); err != nil {
+			return fmt.Errorf("opus: seek to frame %d: %w", frame, err)
+		}
+		if s.o.lastOnPage {
+			break
+		}
+	}
+	s.resetDecoder(g)
+	s.minG = target
+	return nil
+}
+
+// findPage returns the offset and granule of the last page whose granule is at
+// most limit, or -1 when the audio must start from its first page.
+func (s *opusStream) findPage(limit int64) (int64, int64, error) {
+	if limit <= 0 {
+		return -1, 0, nil
+	}
+	lo, hi := s.dataStart, s.size
+	bestOff, bestG := int64(-1), int64(0)
+	for hi-lo > opusTailWindow {
+		mid := lo + (hi-lo)/2
+		off, g, err := s.pageFrom(mid)
+		if err != nil || off >= hi {
+			hi = mid
+			continue
+		}
+		if g <= limit {
+			lo, bestOff, bestG = off, off, g
+		} else {
+			hi = mid
+		}
+	}
+	if err := s.o.reset(lo); err != nil {
+		return 0, 0, err
+	}
+	for {
+		off, err := s.o.readPage(true)
+		if err != nil {
+			break
+		}
+		g := s.o.page.granule
+		if g < 0 {
+			continue
+		}
+		if g > limit {
+			break
+		}
+		bestOff, bestG = off, g
+	}
+	return bestOff, bestG, nil
+}
+
+// pageFrom returns the first page at or after offset off that completes a packet.
+func (s *opusStream) pageFrom(off int64) (int64, int64, error) {
+	if err := s.o.reset(off); err != nil {
+		return 0, 0, err
+	}
+	for {
+		start, err := s.o.readPage(true)
+		if err != nil {
+			return 0, 0, err
+		}
+		if s.o.page.granule >= 0 {
+			return start, s.o.page.granule, nil
+		}
+	}
+}
