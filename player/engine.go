@@ -1,0 +1,367 @@
+package player
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"time"
+)
+
+// chunkFrames is how much the engine renders per Write: 10 ms keeps the time
+// from Play to sound and the reaction to pause/seek short.
+const chunkFrames = 480
+
+// Shutdown budgets: Run must return within about a second and a half of
+// cancellation even when the device is stuck inside Write or Close.
+const (
+	engineStopWait = time.Second
+	closeWait      = 500 * time.Millisecond
+	watchEvery     = 100 * time.Millisecond
+	pushEvery      = 200 * time.Millisecond // state pushes while playing: 5 a second
+)
+
+// Run is the engine: it renders the queue to the output, watches the device
+// and pushes state. It returns nil after ctx is cancelled, once it has faded
+// out and closed the output, within about 1.5 s even if the device hangs.
+func (p *Player) Run(ctx context.Context) error {
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.engine(quit)
+	}()
+	tick := time.NewTicker(watchEvery)
+	defer tick.Stop()
+	var lastPush time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			close(quit)
+			select {
+			case <-done:
+			case <-time.After(engineStopWait):
+				p.log.Warn("player: engine stuck in the output, leaving it behind", "output", p.out.Name())
+			}
+			err := closeOutput(p.out)
+			p.mu.Lock()
+			p.state = StateIdle
+			p.queue = nil
+			p.gen++
+			p.mu.Unlock()
+			p.publish(p.State())
+			return err
+		case <-done:
+			return errors.New("player: engine stopped unexpectedly")
+		case <-tick.C:
+			p.watch()
+			if st := p.State(); st.State == StatePlaying && time.Since(lastPush) >= pushEvery-watchEvery/2 {
+				lastPush = time.Now()
+				p.publish(st)
+			}
+		}
+	}
+}
+
+// closeOutput closes out but gives up waiting after closeWait: a wedged
+// driver must not hold up the shutdown of the whole program.
+func closeOutput(out Output) error {
+	errc := make(chan error, 1)
+	go func() { errc <- out.Close() }()
+	select {
+	case err := <-errc:
+		if err != nil {
+			return fmt.Errorf("player: close %s: %w", out.Name(), err)
+		}
+		return nil
+	case <-time.After(closeWait):
+		return fmt.Errorf("player: close %s: timed out after %s", out.Name(), closeWait)
+	}
+}
+
+// watch is the watchdog: a device error, a Write that does not return or a
+// position that stops moving while playing marks the output unavailable and
+// stops the transport, so nothing claims to play on a dead device.
+func (p *Player) watch() {
+	now := p.opt.Now()
+	p.mu.Lock()
+	var bad error
+	if err := p.out.Err(); err != nil {
+		if p.devErr == nil {
+			p.devErr = err
+			bad = err
+		}
+	} else {
+		p.devErr = nil
+	}
+	if p.stalled == nil {
+		switch {
+		case !p.inWrite.IsZero() && now.Sub(p.inWrite) > p.opt.StallTimeout:
+			p.stalled = fmt.Errorf("output %s stalled: a write has not returned for %s", p.out.Name(), now.Sub(p.inWrite).Round(time.Millisecond))
+			bad = p.stalled
+		case p.state == StatePlaying && !p.progress.IsZero() && now.Sub(p.progress) > p.opt.StallTimeout:
+			p.stalled = fmt.Errorf("output %s stalled: playback position has not moved for %s", p.out.Name(), now.Sub(p.progress).Round(time.Millisecond))
+			bad = p.stalled
+		}
+	}
+	changed := false
+	if bad != nil && p.state != StateIdle {
+		p.state = StateIdle
+		p.gen++
+		changed = true
+	}
+	p.mu.Unlock()
+	if bad != nil {
+		p.log.Error("player: audio output unavailable", "output", p.out.Name(), "err", bad)
+	}
+	if changed {
+		p.changed()
+	}
+}
+
+// engine holds what only the engine goroutine touches: the open source and
+// the signal chain state.
+type engine struct {
+	p     *Player
+	src   *source
+	gain  float32 // loudness normalisation for the current track
+	lim   *limiter
+	fade  ramp
+	vol   ramp
+	buf   []float32
+	fadeN int
+	// audible is true when the last write ended above silence, so stopping needs a fade out.
+	audible bool
+}
+
+func (p *Player) volumeGain(v int) float64 {
+	if v <= 0 {
+		return 0
+	}
+	return dbToLin(float64(v-p.opt.MaxVolume) * p.opt.VolumeStepDB)
+}
+
+// trackGain is the gain that brings t to the loudness target, capped.
+func (p *Player) trackGain(t Track) float32 {
+	l := t.LoudnessLUFS
+	if l == 0 || math.IsNaN(l) || math.IsInf(l, 0) || l > 0 {
+		return 1
+	}
+	return float32(dbToLin(min(p.opt.MaxGainDB, p.opt.TargetLUFS-l)))
+}
+
+func (p *Player) engine(quit <-chan struct{}) {
+	e := &engine{
+		p:     p,
+		lim:   newLimiter(p.opt.CeilingDBTP),
+		buf:   make([]float32, chunkFrames*Channels),
+		fadeN: p.opt.FadeMS * SampleRate / 1000,
+	}
+	p.mu.Lock()
+	e.vol.cur = p.volumeGain(p.volume)
+	p.mu.Unlock()
+	e.vol.target = e.vol.cur
+	var gen uint64
+	loaded := false
+	defer func() {
+		if e.src != nil {
+			e.src.close()
+		}
+	}()
+	for {
+		select {
+		case <-quit:
+			e.fadeOut()
+			return
+		default:
+		}
+		p.mu.Lock()
+		g, st, at, vol := p.gen, p.state, p.atMS, p.volume
+		var tr Track
+		has := p.idx < len(p.queue)
+		if has {
+			tr = p.queue[p.idx]
+		}
+		p.mu.Unlock()
+		e.vol.set(p.volumeGain(vol), 50*SampleRate/1000)
+
+		if !loaded || g != gen {
+			e.fadeOut()
+			if e.src != nil {
+				e.src.close()
+				e.src = nil
+			}
+			e.lim = newLimiter(p.opt.CeilingDBTP)
+			gen, loaded = g, true
+			if st != StateIdle && has {
+				src, err := openSource(tr, at)
+				if err != nil {
+					p.log.Error("player: cannot play track", "recording", tr.RecordingID, "clip", tr.ClipID, "err", err)
+					p.mu.Lock()
+					if p.gen == g {
+						p.advanceLocked()
+					}
+					p.mu.Unlock()
+					p.changed()
+					continue
+				}
+				e.src = src
+				e.gain = p.trackGain(tr)
+				e.fade.cur = 0
+			}
+		}
+		if st != StatePlaying || e.src == nil {
+			e.fadeOut()
+			select {
+			case <-p.wake:
+			case <-quit:
+				return
+			}
+			continue
+		}
+		e.fade.set(1, e.fadeN)
+		n, err := e.render(e.buf)
+		if n > 0 {
+			if werr := e.write(e.buf[:n]); werr != nil {
+				e.deviceFailed(werr)
+				continue
+			}
+			e.audible = true
+			p.mu.Lock()
+			if p.gen == g {
+				p.posMS = e.src.pos * 1000 / SampleRate
+				p.progress = p.opt.Now()
+			}
+			p.mu.Unlock()
+		}
+		if errors.Is(err, io.EOF) {
+			// Flush the limiter's look-ahead so the tail is heard.
+			tail := e.buf[:limLatency*Channels]
+			clear(tail)
+			e.lim.process(tail)
+			e.vol.apply(tail)
+			e.fade.apply(tail)
+			if werr := e.write(tail); werr != nil {
+				e.deviceFailed(werr)
+				continue
+			}
+			e.audible = false
+			p.mu.Lock()
+			if p.gen == g {
+				p.advanceLocked()
+			}
+			p.mu.Unlock()
+			p.changed()
+		} else if err != nil {
+			p.log.Error("player: decode failed, skipping", "recording", tr.RecordingID, "err", err)
+			p.mu.Lock()
+			if p.gen == g {
+				p.advanceLocked()
+			}
+			p.mu.Unlock()
+			p.changed()
+		}
+	}
+}
+
+// render fills buf from the source through gain and limiter and the ramps;
+// it returns the samples filled and io.EOF at the end of the item.
+func (e *engine) render(buf []float32) (int, error) {
+	n, err := e.src.read(buf)
+	x := buf[:n]
+	if e.gain != 1 {
+		for i := range x {
+			x[i] *= e.gain
+		}
+	}
+	// Fade out the last fadeN frames of an item whose end is known (clips end mid-word).
+	if t := e.src.total; t >= 0 {
+		first := e.src.pos - int64(n/2) // item frame of x[0]
+		if first+int64(n/2) > t-int64(e.fadeN) {
+			for i := 0; i < n/2; i++ {
+				left := t - (first + int64(i))
+				if left < int64(e.fadeN) {
+					g := float32(max(0, left)) / float32(e.fadeN)
+					x[2*i] *= g
+					x[2*i+1] *= g
+				}
+			}
+		}
+	}
+	e.lim.process(x)
+	e.vol.apply(x)
+	e.fade.apply(x)
+	return n, err
+}
+
+// fadeOut renders one fade length of the current source ramping to silence,
+// so pause, stop, seek and shutdown never cut the waveform.
+func (e *engine) fadeOut() {
+	if !e.audible {
+		return
+	}
+	e.audible = false
+	e.fade.set(0, e.fadeN)
+	left := e.fadeN
+	for left > 0 {
+		k := min(left, chunkFrames)
+		b := e.buf[:k*Channels]
+		n := 0
+		if e.src != nil {
+			n, _ = e.render(b)
+		}
+		if n < len(b) {
+			// Past the end: keep the limiter's tail flowing, faded.
+			z := b[n:]
+			clear(z)
+			e.lim.process(z)
+			e.vol.apply(z)
+			e.fade.apply(z)
+		}
+		if err := e.write(b); err != nil {
+			return
+		}
+		left -= k
+	}
+	e.fade.cur = 0
+	if e.src != nil {
+		e.p.mu.Lock()
+		e.p.posMS = min(e.p.posMS, e.src.pos*1000/SampleRate)
+		e.p.mu.Unlock()
+	}
+}
+
+// write hands samples to the output, recording progress for the watchdog.
+// p.mu is never held across the Write.
+func (e *engine) write(b []float32) error {
+	p := e.p
+	p.mu.Lock()
+	p.inWrite = p.opt.Now()
+	p.mu.Unlock()
+	_, err := p.out.Write(b)
+	p.mu.Lock()
+	p.inWrite = time.Time{}
+	if err == nil {
+		p.progress = p.opt.Now()
+		p.stalled = nil
+		p.writeErr = nil
+	}
+	p.mu.Unlock()
+	return err
+}
+
+// deviceFailed stops the transport after a failed Write.
+func (e *engine) deviceFailed(err error) {
+	p := e.p
+	e.audible = false
+	p.mu.Lock()
+	p.writeErr = err
+	if p.state != StateIdle {
+		p.state = StateIdle
+		p.gen++
+	}
+	p.mu.Unlock()
+	p.log.Error("player: audio output failed", "output", p.out.Name(), "err", err)
+	p.changed()
+}
