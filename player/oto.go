@@ -1,15 +1,224 @@
 package player
 
+// This is the only file that knows about oto/v2 (deprecated upstream): swap
+// it for another driver without touching the engine.
+
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"sync"
 	"time"
+
+	"github.com/hajimehoshi/oto/v2"
 )
 
-// NewOtoOutput is a placeholder until the oto/v2 output lands.
+// otoBuffer is the device buffer asked of ALSA, and otoPipe what Write may
+// queue ahead of oto's own 50 ms player buffer: the latency from Write to the
+// speaker stays around 200 ms.
+const (
+	otoBuffer    = 100 * time.Millisecond
+	otoPlayerBuf = 50 * time.Millisecond
+	otoPipe      = 50 * time.Millisecond
+	otoReadyWait = 5 * time.Second
+)
+
+// oto can open one context per process, ever.
+var (
+	otoOnce sync.Once
+	otoCtx  *oto.Context
+	otoErr  error
+)
+
+func otoContext() (*oto.Context, error) {
+	otoOnce.Do(func() {
+		ctx, ready, err := oto.NewContextWithOptions(&oto.NewContextOptions{
+			SampleRate:   SampleRate,
+			ChannelCount: Channels,
+			Format:       oto.FormatFloat32LE,
+			BufferSize:   otoBuffer,
+		})
+		if err != nil {
+			otoErr = err
+			return
+		}
+		select {
+		case <-ready:
+		case <-time.After(otoReadyWait):
+			otoErr = fmt.Errorf("oto: device not ready after %s", otoReadyWait)
+			return
+		}
+		// oto reports a missing device only here, after ready.
+		if err := ctx.Err(); err != nil {
+			otoErr = err
+			return
+		}
+		otoCtx = ctx
+	})
+	return otoCtx, otoErr
+}
+
+// OtoOutput plays through ALSA with oto/v2.
+type OtoOutput struct {
+	ctx    *oto.Context
+	player oto.Player
+	pipe   *pcmPipe
+}
+
+// NewOtoOutput opens the default ALSA device (48 kHz stereo float32, about
+// 100 ms of device buffer). The context is created once per process; a
+// missing device is returned as the error (OpenOutput turns it into a dead
+// output so the server still starts and says so in /api/health).
 func NewOtoOutput() (Output, error) {
-	_ = sync.Mutex{}
-	_ = time.Second
-	return nil, errors.New(fmt.Sprint("alsa output not built yet"))
+	ctx, err := otoContext()
+	if err != nil {
+		return nil, fmt.Errorf("alsa: %w", err)
+	}
+	pipe := newPCMPipe(int(otoPipe.Seconds() * SampleRate * Channels))
+	pl := ctx.NewPlayer(pipe)
+	if bs, ok := pl.(oto.BufferSizeSetter); ok {
+		bs.SetBufferSize(int(otoPlayerBuf.Seconds()*SampleRate) * Channels * 4)
+	}
+	pl.Play()
+	return &OtoOutput{ctx: ctx, player: pl, pipe: pipe}, nil
+}
+
+// Write queues samples, blocking while the pipe is full: the device's
+// consumption paces the engine.
+func (o *OtoOutput) Write(samples []float32) (int, error) {
+	if err := o.Err(); err != nil {
+		return 0, err
+	}
+	return o.pipe.write(samples)
+}
+
+// Err reports the device's error (ALSA open or write failure) or the player's.
+func (o *OtoOutput) Err() error {
+	if err := o.ctx.Err(); err != nil {
+		return fmt.Errorf("alsa: %w", err)
+	}
+	if err := o.player.Err(); err != nil {
+		return fmt.Errorf("alsa: %w", err)
+	}
+	return nil
+}
+
+// Name is "alsa".
+func (o *OtoOutput) Name() string { return "alsa" }
+
+// Close lets the queued audio drain briefly, then releases the player. The
+// context stays: oto cannot open a second one.
+func (o *OtoOutput) Close() error {
+	deadline := time.Now().Add(otoBuffer + otoPlayerBuf + otoPipe)
+	for o.pipe.buffered() > 0 && time.Now().Before(deadline) && o.ctx.Err() == nil {
+		time.Sleep(5 * time.Millisecond)
+	}
+	o.pipe.close()
+	return o.player.Close()
+}
+
+// pcmPipe is the io.Reader oto pulls from. oto calls Read from more than one
+// goroutine (its mux loop and Play), so everything is under mu. Read never
+// blocks for long: when the engine has nothing queued (idle, paused) it hands
+// oto silence so its loop does not spin.
+type pcmPipe struct {
+	mu     sync.Mutex
+	buf    []float32 // ring
+	r, n   int       // read index, samples queued
+	closed bool
+	space  chan struct{} // signalled when Read frees room
+	data   chan struct{} // signalled when Write adds samples
+}
+
+func newPCMPipe(size int) *pcmPipe {
+	return &pcmPipe{buf: make([]float32, size), space: make(chan struct{}, 1), data: make(chan struct{}, 1)}
+}
+
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+var errPipeClosed = errors.New("alsa: output closed")
+
+func (p *pcmPipe) write(s []float32) (int, error) {
+	total := len(s)
+	for len(s) > 0 {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return total - len(s), errPipeClosed
+		}
+		free := len(p.buf) - p.n
+		k := min(free, len(s))
+		for i := 0; i < k; i++ {
+			p.buf[(p.r+p.n+i)%len(p.buf)] = s[i]
+		}
+		p.n += k
+		p.mu.Unlock()
+		if k > 0 {
+			signal(p.data)
+		}
+		s = s[k:]
+		if len(s) > 0 {
+			<-p.space
+		}
+	}
+	return total, nil
+}
+
+func (p *pcmPipe) buffered() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.n
+}
+
+func (p *pcmPipe) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	signal(p.space)
+	signal(p.data)
+}
+
+// pipeIdleWait is how long Read waits for the engine before handing oto silence.
+const pipeIdleWait = 20 * time.Millisecond
+
+// Read implements io.Reader for oto (float32 little endian).
+func (p *pcmPipe) Read(b []byte) (int, error) {
+	want := len(b) / 4 / Channels * Channels
+	if want == 0 {
+		return 0, nil
+	}
+	p.mu.Lock()
+	if p.n == 0 && !p.closed {
+		p.mu.Unlock()
+		select {
+		case <-p.data:
+		case <-time.After(pipeIdleWait):
+		}
+		p.mu.Lock()
+	}
+	defer p.mu.Unlock()
+	if p.closed && p.n == 0 {
+		return 0, io.EOF
+	}
+	if p.n == 0 {
+		// Nothing to play: silence, a few milliseconds at a time.
+		k := min(want, SampleRate*Channels/200)
+		clear(b[:k*4])
+		return k * 4, nil
+	}
+	k := min(want, p.n/Channels*Channels)
+	for i := 0; i < k; i++ {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(p.buf[(p.r+i)%len(p.buf)]))
+	}
+	p.r = (p.r + k) % len(p.buf)
+	p.n -= k
+	signal(p.space)
+	return k * 4, nil
 }
