@@ -1,0 +1,495 @@
+package audio
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// The fixtures in testdata/wav are made by testdata/wav/make-wav-fixtures.sh;
+// reference.json holds what ffprobe says about each one and NAME.s16 is
+// ffmpeg's decode of the lossy ones.
+
+type wavRef struct {
+	File       string  `json:"file"`
+	Codec      string  `json:"codec"`
+	SampleRate int     `json:"sample_rate"`
+	Channels   int     `json:"channels"`
+	Duration   float64 `json:"duration"`
+	Decoded    int64   `json:"decoded_frames"`
+}
+
+func loadWAVRefs(t testing.TB) []wavRef {
+	t.Helper()
+	b, err := os.ReadFile("testdata/wav/reference.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs []wavRef
+	if err := json.Unmarshal(b, &refs); err != nil {
+		t.Fatal(err)
+	}
+	if len(refs) < 20 {
+		t.Fatalf("reference.json lists %d fixtures, want all of them", len(refs))
+	}
+	return refs
+}
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata/wav", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// openWAVBytes opens b and fails the test on error.
+func openWAVBytes(t testing.TB, b []byte) (*wavStream, string) {
+	t.Helper()
+	s, codec, err := openWAV(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("openWAV: %v", err)
+	}
+	return s.(*wavStream), codec
+}
+
+// decodeAll reads s to io.EOF in reads of bufFrames frames.
+func decodeAll(t testing.TB, s Stream, bufFrames int) []float32 {
+	t.Helper()
+	buf := make([]float32, bufFrames*s.Channels())
+	var out []float32
+	for range 1 << 20 {
+		n, err := s.Read(buf)
+		if n%s.Channels() != 0 {
+			t.Fatalf("Read returned %d samples, not a multiple of %d channels", n, s.Channels())
+		}
+		out = append(out, buf[:n]...)
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("Read: %v", err)
+		}
+	}
+	t.Fatal("Read never returned io.EOF")
+	return nil
+}
+
+func decodeFixture(t testing.TB, name string) ([]float32, *wavStream) {
+	t.Helper()
+	s, _ := openWAVBytes(t, readFixture(t, name))
+	return decodeAll(t, s, 4096), s
+}
+
+// TestWAVMatchesFFprobe checks codec, rate, channels and duration of every
+// fixture against ffprobe, and that Frames agrees with what Read delivers.
+func TestWAVMatchesFFprobe(t *testing.T) {
+	for _, ref := range loadWAVRefs(t) {
+		t.Run(ref.File, func(t *testing.T) {
+			s, info, err := Open(bytes.NewReader(readFixture(t, ref.File)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Format != FormatWAV || info.Codec != ref.Codec {
+				t.Errorf("format/codec = %s/%s, ffprobe says wav/%s", info.Format, info.Codec, ref.Codec)
+			}
+			if s.SampleRate() != ref.SampleRate || s.Channels() != ref.Channels {
+				t.Errorf("rate/channels = %d/%d, ffprobe says %d/%d", s.SampleRate(), s.Channels(), ref.SampleRate, ref.Channels)
+			}
+			samples := decodeAll(t, s, 1000)
+			frames := int64(len(samples) / s.Channels())
+			if s.Frames() != frames {
+				t.Errorf("Frames() = %d, Read delivered %d", s.Frames(), frames)
+			}
+			tol := 0.001 // PCM: within 1 ms
+			fpb := int64(s.(*wavStream).fpb)
+			if fpb > 1 {
+				tol = float64(fpb) / float64(ref.SampleRate) // block codecs: within one block
+			}
+			// ffmpeg does not trim the last block to fact when it decodes.
+			if d := frames - ref.Decoded; d > 0 || d < 0 && (fpb == 1 || -d >= fpb) {
+				t.Errorf("decoded %d frames, ffmpeg %d", frames, ref.Decoded)
+			}
+			if ref.File == "truncated-ima.wav" {
+				return // ffprobe's duration is the header's claim, not the audio there
+			}
+			if d := float64(frames) / float64(s.SampleRate()); math.Abs(d-ref.Duration) > tol {
+				t.Errorf("duration = %.6f s, ffprobe says %.6f s (tolerance %.4f)", d, ref.Duration, tol)
+			}
+		})
+	}
+}
+
+// TestWAVMatchesFFmpegDecode compares our samples of the lossy fixtures with
+// ffmpeg's decode (libgsm for GSM).
+func TestWAVMatchesFFmpegDecode(t *testing.T) {
+	tests := []struct {
+		file    string
+		maxDiff int // in 16-bit steps
+	}{
+		{"mulaw.wav", 0},
+		{"mulaw-ext.wav", 0},
+		{"alaw.wav", 0},
+		{"ima-mono.wav", 0},
+		{"ima-stereo.wav", 0},
+		{"ima-sox.wav", 0},
+		{"gsm.wav", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got, _ := decodeFixture(t, tt.file)
+			raw := readFixture(t, strings.TrimSuffix(tt.file, ".wav")+".s16")
+			want := make([]float32, len(raw)/2)
+			decodeS16(want, raw)
+			n := min(len(got), len(want))
+			if n < len(want)*9/10 {
+				t.Fatalf("decoded %d samples, ffmpeg %d", len(got), len(want))
+			}
+			diff, at := 0, 0
+			for i := range n {
+				if d := int(math.Abs(float64(got[i]-want[i])) * 32768); d > diff {
+					diff, at = d, i
+				}
+			}
+			if c := correlation(got[:n], want[:n]); c < 0.99 {
+				t.Errorf("correlation with ffmpeg = %.4f, want > 0.99", c)
+			}
+			if diff > tt.maxDiff {
+				t.Errorf("max difference with ffmpeg = %d (at sample %d: %v vs %v), want <= %d",
+					diff, at, got[at]*32768, want[at]*32768, tt.maxDiff)
+			}
+		})
+	}
+}
+
+func correlation(a, b []float32) float64 {
+	var ab, aa, bb float64
+	for i := range a {
+		ab += float64(a[i]) * float64(b[i])
+		aa += float64(a[i]) * float64(a[i])
+		bb += float64(b[i]) * float64(b[i])
+	}
+	if aa == 0 || bb == 0 {
+		return 0
+	}
+	return ab / math.Sqrt(aa*bb)
+}
+
+// TestWAVSameAudio checks that fixtures holding the same audio in different
+// containers, sample formats or broken headers decode to the same samples.
+func TestWAVSameAudio(t *testing.T) {
+	mono, _ := decodeFixture(t, "s16-mono.wav")
+	stereo, _ := decodeFixture(t, "s16-stereo.wav")
+	short, _ := decodeFixture(t, "rf64.wav") // 0.25 s, 16-bit
+	ima, _ := decodeFixture(t, "ima-mono.wav")
+	left, right := make([]float32, len(stereo)/2), make([]float32, len(stereo)/2)
+	for i := range left {
+		left[i], right[i] = stereo[2*i], -2*stereo[2*i+1]
+	}
+	tests := []struct {
+		file string
+		want []float32
+		tol  float32
+	}{
+		{"odd-chunks.wav", mono, 0},
+		{"data-size-0.wav", mono, 0},
+		{"data-size-ffffffff.wav", mono, 0},
+		{"truncated.wav", mono[:3200], 0},
+		{"lying-size.wav", mono[:1600], 0},
+		{"s16-stereo-ext.wav", stereo, 0},
+		{"s24-ext.wav", short, 0},
+		{"s32-ext.wav", short, 0},
+		{"f32.wav", short, 0},
+		{"f32-ext.wav", short, 0},
+		{"f64.wav", short, 0},
+		{"u8.wav", mono, 2.0 / 128}, // sox dithers down to 8 bits
+		{"truncated-ima.wav", ima[:2*2041+1+74*8], 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got, _ := decodeFixture(t, tt.file)
+			if len(got) != len(tt.want) {
+				t.Fatalf("decoded %d samples, want %d", len(got), len(tt.want))
+			}
+			for i := range got {
+				if d := got[i] - tt.want[i]; d > tt.tol || d < -tt.tol {
+					t.Fatalf("sample %d = %v, want %v (tolerance %v)", i, got[i], tt.want[i], tt.tol)
+				}
+			}
+		})
+	}
+	// Stereo keeps its channel order: right is the left inverted at half level.
+	if len(left) != len(mono) {
+		t.Fatalf("stereo has %d frames, mono %d", len(left), len(mono))
+	}
+	for i := range left {
+		if left[i] != mono[i] || math.Abs(float64(right[i]-mono[i])) > 3.0/32768 {
+			t.Fatalf("frame %d: L=%v R=%v, want L=%v R≈%v", i, left[i], right[i], mono[i], -mono[i]/2)
+		}
+	}
+	// And the first 16-bit sample is the file's first data word.
+	raw := readFixture(t, "s16-mono.wav")
+	first := int16(binary.LittleEndian.Uint16(raw[44:]))
+	if mono[0] != float32(first)/32768 {
+		t.Errorf("first sample %v, data word %d", mono[0], first)
+	}
+}
+
+// TestWAVReadSizes checks every buffer size gives the same samples, including
+// buffers smaller than one codec block.
+func TestWAVReadSizes(t *testing.T) {
+	for _, name := range []string{"s16-stereo.wav", "u8.wav", "alaw.wav", "ima-stereo.wav", "ima-sox.wav", "gsm.wav", "truncated-ima.wav"} {
+		want, _ := decodeFixture(t, name)
+		for _, frames := range []int{1, 3, 160, 321, 2041, 100000} {
+			s, _ := openWAVBytes(t, readFixture(t, name))
+			got := decodeAll(t, s, frames)
+			if !equalSamples(got, want) {
+				t.Errorf("%s read %d frames at a time: %d samples differ from a 4096-frame read (%d)", name, frames, len(got), len(want))
+			}
+		}
+	}
+}
+
+func equalSamples(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestWAVSeek checks SeekFrame lands exactly on the frame, inside and across
+// codec blocks, and that seeking to or past the end gives io.EOF.
+func TestWAVSeek(t *testing.T) {
+	for _, name := range []string{"s16-mono.wav", "s16-stereo.wav", "s24-ext.wav", "f64.wav", "mulaw.wav", "ima-mono.wav", "ima-stereo.wav", "ima-sox.wav", "truncated.wav", "data-size-0.wav", "gsm.wav"} {
+		t.Run(name, func(t *testing.T) {
+			all, s0 := decodeFixture(t, name)
+			ch := s0.channels
+			frames := int64(len(all) / ch)
+			fpb := int64(s0.fpb)
+			for _, f := range []int64{0, 1, fpb - 1, fpb, fpb + 7, 2*fpb + 100, frames / 2, frames - 1, frames, frames + 5} {
+				if f < 0 {
+					continue
+				}
+				s, _ := openWAVBytes(t, readFixture(t, name))
+				decodeAll(t, s, 333) // seek from the end, not a fresh stream
+				if err := s.SeekFrame(f); err != nil {
+					t.Fatalf("SeekFrame(%d): %v", f, err)
+				}
+				got := decodeAll(t, s, 500)
+				var want []float32
+				if f < frames {
+					want = all[f*int64(ch):]
+				}
+				if len(got) != len(want) {
+					t.Fatalf("after SeekFrame(%d) read %d samples, want %d", f, len(got), len(want))
+				}
+				if name == "gsm.wav" && f%fpb != 0 {
+					// GSM's filters restart at the block: only the length
+					// and the tail (state has converged) must match.
+					got, want = got[len(got)/2:], want[len(want)/2:]
+				}
+				if name == "gsm.wav" && f != 0 && !closeSamples(got, want, 0.02) {
+					t.Fatalf("after SeekFrame(%d) GSM audio differs", f)
+				} else if name != "gsm.wav" && !equalSamples(got, want) {
+					t.Fatalf("after SeekFrame(%d) samples differ", f)
+				}
+			}
+			var sk Seeker = s0
+			if err := sk.SeekFrame(-1); err == nil {
+				t.Error("SeekFrame(-1) gave no error")
+			}
+		})
+	}
+}
+
+func closeSamples(a, b []float32, tol float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Abs(float64(a[i]-b[i])) > tol {
+			return false
+		}
+	}
+	return true
+}
+
+// wavHeader builds a canonical header for the error and memory tests.
+func wavHeader(tag, channels uint16, rate uint32, blockAlign, bits uint16, extra []byte, dataSize uint32) []byte {
+	var b bytes.Buffer
+	fmtSize := 16
+	if extra != nil {
+		fmtSize = 18 + len(extra)
+	}
+	b.WriteString("RIFF")
+	binary.Write(&b, binary.LittleEndian, uint32(0))
+	b.WriteString("WAVEfmt ")
+	binary.Write(&b, binary.LittleEndian, uint32(fmtSize))
+	for _, v := range []any{tag, channels, rate, rate * uint32(blockAlign), blockAlign, bits} {
+		binary.Write(&b, binary.LittleEndian, v)
+	}
+	if extra != nil {
+		binary.Write(&b, binary.LittleEndian, uint16(len(extra)))
+		b.Write(extra)
+	}
+	b.WriteString("data")
+	binary.Write(&b, binary.LittleEndian, dataSize)
+	return b.Bytes()
+}
+
+func TestWAVErrors(t *testing.T) {
+	s16 := readFixture(t, "s16-mono.wav")
+	fmtOnly := s16[:36]
+	extGUID := func(sub uint16, tail string) []byte {
+		e := []byte{16, 0, 4, 0, 0, 0, byte(sub), byte(sub >> 8)}
+		return append(e, tail...)
+	}
+	ksTail := "\x00\x00\x00\x00\x10\x00\x80\x00\x00\xaa\x00\x38\x9b\x71"
+	tests := []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"empty", nil, "not a RIFF/WAVE file"},
+		{"not riff", []byte("ID3\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"), "not a RIFF/WAVE file"},
+		{"riff not wave", []byte("RIFF\x04\x00\x00\x00AVI "), "not a RIFF/WAVE file"},
+		{"no chunks", []byte("RIFF\x04\x00\x00\x00WAVE"), "missing fmt chunk"},
+		{"only LIST", []byte("RIFF\x10\x00\x00\x00WAVELIST\x04\x00\x00\x00INFO"), "missing fmt chunk"},
+		{"missing data", fmtOnly, "missing data chunk"},
+		{"data before fmt", []byte("RIFF\x10\x00\x00\x00WAVEdata\x02\x00\x00\x00\x00\x00"), "missing fmt chunk"},
+		{"short fmt", []byte("RIFF\x10\x00\x00\x00WAVEfmt \x04\x00\x00\x00\x01\x00\x01\x00"), "fmt chunk too short"},
+		{"mp3 in wav", wavHeader(0x55, 1, 8000, 1, 0, nil, 0), "unsupported WAV format tag 0x0055 (MP3 in WAV)"},
+		{"ms adpcm", wavHeader(0x02, 1, 8000, 256, 4, nil, 0), "unsupported WAV format tag 0x0002 (Microsoft ADPCM)"},
+		{"unknown tag", wavHeader(0x1234, 1, 8000, 1, 8, nil, 0), "unsupported WAV format tag 0x1234 (unknown codec)"},
+		{"zero channels", wavHeader(1, 0, 8000, 2, 16, nil, 0), "zero channels"},
+		{"nine channels", wavHeader(1, 9, 8000, 18, 16, nil, 0), "9 channels"},
+		{"zero rate", wavHeader(1, 1, 0, 2, 16, nil, 0), "zero sample rate"},
+		{"absurd rate", wavHeader(1, 1, 0xFFFFFFFF, 2, 16, nil, 0), "absurd"},
+		{"12-bit pcm", wavHeader(1, 1, 8000, 2, 12, nil, 0), "unsupported PCM sample size 12"},
+		{"16-bit float", wavHeader(3, 1, 8000, 2, 16, nil, 0), "unsupported IEEE float sample size 16"},
+		{"16-bit mulaw", wavHeader(7, 1, 8000, 2, 16, nil, 0), "G.711 sample size 16"},
+		{"ima block align 4", wavHeader(0x11, 1, 8000, 4, 4, []byte{1, 0}, 0), "absurd IMA ADPCM block align 4"},
+		{"ima block align 0", wavHeader(0x11, 2, 8000, 0, 4, []byte{1, 0}, 0), "absurd IMA ADPCM block align 0"},
+		{"ima 3 bits", wavHeader(0x11, 1, 8000, 256, 3, []byte{1, 0}, 0), "IMA ADPCM sample size 3"},
+		{"gsm block align 33", wavHeader(0x31, 1, 8000, 33, 0, []byte{64, 1}, 0), "GSM 6.10 block align 33"},
+		{"gsm stereo", wavHeader(0x31, 2, 8000, 130, 0, []byte{64, 1}, 0), "GSM 6.10 in WAV is mono"},
+		{"extensible short", wavHeader(0xFFFE, 1, 8000, 2, 16, []byte{0, 0}, 0), "WAVE_FORMAT_EXTENSIBLE fmt chunk too short"},
+		{"extensible ambisonic", wavHeader(0xFFFE, 1, 8000, 2, 16, extGUID(1, "\x00\x00\x00\x00\x21\x07\xd3\x11\x86\x44\xc8\xc1\xca\x00\x00\x00"), 0), "unsupported WAVE_FORMAT_EXTENSIBLE sub-format"},
+		{"extensible mp3", wavHeader(0xFFFE, 1, 8000, 1, 0, extGUID(0x55, ksTail), 0), "0x0055 (MP3 in WAV)"},
+		{"extensible in extensible", wavHeader(0xFFFE, 1, 8000, 2, 16, extGUID(0xFFFE, ksTail), 0), "itself extensible"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, err := openWAV(bytes.NewReader(tt.in))
+			if err == nil {
+				t.Fatalf("no error; stream %+v", s)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %q, want it to say %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestWAVEmptyData checks a header with no audio gives zero frames and EOF.
+func TestWAVEmptyData(t *testing.T) {
+	s16 := readFixture(t, "s16-mono.wav")
+	s, _ := openWAVBytes(t, s16[:44])
+	if s.Frames() != 0 {
+		t.Errorf("Frames() = %d, want 0", s.Frames())
+	}
+	if n, err := s.Read(make([]float32, 10)); n != 0 || !errors.Is(err, io.EOF) {
+		t.Errorf("Read = %d, %v; want 0, io.EOF", n, err)
+	}
+}
+
+// endlessPCM is a ReadSeeker over a long PCM WAV it synthesizes on the fly, so
+// the test can decode an hour of audio without holding it.
+type endlessPCM struct {
+	head []byte
+	size int64
+	off  int64
+}
+
+func (e *endlessPCM) Read(p []byte) (int, error) {
+	if e.off >= e.size {
+		return 0, io.EOF
+	}
+	n := int(min(int64(len(p)), e.size-e.off))
+	for i := range n {
+		o := e.off + int64(i)
+		if o < int64(len(e.head)) {
+			p[i] = e.head[o]
+		} else {
+			p[i] = byte(o * 7)
+		}
+	}
+	e.off += int64(n)
+	return n, nil
+}
+
+func (e *endlessPCM) Seek(off int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekCurrent:
+		off += e.off
+	case io.SeekEnd:
+		off += e.size
+	}
+	if off < 0 {
+		return 0, errors.New("negative seek")
+	}
+	e.off = off
+	return off, nil
+}
+
+// TestWAVLongCallMemory decodes an hour of 8 kHz µ-law and checks the decoder
+// allocated only its fixed buffers.
+func TestWAVLongCallMemory(t *testing.T) {
+	const frames = 3600 * 8000
+	head := wavHeader(7, 1, 8000, 1, 8, nil, frames)
+	r := &endlessPCM{head: head, size: int64(len(head)) + frames}
+	buf := make([]float32, 4096)
+	var before, after runtimeMem
+	before.read()
+	s, _, err := openWAV(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total int64
+	for {
+		n, err := s.Read(buf)
+		total += int64(n)
+		if err != nil {
+			break
+		}
+	}
+	after.read()
+	if total != frames {
+		t.Errorf("decoded %d frames, want %d", total, frames)
+	}
+	if a := after.total - before.total; a > 1<<20 {
+		t.Errorf("decoding an hour allocated %d bytes, want < 1 MiB", a)
+	}
+}
+
+type runtimeMem struct{ total uint64 }
+
+func (m *runtimeMem) read() {
+	var s runtime.MemStats
+	runtime.ReadMemStats(&s)
+	m.total = s.TotalAlloc
+}
