@@ -166,11 +166,18 @@ func (f *flacStream) SeekFrame(frameNum int64) error {
 		return nil
 	}
 	var start uint64
-	err := guard("flac", func() error {
-		var err error
-		start, err = f.s.Seek(uint64(frameNum))
-		return err
-	})
+	seek := func(at int64) error {
+		return guard("flac", func() error {
+			var err error
+			start, err = f.s.Seek(uint64(at))
+			return err
+		})
+	}
+	err := seek(frameNum)
+	// mewkiz/flac's seek can run off the end near the last frame: land earlier and decode forward.
+	for back := int64(4096); err != nil && back < 4*frameNum; back *= 4 {
+		err = seek(max(0, frameNum-back))
+	}
 	if err != nil {
 		return fmt.Errorf("flac: seek to frame %d: %w", frameNum, err)
 	}

@@ -24,6 +24,11 @@ func Sniff(head []byte) (Format, error) {
 		return FormatMP3, nil
 	case len(head) >= 4 && isMP3Frame(head):
 		return FormatMP3, nil
+	case len(head) >= 4 && head[0] == 0:
+		// Some exporters pad the start with zero bytes before the first frame.
+		if z := bytes.IndexFunc(head, func(r rune) bool { return r != 0 }); z > 0 && len(head)-z >= 4 && isMP3Frame(head[z:]) {
+			return FormatMP3, nil
+		}
 	}
 	return "", ErrUnknownFormat
 }
