@@ -91,6 +91,7 @@ type wavStream struct {
 	channels   int
 	blockAlign int   // bytes per block (a frame for PCM)
 	fpb        int   // frames per block
+	preroll    int64 // blocks to decode and drop before a seek target (GSM filter warm-up)
 	dataStart  int64 // file offset of the first data byte
 	dataEnd    int64 // file offset after the last data byte, or -1: read to EOF
 	off        int64 // file offset of the next byte to read
@@ -281,6 +282,10 @@ func newWAVStream(r io.ReadSeeker, f *wavFmt, dataStart, size, fact int64) (Stre
 		}
 		codec, s.dec, compressed = "gsm_ms", d, true
 		s.blockAlign, s.fpb = f.blockAlign, gsmFramesPerBlock
+		// GSM's long- and short-term filters restart empty after a seek and
+		// glitch loudly for ~8 frames; warming them up on the 5 blocks
+		// before the target (0.2 s) makes the seek land on clean audio.
+		s.preroll = 5
 	default:
 		name := wavTagNames[f.tag]
 		if name == "" {
@@ -402,13 +407,14 @@ func (s *wavStream) fill(n int) int {
 	return got
 }
 
-// SeekFrame jumps to the block holding frame and drops the frames before it
-// inside that block, so every codec seeks exactly.
+// SeekFrame jumps to the block holding frame (or a few blocks earlier for
+// codecs whose filters need warming up) and drops the frames before it, so
+// every codec lands on the exact frame.
 func (s *wavStream) SeekFrame(frame int64) error {
 	if frame < 0 {
 		return fmt.Errorf("seek to negative frame %d", frame)
 	}
-	block := frame / int64(s.fpb)
+	block := max(frame/int64(s.fpb)-s.preroll, 0)
 	off := s.dataStart + block*int64(s.blockAlign)
 	if _, err := s.r.Seek(off, io.SeekStart); err != nil {
 		return fmt.Errorf("seek WAV data: %w", err)

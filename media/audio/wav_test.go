@@ -297,14 +297,13 @@ func TestWAVSeek(t *testing.T) {
 				if len(got) != len(want) {
 					t.Fatalf("after SeekFrame(%d) read %d samples, want %d", f, len(got), len(want))
 				}
-				if name == "gsm.wav" && f%fpb != 0 {
-					// GSM's filters restart at the block: only the length
-					// and the tail (state has converged) must match.
-					got, want = got[len(got)/2:], want[len(want)/2:]
-				}
-				if name == "gsm.wav" && f != 0 && !closeSamples(got, want, 0.02) {
-					t.Fatalf("after SeekFrame(%d) GSM audio differs", f)
-				} else if name != "gsm.wav" && !equalSamples(got, want) {
+				// GSM's filters restart at the pre-roll block, so its audio
+				// after a seek may differ by a few least significant bits.
+				if name == "gsm.wav" && f != 0 {
+					if !closeSamples(got, want, 64.0/32768) {
+						t.Fatalf("after SeekFrame(%d) GSM audio differs by more than 64 LSB", f)
+					}
+				} else if !equalSamples(got, want) {
 					t.Fatalf("after SeekFrame(%d) samples differ", f)
 				}
 			}
