@@ -3,11 +3,13 @@ package audio
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -140,4 +142,108 @@ func fmtRef(p *float64) string {
 		return "-inf"
 	}
 	return fmt.Sprintf("%.1f", *p)
+}
+
+// badStream misbehaves the ways a buggy decoder might.
+type badStream struct {
+	rate, channels int
+	n              int   // samples claimed per Read
+	err            error // returned with them
+}
+
+func (s *badStream) SampleRate() int { return s.rate }
+func (s *badStream) Channels() int   { return s.channels }
+func (s *badStream) Frames() int64   { return -1 }
+func (s *badStream) Read(dst []float32) (int, error) {
+	return s.n, s.err
+}
+
+func TestAnalyzeBadStreams(t *testing.T) {
+	boom := errors.New("boom")
+	for _, c := range []struct {
+		name string
+		s    Stream
+		want error // nil: any error
+	}{
+		{"zero rate", &badStream{rate: 0, channels: 1}, nil},
+		{"huge rate", &badStream{rate: 1 << 30, channels: 1}, nil},
+		{"no channels", &badStream{rate: 8000, channels: 0}, nil},
+		{"too many channels", &badStream{rate: 8000, channels: 1000}, nil},
+		{"negative count", &badStream{rate: 8000, channels: 1, n: -1}, nil},
+		{"count past the buffer", &badStream{rate: 8000, channels: 1, n: 1 << 20}, nil},
+		{"partial frame", &badStream{rate: 8000, channels: 2, n: 3}, nil},
+		{"no progress", &badStream{rate: 8000, channels: 1}, io.ErrNoProgress},
+		{"read error", &badStream{rate: 8000, channels: 1, err: boom}, boom},
+		{"error after audio", &sliceStream{rate: 8000, channels: 1, data: make([]float32, 5000), chunk: 1000, err: boom}, boom},
+		{"empty", newSliceStream(8000, 1, nil), ErrNoAudio},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a, err := Analyze(c.s, AnalyzeOptions{})
+			if err == nil || (c.want != nil && !errors.Is(err, c.want)) {
+				t.Fatalf("err = %v, want %v", err, c.want)
+			}
+			if _, jerr := json.Marshal(a); jerr != nil {
+				t.Errorf("analysis does not encode: %v", jerr)
+			}
+		})
+	}
+}
+
+func TestAnalyzeSynthetic(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	for _, c := range []struct {
+		name           string
+		rate, channels int
+		samples        []float32
+		lufs, dbtp     float64 // expected, ± 0.1
+		durationMS     int64
+	}{
+		{"silence", 8000, 1, make([]float32, 8000), SilenceLUFS, SilenceDBTP, 1000},
+		{"too short to gate", 48000, 2, sine(48000, 2, 4800, 1000, 0.5, 0, 1), SilenceLUFS, -6.02, 100},
+		{"EBU 3341 test 1", 48000, 2, sine(48000, 2, 20*48000, 1000, dbAmp(-23), 0, 1), -23, -23, 20000},
+		{"one channel of stereo", 44100, 2, sine(44100, 2, 44100*3/2, 997, 1, 0), -3.01, 0, 1500},
+		{"corrupt floats", 8000, 1, append([]float32{nan, inf, -inf}, make([]float32, 7997)...), SilenceLUFS, SilenceDBTP, 1000},
+		{"rounded duration", 8000, 1, make([]float32, 8004), SilenceLUFS, SilenceDBTP, 1001},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, chunk := range []int{c.channels, 777 * c.channels, 1 << 30} {
+				s := newSliceStream(c.rate, c.channels, slices.Clone(c.samples))
+				s.chunk = chunk
+				a, err := Analyze(s, AnalyzeOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if math.Abs(a.LoudnessLUFS-c.lufs) > 0.1 || math.Abs(a.TruePeakDBTP-c.dbtp) > 0.1 {
+					t.Errorf("chunk %d: %.3f LUFS %.3f dBTP, want %.2f and %.2f", chunk, a.LoudnessLUFS, a.TruePeakDBTP, c.lufs, c.dbtp)
+				}
+				if a.DurationMS != c.durationMS || a.Frames != int64(len(c.samples)/c.channels) || a.SampleRate != c.rate || a.Channels != c.channels {
+					t.Errorf("chunk %d: %+v", chunk, a)
+				}
+				if a.Peaks.SampleRate != c.rate || a.Peaks.SamplesPerPixel != c.rate/100 || a.Peaks.Length != int((a.Frames+int64(c.rate/100)-1)/int64(c.rate/100)) {
+					t.Errorf("chunk %d: peaks header %d Hz, %d spp, %d px", chunk, a.Peaks.SampleRate, a.Peaks.SamplesPerPixel, a.Peaks.Length)
+				}
+				if _, err := json.Marshal(a); err != nil {
+					t.Errorf("analysis does not encode: %v", err)
+				}
+			}
+		})
+	}
+}
+
+func TestAnalyzeOptions(t *testing.T) {
+	x := speechLike(8000, 1, 8000*10, 1)
+	a, err := Analyze(newSliceStream(8000, 1, x), AnalyzeOptions{SamplesPerPixel: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Peaks.SamplesPerPixel != 8 || a.Peaks.Length != 10000 {
+		t.Errorf("spp 8: got spp %d, %d px", a.Peaks.SamplesPerPixel, a.Peaks.Length)
+	}
+	a, err = Analyze(newSliceStream(8000, 1, x), AnalyzeOptions{SamplesPerPixel: 8, MaxPixels: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Peaks.SamplesPerPixel != 128 || a.Peaks.Length != 625 {
+		t.Errorf("spp 8, cap 1000: got spp %d, %d px", a.Peaks.SamplesPerPixel, a.Peaks.Length)
+	}
 }

@@ -8,11 +8,10 @@ import "math"
 // frequency, tpTaps taps per phase. Being a Nyquist filter, its phase 0 is the
 // input sample itself, so only the in-between phases are computed.
 const (
-	tpTaps     = 48  // taps per phase
-	tpHalf     = tpTaps / 2
-	tpKaiser   = 8.0 // Kaiser window beta: ~ -80 dB sidelobes
-	tpBlock    = 256 // output positions per block in Write
-	tpMaxPhase = 4
+	tpTaps   = 48 // taps per phase
+	tpHalf   = tpTaps / 2
+	tpKaiser = 8.0 // Kaiser window beta: ~ -80 dB sidelobes
+	tpBlock  = 256 // output positions per block in Write
 )
 
 // tpFilter holds the interpolation phases 1..factor-1.
