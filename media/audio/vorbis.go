@@ -52,29 +52,33 @@ func (v *vorbisStream) Read(dst []float32) (int, error) {
 		return 0, v.err
 	}
 	dst = dst[:len(dst)-len(dst)%v.ch]
-	var n int
-	err := guard("vorbis", func() error {
-		var err error
-		n, err = v.r.Read(dst)
-		return err
-	})
-	n -= n % v.ch
-	if err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			err = io.EOF // cut file: what was there, then the end
-		} else if !errors.Is(err, io.EOF) {
-			err = fmt.Errorf("vorbis: %w", err)
+	// oggvorbis may return 0 samples for a header-only page: retry a bounded number of times.
+	for try := 0; try < 64; try++ {
+		var n int
+		err := guard("vorbis", func() error {
+			var err error
+			n, err = v.r.Read(dst)
+			return err
+		})
+		n -= n % v.ch
+		if err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				err = io.EOF // cut file: what was there, then the end
+			} else if !errors.Is(err, io.EOF) {
+				err = fmt.Errorf("vorbis: %w", err)
+			}
+			v.err = err
+			if n > 0 {
+				return n, nil
+			}
+			return 0, err
 		}
-		v.err = err
-		if n > 0 {
+		if n > 0 || len(dst) == 0 {
 			return n, nil
 		}
-		return 0, err
 	}
-	if n == 0 && len(dst) > 0 {
-		return v.Read(dst)
-	}
-	return n, nil
+	v.err = errors.New("vorbis: no audio in 64 consecutive reads")
+	return 0, v.err
 }
 
 func (v *vorbisStream) SeekFrame(frame int64) error {
