@@ -67,10 +67,11 @@ type resampler struct {
 	coef     [][]float32 // [phase][2*half], nil when up > rsMaxPhases
 	fc       float64
 
-	in   []float32 // interleaved input not yet consumed, starting at input frame base
-	base int64     // input frame index of in[0]
-	next int64     // next output frame index
-	eof  bool
+	in     []float32 // interleaved input not yet consumed, starting at input frame base
+	base   int64     // input frame index of in[0]
+	pushed int64     // real input frames pushed (not counting flush zeros)
+	next   int64     // next output frame index
+	eof    bool
 }
 
 func newResampler(inRate, outRate, ch int) *resampler {
@@ -108,7 +109,10 @@ func (r *resampler) taps(frac float64) []float32 {
 }
 
 // push appends interleaved input frames.
-func (r *resampler) push(x []float32) { r.in = append(r.in, x...) }
+func (r *resampler) push(x []float32) {
+	r.in = append(r.in, x...)
+	r.pushed += int64(len(x) / r.ch)
+}
 
 // finish marks the end of input: the tail is flushed with zeros.
 func (r *resampler) finish() {
@@ -126,6 +130,9 @@ func (r *resampler) pull(dst []float32) int {
 	n := 0
 	for n+ch <= len(dst) {
 		pos := r.next * int64(r.down) // in units of 1/up input frames
+		if r.eof && pos >= r.pushed*int64(r.up) {
+			break // exactly ceil(in*up/down) frames: durations survive resampling
+		}
 		i := pos / int64(r.up)
 		ph := int(pos % int64(r.up))
 		first := i - int64(r.half) + 1
@@ -169,12 +176,12 @@ const (
 	limLookahead = 96 // frames at 48 kHz
 	limRelease   = 0.150
 	tpMarginDB   = 0.3
-	tpTaps       = 8
+	tpTaps       = 16
 	tpDelay      = tpTaps / 2 // frames the peak estimate waits for
 )
 
 // tpCoef holds the 4x oversampling interpolators for offsets 1/4, 2/4, 3/4
-// between input frames k and k+1, using frames k-3 .. k+4.
+// between input frames k and k+1, using frames k-7 .. k+8.
 var tpCoef = func() (c [3][tpTaps]float32) {
 	for p := 0; p < 3; p++ {
 		f := float64(p+1) / 4
@@ -182,7 +189,7 @@ var tpCoef = func() (c [3][tpTaps]float32) {
 		var v [tpTaps]float64
 		for j := 0; j < tpTaps; j++ {
 			d := float64(j-tpDelay+1) - f
-			v[j] = sinc(d) * kaiser(d/float64(tpDelay+1), 5)
+			v[j] = sinc(d) * kaiser(d/float64(tpDelay+1), 6)
 			sum += v[j]
 		}
 		for j := range v {
@@ -190,6 +197,19 @@ var tpCoef = func() (c [3][tpTaps]float32) {
 		}
 	}
 	return c
+}()
+
+// tpL1 bounds the interpolators' gain (their largest L1 norm).
+var tpL1 = func() float32 {
+	var m float32
+	for _, c := range tpCoef {
+		var s float32
+		for _, v := range c {
+			s += abs32(v)
+		}
+		m = max(m, s)
+	}
+	return m
 }()
 
 // limiter is a stereo-linked look-ahead peak limiter on 48 kHz stereo. It
@@ -253,10 +273,14 @@ func (l *limiter) process(buf []float32) {
 		kk := n - tpDelay
 		a, b := l.frame(kk)
 		peak := max(abs32(a), abs32(b))
-		if peak < l.ceil*0.25 {
-			// Far below the ceiling: interpolation cannot reach it (the
-			// interpolator's gain is under 4), skip the work.
-		} else {
+		var win float32
+		for j := 0; j < tpTaps; j++ {
+			x, y := l.frame(kk - tpDelay + 1 + int64(j))
+			win = max(win, abs32(x), abs32(y))
+		}
+		// Interpolation cannot exceed the window's peak times the
+		// interpolator's L1 norm: below that, skip the work.
+		if win*tpL1 > l.ceil {
 			for p := 0; p < 3; p++ {
 				var sa, sb float32
 				for j := 0; j < tpTaps; j++ {
@@ -290,9 +314,6 @@ func (l *limiter) process(buf []float32) {
 		gain := float32(l.rsum / limLookahead)
 		x, y := l.frame(wi - limLookahead + 1)
 		buf[o], buf[o+1] = x*gain, y*gain
-	}
-	if len(l.dq) > 2*limLookahead {
-		l.dq = append([]int64(nil), l.dq...)
 	}
 }
 
@@ -330,10 +351,12 @@ func (r *ramp) apply(buf []float32) {
 	}
 	for o := 0; o+1 < len(buf); o += 2 {
 		switch {
+		case math.Abs(r.cur-r.target) <= r.step*1.001:
+			r.cur = r.target
 		case r.cur < r.target:
-			r.cur = math.Min(r.target, r.cur+r.step)
-		case r.cur > r.target:
-			r.cur = math.Max(r.target, r.cur-r.step)
+			r.cur += r.step
+		default:
+			r.cur -= r.step
 		}
 		g := float32(r.cur)
 		buf[o] *= g
