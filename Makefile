@@ -1,0 +1,64 @@
+# Customer Room — the two commands:
+#   make run    start the room with the demo library and print its URLs
+#   make test   run every test (vet, gofmt, go test -race, browser tests)
+# Both install missing system packages first (apt-get; sudo when not root).
+
+GO_VERSION := 1.26.8
+TAGS       := sqlite_fts5
+DATA       ?= ./data
+ADDR       ?= :8080
+AUDIO      ?= auto
+BIN        := bin/customer-room
+
+# Debian packages the build needs, and those the tests need on top.
+BUILD_PKGS := gcc libc6-dev pkg-config libasound2-dev ca-certificates curl unzip
+TEST_PKGS  := chromium alsa-utils libasound2-plugins
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Go from PATH, /usr/local/go, or a copy fetched from the Go module proxy.
+GO := $(shell command -v go 2>/dev/null || ls /usr/local/go/bin/go 2>/dev/null || echo $(HOME)/.cache/customer-room/go/bin/go)
+export CGO_ENABLED := 1
+
+.PHONY: run test build bench deps test-deps go fmt clean
+
+run: deps go
+	$(GO) build -tags $(TAGS) -o $(BIN) ./cmd/customer-room
+	$(BIN) serve --data $(DATA) --addr $(ADDR) --audio $(AUDIO)
+
+build: deps go
+	$(GO) build -tags $(TAGS) -ldflags "-X main.version=$$(git describe --always --dirty 2>/dev/null || echo dev)" -o $(BIN) ./cmd/customer-room
+
+test: deps test-deps go
+	@test -z "$$($(GO)fmt -l $$(git ls-files '*.go') 2>/dev/null)" || { echo "gofmt needed:"; $(GO)fmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet -tags $(TAGS) ./...
+	$(GO) test -race -tags $(TAGS) -count=1 -timeout 15m ./...
+
+bench: deps test-deps go
+	./scripts/bench
+
+# deps installs the build's Debian packages that are missing.
+deps:
+	@missing=""; for p in $(BUILD_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+test-deps:
+	@missing=""; for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+# go fetches the Go toolchain from the module proxy when the machine has none.
+go:
+	@if [ ! -x "$(GO)" ]; then \
+	arch=$$(dpkg --print-architecture); dir=$(HOME)/.cache/customer-room; mkdir -p $$dir; \
+	echo "fetching Go $(GO_VERSION) for $$arch"; \
+	curl -fsSL -o $$dir/go.zip https://proxy.golang.org/golang.org/toolchain/@v/v0.0.1-go$(GO_VERSION).linux-$$arch.zip && \
+	rm -rf $$dir/go $$dir/golang.org && unzip -q $$dir/go.zip -d $$dir && \
+	mv "$$dir/golang.org/toolchain@v0.0.1-go$(GO_VERSION).linux-$$arch" $$dir/go && rm -rf $$dir/go.zip $$dir/golang.org && \
+	chmod +x $$dir/go/bin/* $$dir/go/pkg/tool/*/*; fi
+
+fmt: go
+	$(GO)fmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin

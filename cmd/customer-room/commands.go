@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"customerroom/media"
+	"customerroom/media/audio"
+)
+
+// openCatalog prepares --data and opens its catalog, for the admin commands.
+func openCatalog(ctx context.Context, c config) (*media.Catalog, string, error) {
+	dataDir, err := prepareDataDir(c.Data)
+	if err != nil {
+		return nil, "", err
+	}
+	cat, err := media.OpenCatalog(ctx, filepath.Join(dataDir, "catalog.db"))
+	if err != nil {
+		return nil, "", oneLine(err)
+	}
+	return cat, dataDir, nil
+}
+
+func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c config
+	fs := newFlags("import", getenv, stderr, &c)
+	asJSON := fs.Bool("json", false, "print one JSON object per input file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return errors.New("import: give at least one file or folder")
+	}
+	cat, dataDir, err := openCatalog(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	log, _ := newLogger(io.Discard, "error")
+	imp := &media.Importer{Catalog: cat, DataDir: dataDir, Logger: log}
+	rejected := 0
+	enc := json.NewEncoder(stdout)
+	for _, res := range imp.ImportPaths(ctx, fs.Args()) {
+		if res.Status == media.Rejected {
+			rejected++
+		}
+		if *asJSON {
+			if err := enc.Encode(res); err != nil {
+				return err
+			}
+			continue
+		}
+		switch res.Status {
+		case media.Rejected:
+			fmt.Fprintf(stdout, "rejected  %s: %s\n", res.Path, res.Error)
+		default:
+			fmt.Fprintf(stdout, "%-9s %s (id %d, %.1f s, %.1f LUFS, %d cues)\n", res.Status, res.Path, res.ID, float64(res.DurationMS)/1000, res.LoudnessLUFS, res.Cues)
+		}
+	}
+	if rejected > 0 {
+		if !*asJSON {
+			fmt.Fprintf(stderr, "customer-room: %d file(s) rejected\n", rejected)
+		}
+		return errSilent
+	}
+	return nil
+}
+
+// analysis is `analyze --json` output, as the contract in DESIGN.md says.
+type analysis struct {
+	Format       string  `json:"format"`
+	Codec        string  `json:"codec"`
+	SampleRate   int     `json:"sample_rate"`
+	Channels     int     `json:"channels"`
+	DurationMS   int64   `json:"duration_ms"`
+	LoudnessLUFS float64 `json:"loudness_lufs"`
+	TruePeakDBTP float64 `json:"true_peak_dbtp"`
+}
+
+func runAnalyze(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c config
+	fs := newFlags("analyze", getenv, stderr, &c)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("analyze: give exactly one file")
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	s, info, err := audio.Open(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	a, err := audio.Analyze(s, audio.AnalyzeOptions{})
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	out := analysis{string(info.Format), info.Codec, a.SampleRate, a.Channels, a.DurationMS, a.LoudnessLUFS, a.TruePeakDBTP}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(out)
+	}
+	fmt.Fprintf(stdout, "format       %s (%s)\nsample rate  %d Hz, %d channel(s)\nduration     %.3f s\nloudness     %.1f LUFS\ntrue peak    %.1f dBTP\n",
+		out.Format, out.Codec, out.SampleRate, out.Channels, float64(out.DurationMS)/1000, out.LoudnessLUFS, out.TruePeakDBTP)
+	return nil
+}
+
+func runUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New("usage: customer-room user add --role admin|curator|facilitator NAME (password on stdin)")
+	}
+	var c config
+	fs := newFlags("user add", getenv, stderr, &c)
+	role := fs.String("role", "", "admin, curator or facilitator")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("user add: give exactly one NAME")
+	}
+	pw, err := io.ReadAll(io.LimitReader(stdin, 1024))
+	if err != nil {
+		return err
+	}
+	cat, _, err := openCatalog(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	if err := cat.AddUser(ctx, fs.Arg(0), *role, strings.TrimRight(string(pw), "\r\n")); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "user %s added (%s)\n", fs.Arg(0), *role)
+	return nil
+}
+
+func runBackup(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c config
+	fs := newFlags("backup", getenv, stderr, &c)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("backup: give the destination file")
+	}
+	cat, _, err := openCatalog(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	if err := cat.Backup(ctx, fs.Arg(0)); err != nil {
+		return oneLine(err)
+	}
+	fmt.Fprintf(stdout, "database backed up to %s (audio files are under %s/library)\n", fs.Arg(0), c.Data)
+	return nil
+}
+
+func runCheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c config
+	fs := newFlags("check", getenv, stderr, &c)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cat, _, err := openCatalog(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	res, err := cat.Check(ctx)
+	if err != nil {
+		return oneLine(err)
+	}
+	v, err := cat.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	n, err := cat.CountRecordings(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "database   %s\nschema     %d\nrecordings %d\nintegrity  %s\n", cat.Path(), v, n, res)
+	if res != "ok" {
+		return errSilent
+	}
+	return nil
+}
+
+func runPurge(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c config
+	fs := newFlags("purge", getenv, stderr, &c)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cat, dataDir, err := openCatalog(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	rep, err := cat.Purge(ctx, dataDir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "purged %d recording(s), %d verbatim(s), %d file(s)\n", rep.Recordings, rep.Verbatims, rep.Files)
+	return nil
+}

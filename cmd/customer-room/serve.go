@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"customerroom/media"
+	"customerroom/media/demo"
+	"customerroom/player"
+	"customerroom/server"
+	"customerroom/static"
+)
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c config
+	fs := newFlags("serve", getenv, stderr, &c)
+	if err := serveFlags(fs, getenv, &c); err != nil {
+		return err
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log, err := newLogger(stderr, c.LogLevel)
+	if err != nil {
+		return err
+	}
+	dataDir, err := prepareDataDir(c.Data)
+	if err != nil {
+		return err
+	}
+	cat, err := media.OpenCatalog(ctx, filepath.Join(dataDir, "catalog.db"))
+	if err != nil {
+		return oneLine(err)
+	}
+	defer cat.Close()
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %v", c.Addr, unwrapNetErr(err))
+	}
+	defer ln.Close()
+
+	imp := &media.Importer{Catalog: cat, DataDir: dataDir, Retention: c.Retention, Logger: log}
+	if err := seedDemo(ctx, c.Demo, cat, imp, log); err != nil {
+		return err
+	}
+
+	out, err := openOutput(c.Audio, log)
+	if err != nil {
+		return err
+	}
+	pl := player.New(out, catalogTracks{cat, dataDir}, player.Options{TargetLUFS: c.TargetLUFS, MaxVolume: c.MaxVolume, Logger: log})
+	srv := server.New(server.Config{Version: version, DataDir: dataDir, Library: cat, Player: pl, Static: static.FS, Logger: log})
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return pl.Run(gctx) })
+	g.Go(func() error { return srv.Run(gctx, ln) })
+	g.Go(func() error { return purgeLoop(gctx, cat, dataDir, log) })
+
+	printURLs(stdout, ln.Addr())
+	log.Info("serving", "addr", ln.Addr().String(), "data", dataDir, "audio", out.Name(), "version", version)
+	err = g.Wait()
+	log.Info("stopped")
+	return err
+}
+
+// seedDemo imports the embedded demo library when asked, or, by default,
+// when the library is empty, so a new room has something to play.
+func seedDemo(ctx context.Context, want tristate, cat *media.Catalog, imp *media.Importer, log *slog.Logger) error {
+	n, err := cat.CountRecordings(ctx)
+	if err != nil {
+		return err
+	}
+	if want.set && !want.on || !want.set && n > 0 {
+		return nil
+	}
+	added, err := demo.Seed(ctx, imp)
+	if err != nil {
+		return fmt.Errorf("demo library: %w", err)
+	}
+	log.Info("demo library seeded", "calls", added)
+	return nil
+}
+
+// openOutput opens the sound output; "auto" falls back to the null output
+// when no sound device can be opened, and says so in the log.
+func openOutput(spec string, log *slog.Logger) (player.Output, error) {
+	if spec != "auto" {
+		return player.OpenOutput(spec)
+	}
+	out, err := player.OpenOutput("alsa")
+	if err != nil {
+		return nil, err
+	}
+	if err := out.Err(); err != nil {
+		log.Warn("no sound device, playing to the null output", "err", err)
+		out.Close()
+		return player.OpenOutput("null")
+	}
+	return out, nil
+}
+
+// purgeLoop deletes expired recordings at start and then every hour.
+func purgeLoop(ctx context.Context, cat *media.Catalog, dataDir string, log *slog.Logger) error {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		rep, err := cat.Purge(ctx, dataDir)
+		if err != nil && ctx.Err() == nil {
+			log.Error("purge", "err", err)
+		} else if rep.Recordings+rep.Verbatims > 0 {
+			log.Info("purged expired items", "recordings", rep.Recordings, "verbatims", rep.Verbatims)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+func printURLs(w io.Writer, addr net.Addr) {
+	host := "localhost"
+	port := addr.(*net.TCPAddr).Port
+	if ip := addr.(*net.TCPAddr).IP; ip != nil && !ip.IsUnspecified() {
+		host = ip.String()
+	}
+	fmt.Fprintf(w, "Customer Room is running.\n  room screen: http://%s:%d/kiosk/\n  health:      http://%s:%d/api/health\n", host, port, host, port)
+}
+
+func unwrapNetErr(err error) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return oe.Err
+	}
+	return err
+}
+
+// catalogTracks resolves player requests against the catalog: only approved
+// renditions ever reach the player.
+type catalogTracks struct {
+	cat     *media.Catalog
+	dataDir string
+}
+
+func (l catalogTracks) Resolve(ctx context.Context, req player.Request) ([]player.Track, error) {
+	var (
+		ps  []media.Playable
+		err error
+	)
+	switch {
+	case req.RecordingID > 0:
+		var p media.Playable
+		p, err = l.cat.PlayableRecording(ctx, req.RecordingID)
+		ps = []media.Playable{p}
+	case req.ClipID > 0:
+		var p media.Playable
+		p, err = l.cat.PlayableClip(ctx, req.ClipID)
+		ps = []media.Playable{p}
+	case req.PlaylistID > 0:
+		ps, err = l.cat.PlayablePlaylist(ctx, req.PlaylistID)
+	default:
+		return nil, fmt.Errorf("nothing to play: %w", player.ErrBadRequest)
+	}
+	if errors.Is(err, media.ErrNotFound) {
+		return nil, fmt.Errorf("%v: %w", err, player.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ts := make([]player.Track, len(ps))
+	for i, p := range ps {
+		r := p.Recording
+		ts[i] = player.Track{RecordingID: r.ID, ClipID: p.ClipID, Title: p.Title, Path: filepath.Join(l.dataDir, r.Rendition),
+			StartMS: p.StartMS, EndMS: p.EndMS, DurationMS: r.DurationMS, LoudnessLUFS: r.LoudnessLUFS, TruePeakDBTP: r.TruePeakDBTP}
+	}
+	return ts, nil
+}

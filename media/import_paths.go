@@ -1,0 +1,114 @@
+package media
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// sidecarExts are read with their audio file, never imported on their own.
+var sidecarExts = map[string]bool{".vtt": true, ".srt": true}
+
+// ImportPaths imports files and folders (walked recursively, in name order):
+// audio files with their sidecars, and verbatim CSV files. It returns one
+// result per input file; a JSON file next to an audio file of the same name
+// is that file's metadata, not an input of its own.
+func (im *Importer) ImportPaths(ctx context.Context, paths []string) []ImportResult {
+	var out []ImportResult
+	for _, p := range paths {
+		files, err := listFiles(p)
+		if err != nil {
+			out = append(out, ImportResult{Path: p, Status: Rejected, Error: err.Error()})
+			continue
+		}
+		for _, f := range files {
+			if ctx.Err() != nil {
+				return out
+			}
+			ext := strings.ToLower(filepath.Ext(f))
+			switch {
+			case sidecarExts[ext]:
+				continue
+			case ext == ".json" && hasAudioSibling(f):
+				continue
+			case ext == ".csv":
+				out = append(out, im.ImportVerbatimFile(ctx, f))
+			default:
+				out = append(out, im.ImportFile(ctx, f, ImportOptions{}))
+			}
+		}
+	}
+	return out
+}
+
+// ImportVerbatimFile imports a verbatim CSV export; all rows or none.
+func (im *Importer) ImportVerbatimFile(ctx context.Context, path string) ImportResult {
+	res := ImportResult{Path: path, Status: Rejected}
+	f, err := os.Open(path)
+	if err != nil {
+		res.Error = err.Error()
+		return res
+	}
+	defer f.Close()
+	vs, err := ReadVerbatimsCSV(f)
+	if err != nil {
+		res.Error = err.Error()
+		return res
+	}
+	now := im.Catalog.Now()
+	for i := range vs {
+		vs[i].ExpiresAt = im.expiry(vs[i].Date, now)
+	}
+	n, err := im.Catalog.AddVerbatims(ctx, vs)
+	if err != nil {
+		res.Error = "catalog: " + err.Error()
+		return res
+	}
+	res.Status = Imported
+	if n == 0 && len(vs) > 0 {
+		res.Status = Duplicate
+	}
+	return res
+}
+
+func listFiles(p string) ([]string, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return []string{p}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && !strings.HasPrefix(d.Name(), ".") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return files, err
+}
+
+func hasAudioSibling(jsonPath string) bool {
+	base := strings.TrimSuffix(jsonPath, filepath.Ext(jsonPath))
+	matches, _ := filepath.Glob(globEscape(base) + ".*")
+	for _, m := range matches {
+		ext := strings.ToLower(filepath.Ext(m))
+		if ext != ".json" && !sidecarExts[ext] {
+			return true
+		}
+	}
+	return false
+}
+
+func globEscape(s string) string {
+	r := strings.NewReplacer(`*`, `\*`, `?`, `\?`, `[`, `\[`, `\`, `\\`)
+	return r.Replace(s)
+}

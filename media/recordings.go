@@ -1,0 +1,197 @@
+package media
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// RecordingFilter narrows a recording listing. The room always asks for
+// approved recordings only.
+type RecordingFilter struct {
+	Status Status // "" = any
+}
+
+const recordingColumns = `r.id, r.sha256, r.title, r.source_name, r.path, r.rendition_path, r.format, r.codec,
+	r.sample_rate, r.channels, r.duration_ms, r.loudness_lufs, r.true_peak_dbtp, r.status, r.sentiment,
+	r.score, r.topic, r.channel, r.call_date, r.demo, r.created_at, r.expires_at,
+	(SELECT count(*) FROM cues c WHERE c.recording_id = r.id),
+	coalesce((SELECT group_concat(t.name, char(31)) FROM recording_tags rt JOIN tags t ON t.id = rt.tag_id WHERE rt.recording_id = r.id), '')`
+
+type scanner interface{ Scan(...any) error }
+
+func scanRecording(s scanner) (Recording, error) {
+	var (
+		r                Recording
+		score            sql.NullInt64
+		created, expires string
+		tags             string
+		demo             int
+	)
+	err := s.Scan(&r.ID, &r.SHA256, &r.Title, &r.SourceName, &r.Path, &r.Rendition, &r.Format, &r.Codec,
+		&r.SampleRate, &r.Channels, &r.DurationMS, &r.LoudnessLUFS, &r.TruePeakDBTP, &r.Status, &r.Sentiment,
+		&score, &r.Topic, &r.Channel, &r.CallDate, &demo, &created, &expires, &r.Cues, &tags)
+	if err != nil {
+		return r, err
+	}
+	if score.Valid {
+		v := int(score.Int64)
+		r.Score = &v
+	}
+	r.Demo = demo != 0
+	r.CreatedAt, r.ExpiresAt = parseTime(created), parseTime(expires)
+	r.Tags = []string{}
+	if tags != "" {
+		r.Tags = strings.Split(tags, "\x1f")
+	}
+	return r, nil
+}
+
+// Recordings lists recordings, newest first.
+func (c *Catalog) Recordings(ctx context.Context, f RecordingFilter) ([]Recording, error) {
+	q := `SELECT ` + recordingColumns + ` FROM recordings r`
+	var args []any
+	if f.Status != "" {
+		q += ` WHERE r.status = ?`
+		args = append(args, f.Status)
+	}
+	q += ` ORDER BY r.created_at DESC, r.id DESC`
+	rows, err := c.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Recording{}
+	for rows.Next() {
+		r, err := scanRecording(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Recording returns one recording, or ErrNotFound.
+func (c *Catalog) Recording(ctx context.Context, id int64) (Recording, error) {
+	r, err := scanRecording(c.read.QueryRowContext(ctx, `SELECT `+recordingColumns+` FROM recordings r WHERE r.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("recording %d: %w", id, ErrNotFound)
+	}
+	return r, err
+}
+
+// RecordingBySHA256 finds a recording by the hash of its original file, for dedupe.
+func (c *Catalog) RecordingBySHA256(ctx context.Context, sum string) (Recording, error) {
+	r, err := scanRecording(c.read.QueryRowContext(ctx, `SELECT `+recordingColumns+` FROM recordings r WHERE r.sha256 = ?`, sum))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("recording %s: %w", sum, ErrNotFound)
+	}
+	return r, err
+}
+
+// Transcript returns a recording's cues in order.
+func (c *Catalog) Transcript(ctx context.Context, id int64) ([]Cue, error) {
+	rows, err := c.read.QueryContext(ctx, `SELECT start_ms, end_ms, speaker, text FROM cues WHERE recording_id = ? ORDER BY idx`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Cue{}
+	for rows.Next() {
+		var q Cue
+		if err := rows.Scan(&q.StartMS, &q.EndMS, &q.Speaker, &q.Text); err != nil {
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// Peaks returns a recording's waveform peaks as stored audiowaveform JSON.
+func (c *Catalog) Peaks(ctx context.Context, id int64) ([]byte, error) {
+	var p string
+	err := c.read.QueryRowContext(ctx, `SELECT peaks FROM recordings WHERE id = ?`, id).Scan(&p)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("recording %d: %w", id, ErrNotFound)
+	}
+	return []byte(p), err
+}
+
+// NewRecording is what ingest hands the catalog: a recording and its transcript,
+// stored in one transaction so nothing partial is ever visible.
+type NewRecording struct {
+	Recording
+	Peaks      []byte
+	Transcript []Cue
+}
+
+// AddRecording stores a recording with its cues and search text in one
+// transaction and returns its id.
+func (c *Catalog) AddRecording(ctx context.Context, n NewRecording) (int64, error) {
+	tx, err := c.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	r := n.Recording
+	if r.Status == "" {
+		r.Status = StatusPending
+	}
+	now := c.Now()
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = now
+	}
+	var score any
+	if r.Score != nil {
+		score = *r.Score
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO recordings (sha256, title, source_name, path, rendition_path, format, codec,
+		sample_rate, channels, duration_ms, loudness_lufs, true_peak_dbtp, peaks, status, sentiment, score, topic,
+		channel, call_date, demo, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		r.SHA256, r.Title, r.SourceName, r.Path, r.Rendition, r.Format, r.Codec, r.SampleRate, r.Channels,
+		r.DurationMS, r.LoudnessLUFS, r.TruePeakDBTP, string(n.Peaks), r.Status, r.Sentiment, score, r.Topic,
+		r.Channel, r.CallDate, r.Demo, formatTime(r.CreatedAt), formatTime(r.ExpiresAt))
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	var body strings.Builder
+	for i, q := range n.Transcript {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cues (recording_id, idx, start_ms, end_ms, speaker, text) VALUES (?,?,?,?,?,?)`,
+			id, i, q.StartMS, q.EndMS, q.Speaker, q.Text); err != nil {
+			return 0, err
+		}
+		body.WriteString(q.Text)
+		body.WriteByte('\n')
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search_text (kind, ref_id, body) VALUES ('recording', ?, ?)`, id, r.Title+"\n"+body.String()); err != nil {
+		return 0, err
+	}
+	for _, t := range r.Tags {
+		if err := tagRecording(ctx, tx, id, t); err != nil {
+			return 0, err
+		}
+	}
+	return id, tx.Commit()
+}
+
+func tagRecording(ctx context.Context, tx *sql.Tx, id int64, name string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO tags (name) VALUES (?) ON CONFLICT (name) DO NOTHING`, name); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO recording_tags (recording_id, tag_id) SELECT ?, id FROM tags WHERE name = ?`, id, name)
+	return err
+}
+
+// CountRecordings is the number of recordings in the library (any status).
+func (c *Catalog) CountRecordings(ctx context.Context) (int, error) {
+	var n int
+	err := c.read.QueryRowContext(ctx, `SELECT count(*) FROM recordings`).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,147 @@
+package media
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"strings"
+)
+
+// VerbatimFilter narrows a verbatim listing.
+type VerbatimFilter struct {
+	Status Status // "" = any
+}
+
+// Verbatims lists verbatims, newest first.
+func (c *Catalog) Verbatims(ctx context.Context, f VerbatimFilter) ([]Verbatim, error) {
+	q := `SELECT id, date, channel, topic, score, sentiment, text, status, demo, expires_at FROM verbatims`
+	var args []any
+	if f.Status != "" {
+		q += ` WHERE status = ?`
+		args = append(args, f.Status)
+	}
+	q += ` ORDER BY date DESC, id DESC`
+	rows, err := c.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Verbatim{}
+	for rows.Next() {
+		var (
+			v       Verbatim
+			score   sql.NullInt64
+			demo    int
+			expires string
+		)
+		if err := rows.Scan(&v.ID, &v.Date, &v.Channel, &v.Topic, &score, &v.Sentiment, &v.Text, &v.Status, &demo, &expires); err != nil {
+			return nil, err
+		}
+		if score.Valid {
+			s := int(score.Int64)
+			v.Score = &s
+		}
+		v.Demo = demo != 0
+		v.ExpiresAt = parseTime(expires)
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// VerbatimHash identifies a verbatim for dedupe: the same text on the same
+// date through the same channel is the same comment.
+func VerbatimHash(v Verbatim) string {
+	h := sha256.Sum256([]byte(strings.Join([]string{v.Date, v.Channel, strings.TrimSpace(v.Text)}, "\x1f")))
+	return hex.EncodeToString(h[:])
+}
+
+// AddVerbatims stores verbatims in one transaction, skipping ones already in
+// the library; it returns how many were new.
+func (c *Catalog) AddVerbatims(ctx context.Context, vs []Verbatim) (int, error) {
+	tx, err := c.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO verbatims (sha256, date, channel, topic, score, sentiment, text, status, demo, created_at, expires_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (sha256) DO NOTHING`)
+	if err != nil {
+		return 0, err
+	}
+	defer ins.Close()
+	fts, err := tx.PrepareContext(ctx, `INSERT INTO search_text (kind, ref_id, body) VALUES ('verbatim', ?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	defer fts.Close()
+	now := formatTime(c.Now())
+	added := 0
+	for _, v := range vs {
+		if v.Status == "" {
+			v.Status = StatusPending
+		}
+		var score any
+		if v.Score != nil {
+			score = *v.Score
+		}
+		res, err := ins.ExecContext(ctx, VerbatimHash(v), v.Date, v.Channel, v.Topic, score, v.Sentiment, v.Text, v.Status, v.Demo, now, formatTime(v.ExpiresAt))
+		if err != nil {
+			return 0, err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			continue
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return 0, err
+		}
+		if _, err := fts.ExecContext(ctx, id, v.Topic+"\n"+v.Text); err != nil {
+			return 0, err
+		}
+		added++
+	}
+	return added, tx.Commit()
+}
+
+// SearchHit is one full-text search result.
+type SearchHit struct {
+	Kind    string `json:"kind"` // recording | verbatim
+	ID      int64  `json:"id"`
+	Snippet string `json:"snippet"`
+}
+
+// Search finds approved recordings and verbatims whose text matches q.
+// The query is treated as plain words, never as FTS5 syntax, so hostile input
+// cannot produce a syntax error.
+func (c *Catalog) Search(ctx context.Context, q string, limit int) ([]SearchHit, error) {
+	var terms []string
+	for _, w := range strings.FieldsFunc(q, func(r rune) bool { return !(r == '\'' || r == '-' || isWordRune(r)) }) {
+		terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+	}
+	out := []SearchHit{}
+	if len(terms) == 0 {
+		return out, nil
+	}
+	rows, err := c.read.QueryContext(ctx, `SELECT s.kind, s.ref_id, snippet(search_text, 2, '[', ']', '…', 12) FROM search_text s
+		WHERE search_text MATCH ? AND (
+			(s.kind = 'recording' AND EXISTS (SELECT 1 FROM recordings r WHERE r.id = s.ref_id AND r.status = 'approved')) OR
+			(s.kind = 'verbatim' AND EXISTS (SELECT 1 FROM verbatims v WHERE v.id = s.ref_id AND v.status = 'approved')))
+		ORDER BY rank LIMIT ?`, strings.Join(terms, " "), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h SearchHit
+		if err := rows.Scan(&h.Kind, &h.ID, &h.Snippet); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+func isWordRune(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127
+}

@@ -1,0 +1,204 @@
+package server
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"customerroom/media"
+	"customerroom/player"
+)
+
+func (s *Server) handleHealth(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	status, db := "ok", "ok"
+	if err := s.cfg.Library.Ping(ctx); err != nil {
+		status, db = "degraded", err.Error()
+	}
+	audio := s.cfg.Player.Health()
+	if !audio.OK {
+		status = "degraded"
+	}
+	return c.JSON(fiber.Map{"status": status, "version": s.cfg.Version, "db": db, "audio": audio})
+}
+
+// pathID parses the :id parameter; ids are positive integers.
+func pathID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errBadRequest("id must be a positive integer")
+	}
+	return id, nil
+}
+
+// roomRecording returns a recording only if the room may see it: approved,
+// with a rendition. Anything else is "not found", so nothing leaks.
+func (s *Server) roomRecording(c *fiber.Ctx) (media.Recording, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return media.Recording{}, err
+	}
+	r, err := s.cfg.Library.Recording(c.UserContext(), id)
+	if err != nil {
+		return r, err
+	}
+	if r.Status != media.StatusApproved || r.Rendition == "" {
+		return r, errNotFound("recording " + strconv.FormatInt(id, 10) + ": not found")
+	}
+	return r, nil
+}
+
+func (s *Server) handleRecordings(c *fiber.Ctx) error {
+	rs, err := s.cfg.Library.Recordings(c.UserContext(), media.RecordingFilter{Status: media.StatusApproved})
+	if err != nil {
+		return err
+	}
+	return c.JSON(rs)
+}
+
+func (s *Server) handleRecording(c *fiber.Ctx) error {
+	r, err := s.roomRecording(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (s *Server) handleTranscript(c *fiber.Ctx) error {
+	r, err := s.roomRecording(c)
+	if err != nil {
+		return err
+	}
+	cues, err := s.cfg.Library.Transcript(c.UserContext(), r.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(cues)
+}
+
+func (s *Server) handlePeaks(c *fiber.Ctx) error {
+	r, err := s.roomRecording(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.cfg.Library.Peaks(c.UserContext(), r.ID)
+	if err != nil {
+		return err
+	}
+	if len(p) == 0 {
+		return errNotFound("no peaks for this recording")
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(p)
+}
+
+// handleAudio streams the approved rendition with HTTP Range support.
+func (s *Server) handleAudio(c *fiber.Ctx) error {
+	r, err := s.roomRecording(c)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(s.cfg.DataDir, r.Rendition)
+	switch strings.TrimPrefix(r.Format, "ogg-") {
+	case "wav":
+		c.Type("wav")
+	case "mp3":
+		c.Type("mp3")
+	case "flac":
+		c.Set(fiber.HeaderContentType, "audio/flac")
+	default:
+		c.Set(fiber.HeaderContentType, "audio/ogg")
+	}
+	return c.SendFile(path, false)
+}
+
+func (s *Server) handleVerbatims(c *fiber.Ctx) error {
+	vs, err := s.cfg.Library.Verbatims(c.UserContext(), media.VerbatimFilter{Status: media.StatusApproved})
+	if err != nil {
+		return err
+	}
+	return c.JSON(vs)
+}
+
+func (s *Server) handleSearch(c *fiber.Ctx) error {
+	q := c.Query("q")
+	if len(q) > 200 {
+		return errBadRequest("query longer than 200 characters")
+	}
+	hits, err := s.cfg.Library.Search(c.UserContext(), q, 50)
+	if err != nil {
+		return err
+	}
+	return c.JSON(hits)
+}
+
+func (s *Server) handlePlayerState(c *fiber.Ctx) error {
+	return c.JSON(s.cfg.Player.State())
+}
+
+// playerBody is every field a player action may carry.
+type playerBody struct {
+	RecordingID int64  `json:"recording_id"`
+	ClipID      int64  `json:"clip_id"`
+	PlaylistID  int64  `json:"playlist_id"`
+	PositionMS  *int64 `json:"position_ms"`
+	Volume      *int   `json:"volume"`
+}
+
+func (s *Server) handlePlayerAction(c *fiber.Ctx) error {
+	var b playerBody
+	if len(c.Body()) > 0 {
+		if err := c.BodyParser(&b); err != nil {
+			return errBadRequest("body must be JSON: " + err.Error())
+		}
+	}
+	p := s.cfg.Player
+	var err error
+	switch c.Params("action") {
+	case "play":
+		n := 0
+		for _, id := range []int64{b.RecordingID, b.ClipID, b.PlaylistID} {
+			if id < 0 {
+				return errBadRequest("ids must be positive")
+			}
+			if id > 0 {
+				n++
+			}
+		}
+		if n != 1 {
+			return errBadRequest("play takes exactly one of recording_id, clip_id, playlist_id")
+		}
+		err = p.Play(c.UserContext(), player.Request{RecordingID: b.RecordingID, ClipID: b.ClipID, PlaylistID: b.PlaylistID})
+	case "pause":
+		err = p.Pause()
+	case "resume":
+		err = p.Resume()
+	case "stop":
+		err = p.Stop()
+	case "next":
+		err = p.Next()
+	case "prev":
+		err = p.Prev()
+	case "seek":
+		if b.PositionMS == nil || *b.PositionMS < 0 {
+			return errBadRequest("seek takes a non-negative position_ms")
+		}
+		err = p.Seek(*b.PositionMS)
+	case "volume":
+		if b.Volume == nil {
+			return errBadRequest("volume takes a volume")
+		}
+		err = p.SetVolume(*b.Volume)
+	default:
+		return errNotFound("no such player action: " + c.Params("action"))
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(p.State())
+}

@@ -1,0 +1,35 @@
+package server
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"net/http"
+)
+
+// routes is the whole API surface at a glance.
+func (s *Server) routes() {
+	app := s.app
+	app.Use(recover.New())
+
+	api := app.Group("/api")
+	api.Get("/health", s.handleHealth)
+
+	api.Get("/recordings", s.handleRecordings)
+	api.Get("/recordings/:id", s.handleRecording)
+	api.Get("/recordings/:id/transcript", s.handleTranscript)
+	api.Get("/recordings/:id/peaks", s.handlePeaks)
+	api.Get("/recordings/:id/audio", s.handleAudio)
+	api.Get("/verbatims", s.handleVerbatims)
+	api.Get("/search", s.handleSearch)
+
+	api.Get("/player", s.handlePlayerState)
+	api.Post("/player/:action", s.handlePlayerAction)
+
+	api.Get("/events", s.handleEvents)
+	api.Use(func(c *fiber.Ctx) error { return errNotFound("no such API route: " + c.Method() + " " + c.Path()) })
+
+	if s.cfg.Static != nil {
+		app.Use("/", filesystem.New(filesystem.Config{Root: http.FS(s.cfg.Static), Index: "index.html", MaxAge: 60}))
+	}
+}

@@ -1,0 +1,120 @@
+// Package server is the room's HTTP face: the JSON API under /api, live
+// updates by Server-Sent Events, and the embedded web UI. Handlers close over
+// their dependencies, which are small interfaces defined here.
+package server
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"customerroom/media"
+	"customerroom/player"
+)
+
+// Library is what the server needs from the catalog.
+type Library interface {
+	Ping(ctx context.Context) error
+	Recordings(ctx context.Context, f media.RecordingFilter) ([]media.Recording, error)
+	Recording(ctx context.Context, id int64) (media.Recording, error)
+	Transcript(ctx context.Context, id int64) ([]media.Cue, error)
+	Peaks(ctx context.Context, id int64) ([]byte, error)
+	Verbatims(ctx context.Context, f media.VerbatimFilter) ([]media.Verbatim, error)
+	Search(ctx context.Context, q string, limit int) ([]media.SearchHit, error)
+}
+
+// Player is what the server needs from the playback engine.
+type Player interface {
+	State() player.State
+	Subscribe() (<-chan player.State, func())
+	Health() player.Health
+	Play(ctx context.Context, req player.Request) error
+	Pause() error
+	Resume() error
+	Stop() error
+	Next() error
+	Prev() error
+	Seek(positionMS int64) error
+	SetVolume(v int) error
+}
+
+// Config is everything the server is built from.
+type Config struct {
+	Version string
+	// DataDir is where the catalog's relative audio paths point.
+	DataDir string
+	Library Library
+	Player  Player
+	// Static is the web UI (static.FS).
+	Static fs.FS
+	Logger *slog.Logger
+}
+
+// Server is the HTTP server; Run serves until its context ends.
+type Server struct {
+	cfg    Config
+	app    *fiber.App
+	events *Broker
+	log    *slog.Logger
+}
+
+// New builds the server and its routes.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{cfg: cfg, events: NewBroker(), log: cfg.Logger}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "customer-room",
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+		BodyLimit:             1 << 20,
+		ReadTimeout:           30 * time.Second,
+		IdleTimeout:           60 * time.Second,
+	})
+	s.routes()
+	return s
+}
+
+// Events is the broker that fans live events out to SSE clients.
+func (s *Server) Events() *Broker { return s.events }
+
+// App exposes the Fiber app for tests that want app.Test.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Run serves on ln until ctx ends, then shuts down within a few seconds,
+// closing SSE streams first so they do not hold the shutdown.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	states, cancel := s.cfg.Player.Subscribe()
+	defer cancel()
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case st, ok := <-states:
+				if !ok {
+					return
+				}
+				s.events.Publish("player", st)
+			}
+		}
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- s.app.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.events.Close()
+	if err := s.app.ShutdownWithTimeout(3 * time.Second); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}

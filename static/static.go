@@ -1,0 +1,10 @@
+// Package static is the embedded web UI: the kiosk screen (kiosk/), and the
+// shared assets. Nothing is fetched from the internet; the room works offline.
+package static
+
+import "embed"
+
+// FS holds the web UI, served at / by the server.
+//
+//go:embed index.html kiosk shared
+var FS embed.FS
