@@ -7,6 +7,8 @@
 # Needs espeak-ng, sox, ffmpeg/ffprobe (with libgsm) and python3. Run it from
 # anywhere: sh media/audio/testdata/wav/make-wav-fixtures.sh
 #
+# sox runs with -R (repeatable dither) so regenerating gives the same bytes.
+#
 # Source: espeak-ng saying a short French phrase, resampled to 8 kHz, 1 s
 # (0.25 s for the wide formats) so every fixture stays a few KB.
 set -eu
@@ -15,8 +17,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 espeak-ng -v fr -w "$tmp/voice.wav" "Bonjour, ma facture"
-sox "$tmp/voice.wav" -r 8000 -c 1 -b 16 "$tmp/src.wav" trim 0 1.0 gain -n -1
-sox "$tmp/src.wav" "$tmp/short.wav" trim 0.3 0.25
+sox -R "$tmp/voice.wav" -r 8000 -c 1 -b 16 "$tmp/src.wav" trim 0 1.0 gain -n -1
+sox -R "$tmp/src.wav" "$tmp/short.wav" trim 0.3 0.25
 # Stereo: agent left (the voice as is), customer right (inverted, half
 # level), built exactly so the tests can check the channel order.
 python3 - "$tmp/src.wav" "$tmp/stereo.wav" <<'PY'
@@ -31,20 +33,20 @@ o.writeframes(st.tobytes())
 PY
 
 rm -f ./*.wav ./*.s16
-sox "$tmp/src.wav" s16-mono.wav
-sox "$tmp/stereo.wav" s16-stereo.wav
-sox "$tmp/src.wav" -b 8 -e unsigned u8.wav
-sox "$tmp/short.wav" -b 24 s24-ext.wav                          # sox: EXTENSIBLE for > 16 bits
-sox "$tmp/short.wav" -b 32 -e signed s32-ext.wav
-sox "$tmp/short.wav" -b 32 -e float f32.wav                     # plain tag 3 + fact
+sox -R "$tmp/src.wav" s16-mono.wav
+sox -R "$tmp/stereo.wav" s16-stereo.wav
+sox -R "$tmp/src.wav" -b 8 -e unsigned u8.wav
+sox -R "$tmp/short.wav" -b 24 s24-ext.wav                          # sox: EXTENSIBLE for > 16 bits
+sox -R "$tmp/short.wav" -b 32 -e signed s32-ext.wav
+sox -R "$tmp/short.wav" -b 32 -e float f32.wav                     # plain tag 3 + fact
 ffmpeg -v error -i "$tmp/short.wav" -c:a pcm_f32le f32-ext.wav # ffmpeg: EXTENSIBLE + LIST
-sox "$tmp/short.wav" -b 64 -e float f64.wav
+sox -R "$tmp/short.wav" -b 64 -e float f64.wav
 ffmpeg -v error -i "$tmp/src.wav" -c:a pcm_mulaw mulaw.wav
 ffmpeg -v error -i "$tmp/src.wav" -c:a pcm_alaw alaw.wav
 ffmpeg -v error -i "$tmp/src.wav" -c:a adpcm_ima_wav ima-mono.wav      # 1024-byte blocks
 ffmpeg -v error -i "$tmp/stereo.wav" -c:a adpcm_ima_wav ima-stereo.wav
-sox "$tmp/src.wav" -e ima-adpcm ima-sox.wav                     # 256-byte blocks, fact trims
-sox "$tmp/src.wav" -e gsm-full-rate gsm.wav                     # WAV49, 65-byte blocks, fact
+sox -R "$tmp/src.wav" -e ima-adpcm ima-sox.wav                     # 256-byte blocks, fact trims
+sox -R "$tmp/src.wav" -e gsm-full-rate gsm.wav                     # WAV49, 65-byte blocks, fact
 ffmpeg -v error -i "$tmp/short.wav" -rf64 always -c:a pcm_s16le rf64.wav
 
 # Hand-made edge cases: rewrite the chunks of the files above.
@@ -100,6 +102,13 @@ def ext(fmt, bits_valid, sub):
     return struct.pack('<HHIIHHHHI', 0xFFFE, ch, rate, bps, align, bits, 22, bits_valid, 4 if ch == 1 else 3) + guid
 mu, _ = chunks('mulaw.wav')
 write('mulaw-ext.wav', riff([(b'fmt ', ext(mu[b'fmt '], 8, 7)), (b'fact', struct.pack('<I', len(mu[b'data']))), (b'data', mu[b'data'])]))
+# RF64 whose real data size is only in ds64, with a chunk after the data
+# that must not be played as audio.
+rf, _ = chunks('rf64.wav')
+ds64 = struct.pack('<QQQI', 0, len(rf[b'data']), len(rf[b'data']) // 2, 0)
+body = riff([(b'ds64', ds64), (b'fmt ', rf[b'fmt ']), (b'data', rf[b'data'], 0xFFFFFFFF),
+             (b'LIST', b'INFOICMT\x10\x00\x00\x00not audio, skip!')])
+write('rf64-trailer.wav', b'RF64' + b'\xff\xff\xff\xff' + body[8:])
 st, _ = chunks('s16-stereo.wav')
 write('s16-stereo-ext.wav', riff([(b'fmt ', ext(st[b'fmt '], 16, 1)), (b'data', st[b'data'])]))
 PY
