@@ -95,7 +95,7 @@ type wavStream struct {
 	dataStart  int64 // file offset of the first data byte
 	dataEnd    int64 // file offset after the last data byte, or -1: read to EOF
 	off        int64 // file offset of the next byte to read
-	frames     int64 // Frames(): -1 when unknown
+	frames     int64 // Frames(): what the file holds now (a streamed file may grow)
 	limit      int64 // frames after which decoding stops (fact), or -1
 	pos        int64 // frame index of the next decoded frame
 	skip       int64 // frames still to drop after seeking inside a block
@@ -313,11 +313,12 @@ func newWAVStream(r io.ReadSeeker, f *wavFmt, dataStart, size, fact int64) (Stre
 	}
 	blocks := avail / int64(s.blockAlign)
 	s.frames = blocks*int64(s.fpb) + int64(s.dec.partial(int(avail%int64(s.blockAlign))))
-	if compressed {
-		if fact >= 0 && fact < s.frames+int64(s.fpb) {
-			s.limit = fact
-			s.frames = min(s.frames, fact)
-		}
+	// fact trims the padding of the last block of a compressed stream. A
+	// fact that would cut more than that (0 from an unfinished export, or a
+	// wrong count) is ignored rather than trusted to drop audio.
+	if compressed && fact > s.frames-int64(s.fpb) && fact < s.frames {
+		s.limit = fact
+		s.frames = fact
 	}
 
 	n := max(wavRawBufSize/s.blockAlign, 1)
@@ -328,9 +329,17 @@ func newWAVStream(r io.ReadSeeker, f *wavFmt, dataStart, size, fact int64) (Stre
 	return s, codec, nil
 }
 
+// SampleRate is the fmt chunk's rate.
 func (s *wavStream) SampleRate() int { return s.rate }
-func (s *wavStream) Channels() int   { return s.channels }
-func (s *wavStream) Frames() int64   { return s.frames }
+
+// Channels is the fmt chunk's channel count (1-8).
+func (s *wavStream) Channels() int { return s.channels }
+
+// Frames counts the frames the file really holds: a truncated file counts
+// what is there, a compressed one is trimmed to fact. It is never -1 since a
+// WAV's size is known once opened; a streamed export (data size 0 or
+// 0xFFFFFFFF) that is still growing reads past it to EOF.
+func (s *wavStream) Frames() int64 { return s.frames }
 
 // Read decodes straight into dst when it holds at least one block, so PCM
 // costs one pass over the bytes and no copy.

@@ -649,3 +649,34 @@ func TestWAVReadDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestWAVFactTrim checks fact trims only the last block's padding and is
+// ignored when it would drop real audio.
+func TestWAVFactTrim(t *testing.T) {
+	raw := readFixture(t, "ima-sox.wav") // 256-byte blocks of 505 frames, fact 8000
+	all, s0 := decodeFixture(t, "ima-sox.wav")
+	whole := int64(len(riffChunk(t, raw, "data"))/s0.blockAlign) * int64(s0.fpb)
+	tests := []struct {
+		fact uint32
+		want int64
+	}{
+		{8000, 8000},
+		{uint32(whole) - 1, whole - 1},
+		{uint32(whole), whole},
+		{uint32(whole) + 5000, whole}, // says more than there is: truncated file
+		{0, whole},                    // unfinished export
+		{1, whole},                    // would drop 15 blocks: not trusted
+	}
+	for _, tt := range tests {
+		in := bytes.Clone(raw)
+		binary.LittleEndian.PutUint32(riffChunk(t, in, "fact"), tt.fact)
+		s, _ := openWAVBytes(t, in)
+		got := decodeAll(t, s, 1000)
+		if int64(len(got)) != tt.want || s.Frames() != tt.want {
+			t.Errorf("fact %d: decoded %d frames, Frames() %d, want %d", tt.fact, len(got), s.Frames(), tt.want)
+		}
+		if n := min(len(got), len(all)); !equalSamples(got[:n], all[:n]) {
+			t.Errorf("fact %d: samples differ", tt.fact)
+		}
+	}
+}
