@@ -1,10 +1,11 @@
 package server
 
 import (
+	"net/http"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
-	"net/http"
 )
 
 // routes is the whole API surface at a glance.
@@ -27,6 +28,10 @@ func (s *Server) routes() {
 	api.Post("/player/:action", s.handlePlayerAction)
 
 	api.Get("/events", s.handleEvents)
+
+	api.Post("/auth/login", s.handleLogin)
+	api.Post("/auth/logout", s.handleLogout)
+	api.Get("/auth/me", s.handleMe)
 	api.Use(func(c *fiber.Ctx) error { return errNotFound("no such API route: " + c.Method() + " " + c.Path()) })
 
 	if s.cfg.Static != nil {

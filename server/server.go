@@ -47,9 +47,10 @@ type Player interface {
 type Config struct {
 	Version string
 	// DataDir is where the catalog's relative audio paths point.
-	DataDir string
-	Library Library
-	Player  Player
+	DataDir  string
+	Library  Library
+	Accounts Accounts
+	Player   Player
 	// Static is the web UI (static.FS).
 	Static fs.FS
 	Logger *slog.Logger

@@ -57,7 +57,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	pl := player.New(out, catalogTracks{cat, dataDir}, player.Options{TargetLUFS: c.TargetLUFS, MaxVolume: c.MaxVolume, Logger: log})
-	srv := server.New(server.Config{Version: version, DataDir: dataDir, Library: cat, Player: pl, Static: static.FS, Logger: log})
+	srv := server.New(server.Config{Version: version, DataDir: dataDir, Library: cat, Accounts: cat, Player: pl, Static: static.FS, Logger: log})
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return pl.Run(gctx) })

@@ -1,0 +1,106 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"customerroom/media"
+)
+
+// Accounts is what the server needs to log curators, facilitators and
+// admins in. Listeners never log in.
+type Accounts interface {
+	Authenticate(ctx context.Context, name, password string) (media.User, error)
+	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (string, error)
+	SessionUser(ctx context.Context, token string) (media.User, error)
+	DeleteSession(ctx context.Context, token string) error
+}
+
+const (
+	sessionCookie = "cr_session"
+	sessionTTL    = 12 * time.Hour
+	userKey       = "cr_user"
+)
+
+func (s *Server) handleLogin(c *fiber.Ctx) error {
+	var b struct {
+		Name     string `json:"name"`
+		Password string `json:"password"`
+	}
+	if err := c.BodyParser(&b); err != nil {
+		return errBadRequest("login takes JSON {\"name\",\"password\"}")
+	}
+	if b.Name == "" || b.Password == "" || len(b.Name) > 64 || len(b.Password) > 72 {
+		return errBadRequest("name and password are required")
+	}
+	u, err := s.cfg.Accounts.Authenticate(c.UserContext(), utils.CopyString(b.Name), b.Password)
+	if errors.Is(err, media.ErrBadCredentials) {
+		return &Error{fiber.StatusUnauthorized, "bad_credentials", err.Error()}
+	}
+	if err != nil {
+		return err
+	}
+	token, err := s.cfg.Accounts.CreateSession(c.UserContext(), u.ID, sessionTTL)
+	if err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: "Strict", Expires: time.Now().Add(sessionTTL)})
+	s.log.Info("login", "user", u.Name, "role", u.Role)
+	return c.JSON(u)
+}
+
+func (s *Server) handleLogout(c *fiber.Ctx) error {
+	if token := c.Cookies(sessionCookie); token != "" {
+		if err := s.cfg.Accounts.DeleteSession(c.UserContext(), token); err != nil {
+			return err
+		}
+	}
+	c.ClearCookie(sessionCookie)
+	return c.JSON(fiber.Map{"ok": true})
+}
+
+func (s *Server) handleMe(c *fiber.Ctx) error {
+	u, ok := s.currentUser(c)
+	if !ok {
+		return &Error{fiber.StatusUnauthorized, "unauthorized", "not logged in"}
+	}
+	return c.JSON(u)
+}
+
+// currentUser returns the logged-in user of the request, if any.
+func (s *Server) currentUser(c *fiber.Ctx) (media.User, bool) {
+	if u, ok := c.Locals(userKey).(media.User); ok {
+		return u, true
+	}
+	token := c.Cookies(sessionCookie)
+	if token == "" || s.cfg.Accounts == nil {
+		return media.User{}, false
+	}
+	u, err := s.cfg.Accounts.SessionUser(c.UserContext(), token)
+	if err != nil {
+		return media.User{}, false
+	}
+	c.Locals(userKey, u)
+	return u, true
+}
+
+// requireRole lets a request through only for a logged-in user with one of roles.
+func (s *Server) requireRole(roles ...string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u, ok := s.currentUser(c)
+		if !ok {
+			return &Error{fiber.StatusUnauthorized, "unauthorized", "log in first"}
+		}
+		for _, r := range roles {
+			if u.Role == r {
+				return c.Next()
+			}
+		}
+		return &Error{fiber.StatusForbidden, "forbidden", "this needs the role " + strings.Join(roles, " or ")}
+	}
+}
