@@ -13,6 +13,8 @@ BIN        := bin/customer-room
 # Debian packages the build needs, and those the tests need on top.
 BUILD_PKGS := gcc libc6-dev pkg-config libasound2-dev ca-certificates curl unzip
 TEST_PKGS  := chromium alsa-utils libasound2-plugins
+# The benchmarks compare with reference tools and encode long test files.
+BENCH_PKGS := ffmpeg sox libsox-fmt-all lame opus-tools hyperfine time
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Go from PATH, /usr/local/go, or a copy fetched from the Go module proxy.
@@ -34,7 +36,10 @@ test: deps test-deps go
 	$(GO) test -race -tags $(TAGS) -count=1 -timeout 15m ./...
 
 bench: deps test-deps go
-	./scripts/bench
+	@missing=""; for p in $(BENCH_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+	GO=$(GO) ./scripts/bench
 
 # deps installs the build's Debian packages that are missing.
 deps:
