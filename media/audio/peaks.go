@@ -56,14 +56,22 @@ func newPeakBuilder(rate, channels, spp, maxLen int) *peakBuilder {
 // on one channel, and averaging would halve whoever is talking.
 func (b *peakBuilder) write(interleaved []float32) {
 	nch := b.channels
-	frames := len(interleaved) / nch
+	interleaved = interleaved[:len(interleaved)/nch*nch]
 	lo, hi, fill := b.lo, b.hi, b.fill
-	for f := range frames {
-		for _, x := range interleaved[f*nch : f*nch+nch] {
-			lo = min(lo, x)
-			hi = max(hi, x)
+	for len(interleaved) > 0 {
+		// The envelope across channels is the envelope of the interleaved
+		// run up to the pixel's end: one flat loop, plain comparisons.
+		n := min(b.spp-fill, len(interleaved)/nch)
+		for _, x := range interleaved[:n*nch] {
+			if x < lo {
+				lo = x
+			}
+			if x > hi {
+				hi = x
+			}
 		}
-		fill++
+		interleaved = interleaved[n*nch:]
+		fill += n
 		if fill == b.spp {
 			if len(b.data)/2 == b.maxLen {
 				// Full: halve, and this pixel becomes the first half of the
