@@ -108,12 +108,16 @@ func (o *OtoOutput) Err() error {
 // Name is "alsa".
 func (o *OtoOutput) Name() string { return "alsa" }
 
-// Close lets the queued audio drain briefly, then releases the player. The
-// context stays: oto cannot open a second one.
+// Close lets the queued audio drain (at most about 300 ms, inside the
+// player's shutdown budget), then releases the player. The context stays:
+// oto cannot open a second one.
 func (o *OtoOutput) Close() error {
-	deadline := time.Now().Add(otoBuffer + otoPlayerBuf + otoPipe)
-	for o.pipe.buffered() > 0 && time.Now().Before(deadline) && o.ctx.Err() == nil {
+	deadline := time.Now().Add(otoPlayerBuf + otoPipe + 50*time.Millisecond)
+	for (o.pipe.buffered() > 0 || o.player.UnplayedBufferSize() > 0) && time.Now().Before(deadline) && o.ctx.Err() == nil {
 		time.Sleep(5 * time.Millisecond)
+	}
+	if o.ctx.Err() == nil {
+		time.Sleep(otoBuffer) // what is still in the device's own buffer
 	}
 	o.pipe.close()
 	return o.player.Close()

@@ -214,7 +214,7 @@ func TestQueueOrderNextPrev(t *testing.T) {
 			out.allow(SampleRate / 20)
 			limit += SampleRate / 20
 			if st.want != 0 {
-				out.waitFrames(t, limit-chunkFrames-2*15*SampleRate/1000)
+				out.waitFrames(t, limit-chunkFrames)
 			}
 			if got := cur(); got != st.want {
 				t.Fatalf("step %d: playing %d, want %d", i, got, st.want)
