@@ -247,3 +247,35 @@ func TestAnalyzeOptions(t *testing.T) {
 		t.Errorf("spp 8, cap 1000: got spp %d, %d px", a.Peaks.SamplesPerPixel, a.Peaks.Length)
 	}
 }
+
+// The fixtures through the package's own WAV decoder (Open) must measure as
+// through the test reader: Analyze sees the same samples either way.
+func TestAnalyzeThroughOpen(t *testing.T) {
+	for name := range loadReference(t).Files {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join("testdata", "loudness", name)
+			rate, nch, samples := readPCM16ForTest(t, path)
+			want, err := Analyze(newSliceStream(rate, nch, samples), AnalyzeOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			s, _, err := Open(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Analyze(s, AnalyzeOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Frames != want.Frames || got.SampleRate != want.SampleRate || got.Channels != want.Channels ||
+				math.Abs(got.LoudnessLUFS-want.LoudnessLUFS) > 0.01 || math.Abs(got.TruePeakDBTP-want.TruePeakDBTP) > 0.01 {
+				t.Errorf("through Open: %+v\nthrough the test reader: %+v", got, want)
+			}
+		})
+	}
+}
