@@ -2,10 +2,15 @@ package audio
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"os/exec"
+	"runtime"
+	"strconv"
 
 	gomp3 "github.com/hajimehoshi/go-mp3"
 )
@@ -18,9 +23,10 @@ const (
 	mp3MaxFrames    = 1 << 24 // about 100 hours at 48 kHz; caps the index
 )
 
-// ErrMPEG25 is returned for MPEG-2.5 layer III (8, 11.025 and 12 kHz) files:
-// the pure-Go decoder we use (hajimehoshi/go-mp3) refuses them.
-var ErrMPEG25 = errors.New("MPEG-2.5 layer III (8/11/12 kHz) is not supported by the MP3 decoder")
+// ErrMPEG25 is returned for MPEG-2.5 layer III (8, 11.025 and 12 kHz) files
+// when ffmpeg is not installed: the pure-Go decoder we use (hajimehoshi/go-mp3)
+// refuses them, so they are piped through ffmpeg as a stopgap.
+var ErrMPEG25 = errors.New("MPEG-2.5 (8 kHz) MP3 needs ffmpeg, which is not installed")
 
 var (
 	mp3BitrateV1 = [16]int{0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0}
@@ -252,6 +258,23 @@ func buildMP3Index(r io.ReadSeeker) (*mp3Index, error) {
 	return idx, nil
 }
 
+// trim returns the decoded samples to drop at the start and the output length:
+// with a LAME tag, encoder delay + decoder delay at the start and the padding
+// at the end; without one, every decoded sample.
+func (idx *mp3Index) trim(spf int) (skip, total int64) {
+	n := int64(len(idx.offsets))
+	total = n * int64(spf)
+	if g := idx.gapless; g.lame {
+		skip = int64(g.delay + mp3DecoderDelay)
+		frames := n
+		if g.frames > 0 && g.frames < n {
+			frames = g.frames
+		}
+		total = max(0, frames*int64(spf)-int64(g.delay)-int64(g.padding))
+	}
+	return skip, total
+}
+
 // mp3Stream decodes layer III with go-mp3 over a frame index of our own, which
 // gives exact length, gapless trim and fast seeks.
 type mp3Stream struct {
@@ -277,7 +300,7 @@ func openMP3(r io.ReadSeeker) (Stream, string, error) {
 		return nil, "", err
 	}
 	if idx.first.version == 0 {
-		return nil, "", ErrMPEG25
+		return openMP3FFmpeg(r, idx)
 	}
 	s := &mp3Stream{
 		rs:  r,
@@ -286,16 +309,7 @@ func openMP3(r io.ReadSeeker) (Stream, string, error) {
 		ch:  idx.first.channels,
 		raw: make([]byte, 4*1152),
 	}
-	n := int64(len(idx.offsets))
-	s.total = n * int64(s.spf)
-	if g := idx.gapless; g.lame {
-		s.skip = int64(g.delay + mp3DecoderDelay)
-		frames := n
-		if g.frames > 0 && g.frames < n {
-			frames = g.frames
-		}
-		s.total = max(0, frames*int64(s.spf)-int64(g.delay)-int64(g.padding))
-	}
+	s.skip, s.total = idx.trim(s.spf)
 	if err := s.startAt(0); err != nil {
 		return nil, "", err
 	}
@@ -422,4 +436,154 @@ func (s *mp3Stream) SeekFrame(frame int64) error {
 	}
 	s.err = err
 	return err
+}
+
+// mp3Pipe decodes through an ffmpeg child process (MPEG-2.5 stopgap). It is fed
+// the audio frames only (no Xing/Info frame), so ffmpeg trims nothing and the
+// same gapless skip and length as the native path apply.
+type mp3Pipe struct {
+	rs    io.ReadSeeker
+	idx   *mp3Index
+	path  string // ffmpeg
+	spf   int
+	skip  int64
+	total int64
+	ch    int
+
+	cmd     *exec.Cmd
+	out     *bufio.Reader
+	cleanup runtime.Cleanup
+	raw     []byte
+	dpos    int64
+	pos     int64
+	err     error
+}
+
+var _ Seeker = (*mp3Pipe)(nil)
+
+func openMP3FFmpeg(r io.ReadSeeker, idx *mp3Index) (Stream, string, error) {
+	path, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		return nil, "", ErrMPEG25
+	}
+	s := &mp3Pipe{rs: r, idx: idx, path: path, spf: idx.first.samples, ch: idx.first.channels, raw: make([]byte, 4*2*1152)}
+	s.skip, s.total = idx.trim(s.spf)
+	if err := s.startAt(0); err != nil {
+		return nil, "", err
+	}
+	return s, "mp3", nil
+}
+
+func (s *mp3Pipe) SampleRate() int { return s.idx.first.rate }
+func (s *mp3Pipe) Channels() int   { return s.ch }
+func (s *mp3Pipe) Frames() int64   { return s.total }
+
+// stop ends the running ffmpeg, if any, and waits for it (and for the goroutine
+// feeding its stdin, so rs is ours again).
+func (s *mp3Pipe) stop() {
+	if s.cmd == nil {
+		return
+	}
+	s.cleanup.Stop()
+	_ = s.cmd.Process.Kill()
+	_ = s.cmd.Wait()
+	s.cmd, s.out = nil, nil
+}
+
+// startAt runs a fresh ffmpeg fed from audio frame k.
+func (s *mp3Pipe) startAt(k int) error {
+	s.stop()
+	off := s.idx.offsets[k]
+	if _, err := s.rs.Seek(off, io.SeekStart); err != nil {
+		return err
+	}
+	cmd := exec.Command(s.path, "-v", "error", "-f", "mp3", "-i", "-",
+		"-f", "f32le", "-ac", strconv.Itoa(s.ch), "-ar", strconv.Itoa(s.idx.first.rate), "-")
+	cmd.Stdin = &sectionReader{r: s.rs, n: s.idx.end - off}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("mp3: start ffmpeg: %w", err)
+	}
+	// A stream dropped without reading to the end must not leave ffmpeg behind.
+	s.cleanup = runtime.AddCleanup(s, func(c *exec.Cmd) {
+		_ = c.Process.Kill()
+		go c.Wait()
+	}, cmd)
+	s.cmd, s.out = cmd, bufio.NewReaderSize(out, 32<<10)
+	s.dpos = int64(k) * int64(s.spf)
+	s.err = nil
+	return nil
+}
+
+func (s *mp3Pipe) Read(dst []float32) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	ch := s.ch
+	want := len(dst) / ch
+	got := 0
+	for got < want && s.pos < s.total {
+		need := s.skip + s.pos - s.dpos
+		n := len(s.raw) / (4 * ch)
+		if need > 0 {
+			n = int(min(need, int64(n)))
+		} else {
+			n = int(min(int64(min(n, want-got)), s.total-s.pos))
+		}
+		m, err := io.ReadFull(s.out, s.raw[:n*4*ch])
+		m /= 4 * ch
+		if need <= 0 {
+			out := dst[got*ch : (got+m)*ch]
+			for i := range out {
+				out[i] = math.Float32frombits(binary.LittleEndian.Uint32(s.raw[4*i:]))
+			}
+			got += m
+			s.pos += int64(m)
+		}
+		s.dpos += int64(m)
+		if err != nil {
+			s.err = io.EOF
+			cmd := s.cmd
+			s.cleanup.Stop()
+			s.cmd, s.out = nil, nil
+			if werr := cmd.Wait(); werr != nil {
+				s.err = fmt.Errorf("mp3: ffmpeg: %v: %s", werr, bytes.TrimSpace(cmd.Stderr.(*bytes.Buffer).Bytes()))
+			}
+			break
+		}
+	}
+	if s.pos >= s.total && s.err == nil {
+		s.stop()
+		s.err = io.EOF
+	}
+	if got == 0 {
+		return 0, s.err
+	}
+	return got * ch, nil
+}
+
+// SeekFrame restarts ffmpeg a few frames before the target (bit reservoir and
+// overlap) and drops decoded samples up to it.
+func (s *mp3Pipe) SeekFrame(frame int64) error {
+	if frame < 0 {
+		return fmt.Errorf("mp3: seek to negative frame %d", frame)
+	}
+	if frame >= s.total {
+		s.stop()
+		s.pos, s.err = s.total, io.EOF
+		return nil
+	}
+	k := int((frame + s.skip) / int64(s.spf))
+	k = max(0, min(k, len(s.idx.offsets)-1)-mp3SeekPreroll)
+	if err := s.startAt(k); err != nil {
+		s.err = err
+		return err
+	}
+	s.pos = frame
+	return nil
 }
