@@ -191,7 +191,8 @@ func (m *LoudnessMeter) endHop() {
 
 // Integrated returns the gated integrated loudness in LUFS of everything
 // written so far, or math.Inf(-1) when every block is gated out (silence,
-// or less than 400 ms of audio).
+// or less than 400 ms of audio). Block energies are kept exactly; only the
+// relative gate's decision is made to 0.01 LU (the histogram's bin width).
 func (m *LoudnessMeter) Integrated() float64 {
 	var n uint64
 	var sum float64

@@ -6,6 +6,9 @@ import "math"
 // (https://github.com/bbc/audiowaveform/blob/master/doc/DataFormat.md), so the
 // UI can draw it with peaks.js or any tool that reads that format. Data holds
 // Length min/max pairs of 8-bit values (-128..127), one pair per pixel.
+// Channels is always 1 because the UI draws one waveform: each pixel is the
+// envelope across channels (lowest and highest sample of any channel), not a
+// mix-down, which would halve whichever speaker of a dual-channel call talks.
 type Peaks struct {
 	Version         int   `json:"version"`
 	Channels        int   `json:"channels"`
