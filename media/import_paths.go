@@ -13,9 +13,10 @@ import (
 var sidecarExts = map[string]bool{".vtt": true, ".srt": true}
 
 // ImportPaths imports files and folders (walked recursively, in name order):
-// audio files with their sidecars, and verbatim CSV files. It returns one
-// result per input file; a JSON file next to an audio file of the same name
-// is that file's metadata, not an input of its own.
+// audio files with their sidecars, and verbatim CSV or JSON exports. It
+// returns one result per input file; a JSON file next to an audio file of the
+// same name is that file's metadata, not an input of its own. Run Recover
+// first: it removes what an interrupted earlier run left.
 func (im *Importer) ImportPaths(ctx context.Context, paths []string) []ImportResult {
 	var out []ImportResult
 	for _, p := range paths {
@@ -34,7 +35,7 @@ func (im *Importer) ImportPaths(ctx context.Context, paths []string) []ImportRes
 				continue
 			case ext == ".json" && hasAudioSibling(f):
 				continue
-			case ext == ".csv":
+			case ext == ".csv" || ext == ".json":
 				out = append(out, im.ImportVerbatimFile(ctx, f))
 			default:
 				out = append(out, im.ImportFile(ctx, f, ImportOptions{}))
@@ -44,7 +45,8 @@ func (im *Importer) ImportPaths(ctx context.Context, paths []string) []ImportRes
 	return out
 }
 
-// ImportVerbatimFile imports a verbatim CSV export; all rows or none.
+// ImportVerbatimFile imports a verbatim export, CSV or (by its .json
+// extension) JSON, in one transaction: all rows or none.
 func (im *Importer) ImportVerbatimFile(ctx context.Context, path string) ImportResult {
 	res := ImportResult{Path: path, Status: Rejected}
 	f, err := os.Open(path)
@@ -53,9 +55,17 @@ func (im *Importer) ImportVerbatimFile(ctx context.Context, path string) ImportR
 		return res
 	}
 	defer f.Close()
-	vs, err := ReadVerbatimsCSV(f)
+	read := ReadVerbatimsCSV
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		read = ReadVerbatimsJSON
+	}
+	vs, err := read(f)
 	if err != nil {
 		res.Error = err.Error()
+		return res
+	}
+	if len(vs) == 0 {
+		res.Error = "no verbatims in file (every text is empty)"
 		return res
 	}
 	now := im.Catalog.Now()
@@ -64,10 +74,10 @@ func (im *Importer) ImportVerbatimFile(ctx context.Context, path string) ImportR
 	}
 	n, err := im.Catalog.AddVerbatims(ctx, vs)
 	if err != nil {
-		res.Error = "catalog: " + err.Error()
+		res.Error, res.Retry = "catalog: "+err.Error(), true
 		return res
 	}
-	res.Status = Imported
+	res.Status, res.Verbatims = Imported, n
 	if n == 0 && len(vs) > 0 {
 		res.Status = Duplicate
 	}
@@ -101,7 +111,7 @@ func hasAudioSibling(jsonPath string) bool {
 	matches, _ := filepath.Glob(globEscape(base) + ".*")
 	for _, m := range matches {
 		ext := strings.ToLower(filepath.Ext(m))
-		if ext != ".json" && !sidecarExts[ext] {
+		if ext != ".json" && ext != ".csv" && !sidecarExts[ext] {
 			return true
 		}
 	}

@@ -31,12 +31,32 @@ const (
 type ImportResult struct {
 	Path         string       `json:"path"`
 	Status       ImportStatus `json:"status"`
-	ID           int64        `json:"id,omitempty"`
-	DurationMS   int64        `json:"duration_ms,omitempty"`
-	LoudnessLUFS float64      `json:"loudness_lufs,omitempty"`
-	TruePeakDBTP float64      `json:"true_peak_dbtp,omitempty"`
+	ID           int64        `json:"id"`
+	DurationMS   int64        `json:"duration_ms"`
+	LoudnessLUFS float64      `json:"loudness_lufs"`
+	TruePeakDBTP float64      `json:"true_peak_dbtp"`
 	Cues         int          `json:"cues"`
 	Error        string       `json:"error,omitempty"`
+	// Verbatims is how many verbatims a CSV or JSON export added; not part
+	// of the `import --json` contract, so it never appears there.
+	Verbatims int `json:"-"`
+	// Retry is set when a rejection is not the file's fault (the import was
+	// cancelled, the disk or the catalog failed): the drop folder keeps such
+	// a file for the next attempt instead of quarantining it.
+	Retry bool `json:"-"`
+}
+
+// retryError marks a failure of the machine rather than of the file.
+type retryError struct{ err error }
+
+func (e retryError) Error() string { return e.err.Error() }
+func (e retryError) Unwrap() error { return e.err }
+
+func retryable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return retryError{err}
 }
 
 // Importer brings audio files into the library: analyze, copy in atomically,
@@ -48,6 +68,10 @@ type Importer struct {
 	// Retention is how long after the call a recording is kept (default 6 months).
 	Retention time.Duration
 	Logger    *slog.Logger
+
+	// afterCopy runs between the copy into library/ and the catalog insert;
+	// the crash test kills the process there, the worst moment.
+	afterCopy func()
 }
 
 // ImportOptions carries what the caller already knows about a file.
@@ -74,7 +98,9 @@ func (im *Importer) ImportFile(ctx context.Context, path string, opt ImportOptio
 	id, dup, a, cues, err := im.importFile(ctx, path, opt)
 	switch {
 	case err != nil:
+		var re retryError
 		res.Status, res.Error = Rejected, err.Error()
+		res.Retry = errors.As(err, &re) || ctx.Err() != nil
 	case dup:
 		res.Status = Duplicate
 	default:
@@ -100,23 +126,29 @@ func (im *Importer) importFile(ctx context.Context, path string, opt ImportOptio
 	if !st.Mode().IsRegular() {
 		return 0, false, nil, 0, errors.New("not a regular file")
 	}
+	if st.Size() == 0 {
+		return 0, false, nil, 0, errors.New("empty file (0 bytes)")
+	}
 	sum, err := hashFile(f)
 	if err != nil {
-		return 0, false, nil, 0, err
+		return 0, false, nil, 0, retryable(err)
 	}
 	if r, err := im.Catalog.RecordingBySHA256(ctx, sum); err == nil {
 		return r.ID, true, &audio.Analysis{DurationMS: r.DurationMS, LoudnessLUFS: r.LoudnessLUFS, TruePeakDBTP: r.TruePeakDBTP}, r.Cues, nil
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return 0, false, nil, 0, err
+		return 0, false, nil, 0, retryable(err)
 	}
-	stream, info, err := audio.Open(f)
+	stream, info, err := audio.Open(ctxReader{ctx, f})
 	if err != nil {
-		return 0, false, nil, 0, err
+		return 0, false, nil, 0, fmt.Errorf("not a supported audio file: %w", err)
 	}
 	an, err := audio.Analyze(stream, audio.AnalyzeOptions{})
 	if err != nil {
 		return 0, false, nil, 0, fmt.Errorf("decode: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, false, nil, 0, retryable(err)
 	}
 	if an.Frames == 0 {
 		return 0, false, nil, 0, errors.New("no audio in file")
@@ -139,7 +171,10 @@ func (im *Importer) importFile(ctx context.Context, path string, opt ImportOptio
 	}
 	rel, err := im.copyIn(f, sum, string(info.Format))
 	if err != nil {
-		return 0, false, &an, 0, err
+		return 0, false, &an, 0, retryable(fmt.Errorf("copy into the library: %w", err))
+	}
+	if im.afterCopy != nil {
+		im.afterCopy()
 	}
 	now := im.Catalog.Now()
 	rec := Recording{
@@ -160,8 +195,13 @@ func (im *Importer) importFile(ctx context.Context, path string, opt ImportOptio
 	}
 	id, err = im.Catalog.AddRecording(ctx, NewRecording{Recording: rec, Peaks: peaks, Transcript: cues})
 	if err != nil {
+		// Another worker may have imported the same bytes meanwhile: the
+		// library file is then theirs (same hash, same name) and must stay.
+		if r, lerr := im.Catalog.RecordingBySHA256(context.WithoutCancel(ctx), sum); lerr == nil {
+			return r.ID, true, &an, r.Cues, nil
+		}
 		os.Remove(filepath.Join(im.DataDir, rel))
-		return 0, false, &an, 0, fmt.Errorf("catalog: %w", err)
+		return 0, false, &an, 0, retryable(fmt.Errorf("catalog: %w", err))
 	}
 	im.logger().Info("imported", "path", path, "id", id, "duration_ms", an.DurationMS, "lufs", an.LoudnessLUFS)
 	return id, false, &an, len(cues), nil
@@ -188,6 +228,22 @@ func (im *Importer) expiry(callDate string, now time.Time) time.Time {
 	}
 	return base.Add(ret)
 }
+
+// ctxReader stops a decode when the import is cancelled, so shutting down
+// does not wait for a one-hour call to be measured.
+type ctxReader struct {
+	ctx context.Context
+	f   io.ReadSeeker
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.f.Read(p)
+}
+
+func (r ctxReader) Seek(off int64, whence int) (int64, error) { return r.f.Seek(off, whence) }
 
 func hashFile(r io.Reader) (string, error) {
 	h := sha256.New()

@@ -1,0 +1,304 @@
+package media
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// Watcher imports what curators drop into the inbox folder (DATA/inbox).
+// A copy into the folder fires events while the file is still incomplete, so
+// each file is imported only once its size and modification time have stopped
+// changing. Imported files are removed from the inbox (the library keeps the
+// original: a second copy of personal data is a privacy risk); rejected ones
+// go to the quarantine folder with NAME.error.txt. Sidecars (NAME.vtt,
+// NAME.srt, NAME.json) travel with their audio file. A file whose import was
+// cut short (shutdown, disk or database trouble) stays in the inbox and is
+// tried again at the next start. Watcher is an errgroup worker.
+type Watcher struct {
+	Importer *Importer
+	Pool     *Pool
+	// Inbox is the watched folder; Quarantine receives rejected files.
+	Inbox      string
+	Quarantine string
+	// Poll is the interval between size/mtime checks (default 500 ms);
+	// a file is stable after StableChecks equal checks in a row (default 3).
+	Poll         time.Duration
+	StableChecks int
+	// SidecarWait is how long a stable audio file waits for sidecars that
+	// may still be arriving (default 2 s).
+	SidecarWait time.Duration
+	// Rescan lists the inbox again this often (default 1 min), a safety
+	// net for lost events and for files whose import should be retried.
+	Rescan time.Duration
+	Logger *slog.Logger
+	// OnResult, when set, is told every outcome (for live updates and tests).
+	OnResult func(ImportResult)
+
+	mu       sync.Mutex
+	inflight map[string]bool
+	wg       sync.WaitGroup
+}
+
+// Run watches the inbox until ctx ends. It first imports what is already
+// there, so nothing dropped while the server was down is missed.
+func (w *Watcher) Run(ctx context.Context) error {
+	for _, d := range []string{w.Inbox, w.Quarantine} {
+		if err := os.MkdirAll(d, 0o750); err != nil {
+			return fmt.Errorf("drop folder: %w", err)
+		}
+	}
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("drop folder: %w", err)
+	}
+	defer fw.Close()
+	if err := fw.Add(w.Inbox); err != nil {
+		return fmt.Errorf("drop folder %s: %w", w.Inbox, err)
+	}
+	w.mu.Lock()
+	w.inflight = map[string]bool{}
+	w.mu.Unlock()
+	defer w.wg.Wait()
+	w.scan(ctx)
+	rescan := time.NewTicker(w.dur(w.Rescan, time.Minute))
+	defer rescan.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-rescan.C:
+			w.scan(ctx)
+		case ev, ok := <-fw.Events:
+			if !ok {
+				return errors.New("drop folder: watcher closed")
+			}
+			if ev.Has(fsnotify.Create) || ev.Has(fsnotify.Write) {
+				w.consider(ctx, ev.Name)
+			}
+		case err, ok := <-fw.Errors:
+			if !ok {
+				return errors.New("drop folder: watcher closed")
+			}
+			// An overflow loses events: list the folder again.
+			w.log().Warn("drop folder watch", "err", err)
+			w.scan(ctx)
+		}
+	}
+}
+
+func (w *Watcher) dur(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+func (w *Watcher) log() *slog.Logger {
+	if w.Logger != nil {
+		return w.Logger
+	}
+	return slog.Default()
+}
+
+func (w *Watcher) scan(ctx context.Context) {
+	ents, err := os.ReadDir(w.Inbox)
+	if err != nil {
+		w.log().Error("drop folder scan", "err", err)
+		return
+	}
+	for _, e := range ents {
+		w.consider(ctx, filepath.Join(w.Inbox, e.Name()))
+	}
+}
+
+// ignored names are partial downloads, editor and OS litter, and staging
+// names uploads use before they rename a file in.
+func ignored(name string) bool {
+	lower := strings.ToLower(name)
+	for _, s := range []string{".part", ".tmp", ".crdownload", ".partial", ".error.txt"} {
+		if strings.HasSuffix(lower, s) {
+			return true
+		}
+	}
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") || lower == "thumbs.db" || lower == "desktop.ini"
+}
+
+// consider starts handling a file unless it is already being handled or is a
+// sidecar waiting for its audio file.
+func (w *Watcher) consider(ctx context.Context, path string) {
+	name := filepath.Base(path)
+	if filepath.Clean(filepath.Dir(path)) != filepath.Clean(w.Inbox) || ignored(name) {
+		return
+	}
+	st, err := os.Lstat(path)
+	if err != nil || !st.Mode().IsRegular() {
+		return
+	}
+	ext := strings.ToLower(filepath.Ext(name))
+	if sidecarExts[ext] || ext == ".json" && hasAudioSibling(path) {
+		return
+	}
+	w.mu.Lock()
+	if w.inflight[path] {
+		w.mu.Unlock()
+		return
+	}
+	w.inflight[path] = true
+	w.mu.Unlock()
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		defer func() {
+			w.mu.Lock()
+			delete(w.inflight, path)
+			w.mu.Unlock()
+		}()
+		w.handle(ctx, path)
+	}()
+}
+
+// handle waits for a file (and its sidecars) to settle, then has the pool
+// import it and waits for the outcome.
+func (w *Watcher) handle(ctx context.Context, path string) {
+	if !w.waitStable(ctx, path) {
+		return
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	verbatims := ext == ".csv"
+	if ext == ".json" {
+		if !looksLikeArray(path) {
+			w.log().Info("drop folder: metadata waiting for its audio file", "file", filepath.Base(path))
+			return
+		}
+		verbatims = true
+	}
+	var sidecars []string
+	if !verbatims {
+		if !sleep(ctx, w.dur(w.SidecarWait, 2*time.Second)) {
+			return
+		}
+		sidecars = sidecarsOf(path)
+		for _, s := range sidecars {
+			if !w.waitStable(ctx, s) {
+				return
+			}
+		}
+		sidecars = sidecarsOf(path)
+	}
+	done := make(chan struct{})
+	err := w.Pool.Submit(ctx, func(ctx context.Context) {
+		defer close(done)
+		var res ImportResult
+		if verbatims {
+			res = w.Importer.ImportVerbatimFile(ctx, path)
+		} else {
+			res = w.Importer.ImportFile(ctx, path, ImportOptions{})
+		}
+		w.finish(ctx, res, sidecars)
+	})
+	if err != nil {
+		return
+	}
+	<-done
+}
+
+// finish moves the file away according to its import's outcome.
+func (w *Watcher) finish(ctx context.Context, res ImportResult, sidecars []string) {
+	log := w.log().With("file", filepath.Base(res.Path))
+	switch {
+	case res.Status == Rejected && (res.Retry || ctx.Err() != nil):
+		log.Warn("drop folder: import interrupted, will retry", "err", res.Error)
+	case res.Status == Rejected:
+		q, err := quarantineFiles(w.Quarantine, res.Path, sidecars, res.Error, w.Importer.Catalog.Now())
+		if err != nil {
+			log.Error("drop folder: quarantine failed", "err", err)
+		}
+		log.Warn("drop folder: rejected, quarantined", "err", res.Error, "to", q)
+	default:
+		for _, p := range append([]string{res.Path}, sidecars...) {
+			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+				log.Error("drop folder: cannot remove imported file", "err", err)
+			}
+		}
+		log.Info("drop folder: "+string(res.Status), "id", res.ID)
+	}
+	if w.OnResult != nil {
+		w.OnResult(res)
+	}
+}
+
+// waitStable polls until the file's size and mtime have not changed for
+// StableChecks polls in a row; false when the file went away or ctx ended.
+func (w *Watcher) waitStable(ctx context.Context, path string) bool {
+	need := w.StableChecks
+	if need < 1 {
+		need = 3
+	}
+	var last os.FileInfo
+	same := 0
+	for same < need {
+		st, err := os.Lstat(path)
+		if err != nil {
+			return false
+		}
+		if last != nil && st.Size() == last.Size() && st.ModTime().Equal(last.ModTime()) {
+			same++
+		} else {
+			same = 0
+		}
+		last = st
+		if same < need && !sleep(ctx, w.dur(w.Poll, 500*time.Millisecond)) {
+			return false
+		}
+	}
+	return true
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// sidecarsOf lists the transcript and metadata files beside an audio file,
+// the names ImportFile reads.
+func sidecarsOf(audioPath string) []string {
+	base := strings.TrimSuffix(audioPath, filepath.Ext(audioPath))
+	var out []string
+	for _, ext := range []string{".vtt", ".srt", ".json"} {
+		if st, err := os.Lstat(base + ext); err == nil && st.Mode().IsRegular() && base+ext != audioPath {
+			out = append(out, base+ext)
+		}
+	}
+	return out
+}
+
+// looksLikeArray tells a JSON verbatim export (an array) from a metadata
+// sidecar (an object) by its first non-space byte.
+func looksLikeArray(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	head = bytes.TrimLeft(head[:n], " \t\r\n\ufeff")
+	return len(head) > 0 && head[0] == '['
+}
