@@ -1,0 +1,191 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func openKioskCatalog(t *testing.T) (*Catalog, int64) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := OpenCatalog(ctx, filepath.Join(t.TempDir(), "catalog.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	score := 3
+	id, err := c.AddRecording(ctx, NewRecording{Recording: Recording{SHA256: "a", Title: "t", Path: "p", Topic: "Livraison", Score: &score, Status: StatusApproved}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, id
+}
+
+func TestGuessesStatsAndRefusals(t *testing.T) {
+	c, id := openKioskCatalog(t)
+	ctx := context.Background()
+	cases := []struct {
+		g       Guess
+		wantErr error
+		gap     float64
+		n       int
+	}{
+		{Guess{id, "Livraison", 7, 3, "2026-11-02"}, nil, 4, 1},
+		{Guess{id, "Livraison", 3, 3, "2026-11-02"}, nil, 2, 2},
+		{Guess{id, "Livraison", 11, 3, "2026-11-02"}, ErrInvalid, 0, 0},
+		{Guess{id, "Livraison", -1, 3, "2026-11-02"}, ErrInvalid, 0, 0},
+		{Guess{id, "Livraison", 5, 3, "yesterday"}, ErrInvalid, 0, 0},
+		{Guess{999, "Livraison", 5, 3, "2026-11-02"}, ErrNotFound, 0, 0},
+		{Guess{id, "Accueil", 10, 9, "2026-11-02"}, nil, 1, 1},
+	}
+	for _, tc := range cases {
+		gap, err := c.AddGuess(ctx, tc.g)
+		if !errors.Is(err, tc.wantErr) {
+			t.Fatalf("AddGuess(%+v) = %v, want %v", tc.g, err, tc.wantErr)
+		}
+		if err == nil && (gap.AvgGap != tc.gap || gap.Guesses != tc.n) {
+			t.Errorf("AddGuess(%+v) gap %+v, want %v over %d", tc.g, gap, tc.gap, tc.n)
+		}
+	}
+	// Refused guesses left nothing behind.
+	gap, err := c.GapForTopic(ctx, "Livraison")
+	if err != nil || gap.Guesses != 2 || gap.AvgGap != 2 {
+		t.Errorf("GapForTopic = %+v %v, want 2 guesses, gap 2", gap, err)
+	}
+}
+
+// TestKioskTablesHoldNoIdentity guards the privacy promise: the listener
+// tables have no column that could say who did something.
+func TestKioskTablesHoldNoIdentity(t *testing.T) {
+	c, _ := openKioskCatalog(t)
+	for _, table := range []string{"kiosk_guesses", "kiosk_reactions"} {
+		rows, err := c.read.Query(`SELECT name FROM pragma_table_info(?)`, table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cols []string
+		for rows.Next() {
+			var n string
+			rows.Scan(&n)
+			cols = append(cols, n)
+		}
+		rows.Close()
+		if len(cols) == 0 {
+			t.Fatalf("%s has no columns", table)
+		}
+		for _, col := range cols {
+			for _, bad := range []string{"user", "ip", "addr", "session", "agent", "device", "who", "created_at"} {
+				if strings.Contains(col, bad) {
+					t.Errorf("%s.%s looks like identity or an exact time", table, col)
+				}
+			}
+		}
+	}
+}
+
+func TestReactions(t *testing.T) {
+	c, id := openKioskCatalog(t)
+	ctx := context.Background()
+	cases := []struct {
+		r    Reaction
+		want error
+	}{
+		{Reaction{id, "touched", 1200, "2026-11-02"}, nil},
+		{Reaction{id, "touched", 0, "2026-11-02"}, nil},
+		{Reaction{id, "idea", 5000, "2026-11-02"}, nil},
+		{Reaction{id, "boo", 5000, "2026-11-02"}, ErrInvalid},
+		{Reaction{id, "idea", -1, "2026-11-02"}, ErrInvalid},
+		{Reaction{42, "idea", 1, "2026-11-02"}, ErrNotFound},
+	}
+	for _, tc := range cases {
+		if err := c.AddReaction(ctx, tc.r); !errors.Is(err, tc.want) {
+			t.Errorf("AddReaction(%+v) = %v, want %v", tc.r, err, tc.want)
+		}
+	}
+	n, err := c.ReactionCounts(ctx, id)
+	if err != nil || n["touched"] != 2 || n["idea"] != 1 || len(n) != 2 {
+		t.Errorf("ReactionCounts = %v %v", n, err)
+	}
+}
+
+func TestProgrammeEntries(t *testing.T) {
+	c, id := openKioskCatalog(t)
+	ctx := context.Background()
+	res, err := c.write.Exec(`INSERT INTO playlists (name, created_at) VALUES ('Matin', '2026-11-01T00:00:00Z')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, _ := res.LastInsertId()
+	c.write.Exec(`INSERT INTO playlist_items (playlist_id, pos, recording_id) VALUES (?, 0, ?)`, pl, id)
+	cases := []struct {
+		e    ProgrammeEntry
+		want error
+	}{
+		{ProgrammeEntry{Weekday: 1, StartMin: 540, EndMin: 720, PlaylistID: pl}, nil},
+		{ProgrammeEntry{Weekday: -1, StartMin: 1320, EndMin: 120, PlaylistID: pl}, nil},
+		{ProgrammeEntry{Weekday: 7, StartMin: 0, EndMin: 60, PlaylistID: pl}, ErrInvalid},
+		{ProgrammeEntry{Weekday: 1, StartMin: 60, EndMin: 60, PlaylistID: pl}, ErrInvalid},
+		{ProgrammeEntry{Weekday: 1, StartMin: 0, EndMin: 1441, PlaylistID: pl}, ErrInvalid},
+		{ProgrammeEntry{Weekday: 1, StartMin: 0, EndMin: 60, PlaylistID: 99}, ErrNotFound},
+	}
+	for _, tc := range cases {
+		if _, err := c.AddProgrammeEntry(ctx, tc.e); !errors.Is(err, tc.want) {
+			t.Errorf("AddProgrammeEntry(%+v) = %v, want %v", tc.e, err, tc.want)
+		}
+	}
+	es, err := c.Programme(ctx)
+	if err != nil || len(es) != 2 || es[0].StartMin != 540 || es[1].EndMin != 120 {
+		t.Fatalf("Programme = %+v %v", es, err)
+	}
+	if err := c.DeleteProgrammeEntry(ctx, es[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteProgrammeEntry(ctx, es[0].ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("second delete = %v, want ErrNotFound", err)
+	}
+}
+
+func TestPairingIsOneTimeAndHashed(t *testing.T) {
+	c, _ := openKioskCatalog(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	c.Now = func() time.Time { return now }
+	token, secret := "pairing-token-0123456789", "device-secret-0123456789"
+	if err := c.CreatePairing(ctx, token, "tablette atelier", 10*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	var stored string
+	c.read.QueryRow(`SELECT token_hash FROM kiosk_pairings`).Scan(&stored)
+	if stored == token || stored != HashSecret(token) {
+		t.Errorf("token stored as %q, want its hash", stored)
+	}
+	if _, err := c.RedeemPairing(ctx, "wrong-token-0123456789", secret); !errors.Is(err, ErrNotFound) {
+		t.Errorf("wrong token: %v", err)
+	}
+	d, err := c.RedeemPairing(ctx, token, secret)
+	if err != nil || d.Label != "tablette atelier" {
+		t.Fatalf("redeem: %+v %v", d, err)
+	}
+	if _, err := c.RedeemPairing(ctx, token, "another-secret-0123456789"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("second redeem: %v, want ErrNotFound", err)
+	}
+	if got, err := c.DeviceBySecret(ctx, secret); err != nil || got.ID != d.ID {
+		t.Errorf("DeviceBySecret = %+v %v", got, err)
+	}
+	// An expired token is refused.
+	c.CreatePairing(ctx, "late-token-0123456789", "", time.Minute)
+	now = now.Add(2 * time.Minute)
+	if _, err := c.RedeemPairing(ctx, "late-token-0123456789", "late-secret-0123456789"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("expired token: %v", err)
+	}
+	if err := c.RevokeDevice(ctx, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeviceBySecret(ctx, secret); !errors.Is(err, ErrNotFound) {
+		t.Errorf("revoked device still found: %v", err)
+	}
+}
