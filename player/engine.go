@@ -125,6 +125,7 @@ func (p *Player) watch() {
 type engine struct {
 	p     *Player
 	src   *source
+	track Track   // what src is playing
 	gain  float32 // loudness normalisation for the current track
 	lim   *limiter
 	fade  ramp
@@ -188,13 +189,15 @@ func (p *Player) engine(quit <-chan struct{}) {
 
 		if !loaded || g != gen {
 			e.fadeOut()
-			if e.src != nil {
+			e.lim = newLimiter(p.opt.CeilingDBTP)
+			gen, loaded = g, true
+			if e.src != nil && st != StateIdle && has && tr == e.track && e.src.seek(tr, at) {
+				e.fade.cur = 0 // a seek inside the playing track
+			} else if e.src != nil {
 				e.src.close()
 				e.src = nil
 			}
-			e.lim = newLimiter(p.opt.CeilingDBTP)
-			gen, loaded = g, true
-			if st != StateIdle && has {
+			if e.src == nil && st != StateIdle && has {
 				src, err := openSource(tr, at)
 				if err != nil {
 					p.log.Error("player: cannot play track", "recording", tr.RecordingID, "clip", tr.ClipID, "err", err)
@@ -206,7 +209,7 @@ func (p *Player) engine(quit <-chan struct{}) {
 					p.changed()
 					continue
 				}
-				e.src = src
+				e.src, e.track = src, tr
 				e.gain = p.trackGain(tr)
 				e.fade.cur = 0
 			}

@@ -23,6 +23,27 @@ type source struct {
 	eof   bool
 }
 
+// seek repositions an open source atMS into the item, without reopening the
+// file: decoders that index on open (MP3) would otherwise pay that again.
+// It returns false when the stream cannot seek; the caller reopens.
+func (s *source) seek(t Track, atMS int64) bool {
+	sk, ok := s.s.(audio.Seeker)
+	if !ok {
+		return false
+	}
+	atMS = max(0, atMS)
+	rate := s.s.SampleRate()
+	if err := sk.SeekFrame((t.StartMS + atMS) * int64(rate) / 1000); err != nil {
+		return false
+	}
+	if s.rs != nil {
+		s.rs = newResampler(rate, SampleRate, s.ch)
+	}
+	s.dec, s.eof = nil, false
+	s.pos = msToFrames(atMS)
+	return true
+}
+
 // openSource opens t and positions it atMS into the item (the clip's start is 0).
 func openSource(t Track, atMS int64) (*source, error) {
 	f, err := os.Open(t.Path)
