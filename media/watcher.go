@@ -36,7 +36,7 @@ type Watcher struct {
 	Poll         time.Duration
 	StableChecks int
 	// SidecarWait is how long a stable audio file waits for sidecars that
-	// may still be arriving (default 2 s).
+	// may still be arriving (default 1 s).
 	SidecarWait time.Duration
 	// Rescan lists the inbox again this often (default 1 min), a safety
 	// net for lost events and for files whose import should be retried.
@@ -185,7 +185,7 @@ func (w *Watcher) handle(ctx context.Context, path string) {
 	}
 	var sidecars []string
 	if !verbatims {
-		if !sleep(ctx, w.dur(w.SidecarWait, 2*time.Second)) {
+		if !sleep(ctx, w.dur(w.SidecarWait, time.Second)) {
 			return
 		}
 		sidecars = sidecarsOf(path)
@@ -245,6 +245,7 @@ func (w *Watcher) waitStable(ctx context.Context, path string) bool {
 	if need < 1 {
 		need = 3
 	}
+	poll := w.dur(w.Poll, 500*time.Millisecond)
 	var last os.FileInfo
 	same := 0
 	for same < need {
@@ -252,13 +253,19 @@ func (w *Watcher) waitStable(ctx context.Context, path string) bool {
 		if err != nil {
 			return false
 		}
+		// Writing a file updates its mtime: one untouched for longer than
+		// the whole check (dropped while the server was down, or a sidecar
+		// that arrived first) is complete already.
+		if last == nil && time.Since(st.ModTime()) > time.Duration(need+1)*poll {
+			return true
+		}
 		if last != nil && st.Size() == last.Size() && st.ModTime().Equal(last.ModTime()) {
 			same++
 		} else {
 			same = 0
 		}
 		last = st
-		if same < need && !sleep(ctx, w.dur(w.Poll, 500*time.Millisecond)) {
+		if same < need && !sleep(ctx, poll) {
 			return false
 		}
 	}

@@ -44,6 +44,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	defer cat.Close()
 	log, _ := newLogger(io.Discard, "error")
 	imp := &media.Importer{Catalog: cat, DataDir: dataDir, Logger: log}
+	if _, err := imp.Recover(ctx); err != nil {
+		return fmt.Errorf("recovering interrupted imports: %w", err)
+	}
 	rejected := 0
 	enc := json.NewEncoder(stdout)
 	for _, res := range imp.ImportPaths(ctx, fs.Args()) {

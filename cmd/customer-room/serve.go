@@ -48,6 +48,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer ln.Close()
 
 	imp := &media.Importer{Catalog: cat, DataDir: dataDir, Retention: c.Retention, Logger: log}
+	if _, err := imp.Recover(ctx); err != nil {
+		return fmt.Errorf("recovering interrupted imports: %w", err)
+	}
 	if err := seedDemo(ctx, c.Demo, cat, imp, log); err != nil {
 		return err
 	}
@@ -63,6 +66,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	g.Go(func() error { return pl.Run(gctx) })
 	g.Go(func() error { return srv.Run(gctx, ln) })
 	g.Go(func() error { return purgeLoop(gctx, cat, dataDir, log) })
+	pool := media.NewPool(c.Workers)
+	g.Go(func() error { return pool.Run(gctx) })
+	inbox := &media.Watcher{Importer: imp, Pool: pool, Inbox: filepath.Join(dataDir, "inbox"),
+		Quarantine: filepath.Join(dataDir, "quarantine"), Logger: log}
+	g.Go(func() error { return inbox.Run(gctx) })
 
 	printURLs(stdout, ln.Addr())
 	log.Info("serving", "addr", ln.Addr().String(), "data", dataDir, "audio", out.Name(), "version", version)
