@@ -1,0 +1,642 @@
+// Package kiosk is the room's listening station: the screen's state machine
+// (attract, home, listening, guess, reveal, thanks, and back to attract when
+// nobody has touched it for a while), the programme that decides what the home
+// screen offers, and the anonymous guesses and reactions listeners leave.
+//
+// The state lives here, not in the browser, so a reload or a second screen
+// shows the same thing: every change is sent to Subscribe's channels and the
+// server pushes it as the `kiosk` event.
+package kiosk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"customerroom/media"
+	"customerroom/player"
+)
+
+// Screen is what the room's touchscreen shows.
+type Screen string
+
+// The screens, in the order a visit goes through them.
+const (
+	ScreenAttract   Screen = "attract"
+	ScreenHome      Screen = "home"
+	ScreenListening Screen = "listening"
+	ScreenGuess     Screen = "guess"
+	ScreenReveal    Screen = "reveal"
+	ScreenThanks    Screen = "thanks"
+)
+
+// Errors the room's actions return; the server maps them to 400, 404 and 409.
+var (
+	ErrBadRequest = errors.New("bad request")
+	ErrNotFound   = media.ErrNotFound
+	ErrConflict   = errors.New("not possible on this screen")
+)
+
+// DefaultIdleTimeout is how long the screen waits untouched before it goes
+// back to its attract loop.
+const DefaultIdleTimeout = 90 * time.Second
+
+// BackStep is how far "back 10 s" goes.
+const BackStep = 10 * time.Second
+
+// Library is what the room needs from the catalog.
+type Library interface {
+	Recordings(ctx context.Context, f media.RecordingFilter) ([]media.Recording, error)
+	Recording(ctx context.Context, id int64) (media.Recording, error)
+	Verbatims(ctx context.Context, f media.VerbatimFilter) ([]media.Verbatim, error)
+	PlayablePlaylist(ctx context.Context, id int64) ([]media.Playable, error)
+	Programme(ctx context.Context) ([]media.ProgrammeEntry, error)
+	AddGuess(ctx context.Context, g media.Guess) (media.TopicGap, error)
+	AddReaction(ctx context.Context, r media.Reaction) error
+}
+
+// Player is what the room needs from the playback engine.
+type Player interface {
+	State() player.State
+	Subscribe() (<-chan player.State, func())
+	Play(ctx context.Context, req player.Request) error
+	Pause() error
+	Resume() error
+	Stop() error
+	// SeekTo is player.Player's Seek under a name go vet does not mistake
+	// for io.Seeker; Engine adapts the real player.
+	SeekTo(positionMS int64) error
+}
+
+// Engine adapts the real playback engine to Player.
+func Engine(p *player.Player) Player { return engine{p} }
+
+type engine struct{ *player.Player }
+
+func (e engine) SeekTo(positionMS int64) error { return e.Player.Seek(positionMS) }
+
+// Call is a recording as the room's screen shows it. It has no score: the
+// listener guesses it before the reveal, so it never reaches the screen early.
+type Call struct {
+	ID         int64    `json:"id"`
+	Title      string   `json:"title"`
+	Topic      string   `json:"topic"`
+	Channel    string   `json:"channel"`
+	CallDate   string   `json:"call_date"`
+	Sentiment  string   `json:"sentiment"`
+	DurationMS int64    `json:"duration_ms"`
+	Cues       int      `json:"cues"`
+	Tags       []string `json:"tags"`
+	HasScore   bool     `json:"has_score"`
+}
+
+// Quote is a written verbatim as the attract and home screens show it.
+type Quote struct {
+	ID        int64  `json:"id"`
+	Text      string `json:"text"`
+	Channel   string `json:"channel"`
+	Topic     string `json:"topic"`
+	Sentiment string `json:"sentiment"`
+	Date      string `json:"date"`
+}
+
+// Home is what the home screen offers now: the programme's calls (or every
+// approved call when nothing is scheduled), quotes, and the themes to filter by.
+type Home struct {
+	Source     string   `json:"source"` // "programme" or "all"
+	PlaylistID int64    `json:"playlist_id,omitempty"`
+	Calls      []Call   `json:"calls"`
+	Quotes     []Quote  `json:"quotes"`
+	Topics     []string `json:"topics"`
+}
+
+// Result is the reveal: the customer's real score next to the listener's
+// guess, and how far the room as a whole guesses on that topic.
+type Result struct {
+	Guess   int     `json:"guess"`
+	Score   int     `json:"score"`
+	Gap     int     `json:"gap"`
+	Topic   string  `json:"topic"`
+	AvgGap  float64 `json:"avg_gap"`
+	Guesses int     `json:"guesses"`
+}
+
+// State is the room's screen state, sent as the `kiosk` event and by GET /api/kiosk.
+type State struct {
+	Screen        Screen  `json:"screen"`
+	Lang          string  `json:"lang"`
+	Call          *Call   `json:"call"`
+	Result        *Result `json:"result"`
+	IdleTimeoutMS int64   `json:"idle_timeout_ms"`
+	Seq           uint64  `json:"seq"`
+}
+
+// Options build a Room.
+type Options struct {
+	Library     Library
+	Player      Player
+	Clock       Clock          // default RealClock
+	IdleTimeout time.Duration  // default DefaultIdleTimeout
+	Location    *time.Location // the room's time zone for the programme; default time.Local
+	Logger      *slog.Logger
+}
+
+// Room is the listening station's state machine. Its methods are the screen's
+// actions; Run watches the idle timeout and the player.
+type Room struct {
+	lib   Library
+	pl    Player
+	clock Clock
+	idle  time.Duration
+	loc   *time.Location
+	log   *slog.Logger
+
+	act sync.Mutex // serialises actions, including their player and catalog calls
+
+	mu         sync.Mutex // guards the fields below
+	st         State
+	lastTouch  time.Time
+	sawPlaying bool // the current call has been seen playing (so idle means it ended)
+	subs       map[chan State]struct{}
+	poke       chan struct{}
+}
+
+// New returns a room on its attract screen.
+func New(opt Options) *Room {
+	r := &Room{lib: opt.Library, pl: opt.Player, clock: opt.Clock, idle: opt.IdleTimeout, loc: opt.Location, log: opt.Logger,
+		subs: map[chan State]struct{}{}, poke: make(chan struct{}, 1)}
+	if r.clock == nil {
+		r.clock = RealClock
+	}
+	if r.idle <= 0 {
+		r.idle = DefaultIdleTimeout
+	}
+	if r.loc == nil {
+		r.loc = time.Local
+	}
+	if r.log == nil {
+		r.log = slog.Default()
+	}
+	r.st = State{Screen: ScreenAttract, Lang: "fr", IdleTimeoutMS: r.idle.Milliseconds()}
+	r.lastTouch = r.clock.Now()
+	return r
+}
+
+// State is the current screen state.
+func (r *Room) State() State {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.st
+}
+
+// Subscribe returns a channel that always holds the latest state (a slow
+// reader misses intermediate ones, never the last), starting with the current
+// one. cancel unsubscribes and closes it.
+func (r *Room) Subscribe() (<-chan State, func()) {
+	ch := make(chan State, 1)
+	r.mu.Lock()
+	ch <- r.st
+	r.subs[ch] = struct{}{}
+	r.mu.Unlock()
+	return ch, func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if _, ok := r.subs[ch]; ok {
+			delete(r.subs, ch)
+			close(ch)
+		}
+	}
+}
+
+// set changes the state under r.mu and tells subscribers; f edits a copy.
+func (r *Room) set(f func(st *State)) State {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.setLocked(f)
+}
+
+func (r *Room) setLocked(f func(st *State)) State {
+	st := r.st
+	f(&st)
+	st.Seq = r.st.Seq + 1
+	r.st = st
+	for ch := range r.subs {
+		select { // replace a stale unread state with the latest
+		case <-ch:
+		default:
+		}
+		ch <- st
+	}
+	return st
+}
+
+// touch records a listener's action, restarting the idle countdown.
+func (r *Room) touch() {
+	r.mu.Lock()
+	r.lastTouch = r.clock.Now()
+	r.mu.Unlock()
+	select {
+	case r.poke <- struct{}{}:
+	default:
+	}
+}
+
+func (r *Room) screen() Screen {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.st.Screen
+}
+
+func conflict(on Screen, action string) error {
+	return fmt.Errorf("%s is not possible on the %s screen: %w", action, on, ErrConflict)
+}
+
+// Wake leaves the attract loop for the home screen; on any other screen it
+// only counts as a touch.
+func (r *Room) Wake() State {
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.touch()
+	if r.screen() != ScreenAttract {
+		return r.State()
+	}
+	return r.set(func(st *State) { st.Screen = ScreenHome })
+}
+
+// GoHome shows the home screen from anywhere, stopping a call in progress.
+func (r *Room) GoHome() (State, error) {
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.touch()
+	if r.screen() == ScreenListening {
+		if err := r.pl.Stop(); err != nil {
+			return r.State(), err
+		}
+	}
+	return r.set(func(st *State) { st.Screen, st.Call, st.Result = ScreenHome, nil, nil }), nil
+}
+
+// SetLang switches the screen's language (fr or en) for everyone looking at it.
+func (r *Room) SetLang(lang string) (State, error) {
+	if lang != "fr" && lang != "en" {
+		return r.State(), fmt.Errorf("language %q: want fr or en: %w", lang, ErrBadRequest)
+	}
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.touch()
+	return r.set(func(st *State) { st.Lang = lang }), nil
+}
+
+// callOf turns a recording into what the screen may show; only approved
+// recordings with an anonymized rendition qualify.
+func callOf(rec media.Recording) Call {
+	tags := rec.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	return Call{ID: rec.ID, Title: rec.Title, Topic: rec.Topic, Channel: rec.Channel, CallDate: rec.CallDate,
+		Sentiment: rec.Sentiment, DurationMS: rec.DurationMS, Cues: rec.Cues, Tags: tags, HasScore: rec.Score != nil}
+}
+
+func playable(rec media.Recording) bool {
+	return rec.Status == media.StatusApproved && rec.Rendition != ""
+}
+
+// roomRecording fetches a recording the room may play, or ErrNotFound.
+func (r *Room) roomRecording(ctx context.Context, id int64) (media.Recording, error) {
+	if id <= 0 {
+		return media.Recording{}, fmt.Errorf("recording id must be positive: %w", ErrBadRequest)
+	}
+	rec, err := r.lib.Recording(ctx, id)
+	if err != nil {
+		return rec, err
+	}
+	if !playable(rec) {
+		return rec, fmt.Errorf("recording %d: %w", id, ErrNotFound)
+	}
+	return rec, nil
+}
+
+// Listen plays a call and shows the listening screen.
+func (r *Room) Listen(ctx context.Context, id int64) (State, error) {
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.touch()
+	return r.listen(ctx, id)
+}
+
+func (r *Room) listen(ctx context.Context, id int64) (State, error) {
+	rec, err := r.roomRecording(ctx, id)
+	if err != nil {
+		return r.State(), err
+	}
+	if err := r.pl.Play(ctx, player.Request{RecordingID: id}); err != nil {
+		return r.State(), err
+	}
+	call := callOf(rec)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sawPlaying = false
+	return r.setLocked(func(st *State) { st.Screen, st.Call, st.Result = ScreenListening, &call, nil }), nil
+}
+
+// listening returns the call on the listening screen, or ErrConflict.
+func (r *Room) listening(action string) (Call, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.st.Screen != ScreenListening || r.st.Call == nil {
+		return Call{}, conflict(r.st.Screen, action)
+	}
+	return *r.st.Call, nil
+}
+
+// Pause pauses the call being listened to.
+func (r *Room) Pause() (State, error) { return r.transport("pause", r.pl.Pause) }
+
+// Resume resumes the call being listened to.
+func (r *Room) Resume() (State, error) { return r.transport("resume", r.pl.Resume) }
+
+// Back jumps BackStep back in the call being listened to.
+func (r *Room) Back() (State, error) {
+	return r.transport("back", func() error {
+		pos := r.pl.State().PositionMS - BackStep.Milliseconds()
+		return r.pl.SeekTo(max(pos, 0))
+	})
+}
+
+func (r *Room) transport(action string, do func() error) (State, error) {
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.touch()
+	if _, err := r.listening(action); err != nil {
+		return r.State(), err
+	}
+	return r.State(), do()
+}
+
+// Next plays the call after the current one on the home screen's list
+// (wrapping around), staying on the listening screen.
+func (r *Room) Next(ctx context.Context) (State, error) {
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.touch()
+	cur, err := r.listening("next")
+	if err != nil {
+		return r.State(), err
+	}
+	home, err := r.Home(ctx)
+	if err != nil {
+		return r.State(), err
+	}
+	if len(home.Calls) == 0 {
+		return r.State(), fmt.Errorf("nothing else to play: %w", ErrNotFound)
+	}
+	next := home.Calls[0].ID
+	for i, c := range home.Calls {
+		if c.ID == cur.ID {
+			next = home.Calls[(i+1)%len(home.Calls)].ID
+		}
+	}
+	return r.listen(ctx, next)
+}
+
+// Finish ends listening (the listener pressed "done", or the call ended):
+// on to the guess when the customer gave a score, else to thanks.
+func (r *Room) Finish() (State, error) {
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.touch()
+	if _, err := r.listening("finish"); err != nil {
+		return r.State(), err
+	}
+	if err := r.pl.Stop(); err != nil {
+		return r.State(), err
+	}
+	return r.afterListening(), nil
+}
+
+func (r *Room) afterListening() State {
+	return r.set(func(st *State) {
+		st.Screen = ScreenThanks
+		if st.Call != nil && st.Call.HasScore {
+			st.Screen = ScreenGuess
+		}
+	})
+}
+
+// day is the only time stored with a guess or a reaction.
+func (r *Room) day() string { return r.clock.Now().In(r.loc).Format("2006-01-02") }
+
+// Guess records the listener's guess of the customer's score (0 to 10) and
+// reveals the real one with the room's average gap on the topic.
+func (r *Room) Guess(ctx context.Context, guess int) (State, error) {
+	if guess < 0 || guess > 10 {
+		return r.State(), fmt.Errorf("guess %d: want 0 to 10: %w", guess, ErrBadRequest)
+	}
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.touch()
+	st := r.State()
+	if st.Screen != ScreenGuess || st.Call == nil {
+		return st, conflict(st.Screen, "guess")
+	}
+	rec, err := r.roomRecording(ctx, st.Call.ID)
+	if err != nil {
+		return st, err
+	}
+	if rec.Score == nil || *rec.Score < 0 || *rec.Score > 10 {
+		return st, fmt.Errorf("recording %d has no score to guess: %w", rec.ID, ErrConflict)
+	}
+	score := *rec.Score
+	gap, err := r.lib.AddGuess(ctx, media.Guess{RecordingID: rec.ID, Topic: rec.Topic, Guess: guess, Actual: score, Day: r.day()})
+	if err != nil {
+		return st, err
+	}
+	diff := guess - score
+	if diff < 0 {
+		diff = -diff
+	}
+	res := Result{Guess: guess, Score: score, Gap: diff, Topic: rec.Topic, AvgGap: gap.AvgGap, Guesses: gap.Guesses}
+	return r.set(func(st *State) { st.Screen, st.Result = ScreenReveal, &res }), nil
+}
+
+// React stores a reaction at the current position of the call being listened
+// to. The position comes from the player, not the screen, so it is the truth.
+func (r *Room) React(ctx context.Context, kind string) error {
+	known := false
+	for _, k := range media.ReactionKinds {
+		known = known || k == kind
+	}
+	if !known {
+		return fmt.Errorf("reaction %q: want touched, idea or unacceptable: %w", kind, ErrBadRequest)
+	}
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.touch()
+	call, err := r.listening("react")
+	if err != nil {
+		return err
+	}
+	var pos int64
+	if ps := r.pl.State(); ps.Item != nil && ps.Item.RecordingID == call.ID {
+		pos = max(ps.PositionMS, 0)
+	}
+	return r.lib.AddReaction(ctx, media.Reaction{RecordingID: call.ID, Kind: kind, PositionMS: pos, Day: r.day()})
+}
+
+// Done leaves the guess or reveal screen for the thanks screen.
+func (r *Room) Done() (State, error) {
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.touch()
+	switch s := r.screen(); s {
+	case ScreenGuess, ScreenReveal, ScreenThanks:
+		return r.set(func(st *State) { st.Screen = ScreenThanks }), nil
+	default:
+		return r.State(), conflict(s, "done")
+	}
+}
+
+// Home is what the home screen offers now: the programme's playlist if one is
+// on air and has something playable, else every approved call.
+func (r *Room) Home(ctx context.Context) (Home, error) {
+	h := Home{Source: "all", Calls: []Call{}, Quotes: []Quote{}, Topics: []string{}}
+	entries, err := r.lib.Programme(ctx)
+	if err != nil {
+		return h, err
+	}
+	if e, ok := Pick(entries, r.clock.Now().In(r.loc)); ok {
+		ps, err := r.lib.PlayablePlaylist(ctx, e.PlaylistID)
+		switch {
+		case errors.Is(err, media.ErrNotFound):
+			r.log.Warn("programme playlist has nothing playable, showing all calls", "playlist", e.PlaylistID)
+		case err != nil:
+			return h, err
+		default:
+			seen := map[int64]bool{}
+			for _, p := range ps {
+				if !seen[p.Recording.ID] && playable(p.Recording) {
+					seen[p.Recording.ID] = true
+					h.Calls = append(h.Calls, callOf(p.Recording))
+				}
+			}
+			h.Source, h.PlaylistID = "programme", e.PlaylistID
+		}
+	}
+	if h.Source == "all" {
+		recs, err := r.lib.Recordings(ctx, media.RecordingFilter{Status: media.StatusApproved})
+		if err != nil {
+			return h, err
+		}
+		for _, rec := range recs {
+			if playable(rec) {
+				h.Calls = append(h.Calls, callOf(rec))
+			}
+		}
+	}
+	vs, err := r.lib.Verbatims(ctx, media.VerbatimFilter{Status: media.StatusApproved})
+	if err != nil {
+		return h, err
+	}
+	topics := map[string]bool{}
+	for _, v := range vs {
+		if v.Status != media.StatusApproved || len(h.Quotes) >= 40 {
+			continue
+		}
+		h.Quotes = append(h.Quotes, Quote{ID: v.ID, Text: v.Text, Channel: v.Channel, Topic: v.Topic, Sentiment: v.Sentiment, Date: v.Date})
+		topics[v.Topic] = true
+	}
+	for _, c := range h.Calls {
+		topics[c.Topic] = true
+	}
+	for t := range topics {
+		if t != "" {
+			h.Topics = append(h.Topics, t)
+		}
+	}
+	sort.Strings(h.Topics)
+	return h, nil
+}
+
+// Run watches the player (a call that ends moves on to the guess) and the
+// idle timeout (an untouched screen goes back to attract, stopping any call
+// left paused) until ctx ends.
+func (r *Room) Run(ctx context.Context) error {
+	states, cancel := r.pl.Subscribe()
+	defer cancel()
+	for {
+		var timer <-chan time.Time
+		r.mu.Lock()
+		idle := r.st.Screen != ScreenAttract
+		left := r.idle - r.clock.Now().Sub(r.lastTouch)
+		r.mu.Unlock()
+		if idle {
+			if left <= 0 {
+				r.idleOut()
+				continue
+			}
+			timer = r.clock.After(left)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-r.poke:
+		case <-timer:
+		case st, ok := <-states:
+			if !ok {
+				states = nil
+				continue
+			}
+			r.observe(st)
+		}
+	}
+}
+
+// observe follows the player while a call is on the listening screen: playing
+// counts as presence, and the call going idle after playing means it ended.
+func (r *Room) observe(ps player.State) {
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.mu.Lock()
+	if r.st.Screen != ScreenListening || r.st.Call == nil {
+		r.mu.Unlock()
+		return
+	}
+	ours := ps.Item != nil && ps.Item.RecordingID == r.st.Call.ID
+	switch {
+	case ours && ps.State == player.StatePlaying:
+		r.sawPlaying = true
+		r.lastTouch = r.clock.Now()
+		r.mu.Unlock()
+	case ps.State == player.StateIdle && r.sawPlaying:
+		r.sawPlaying = false
+		r.mu.Unlock()
+		r.afterListening()
+	default:
+		r.mu.Unlock()
+	}
+}
+
+// idleOut returns an untouched screen to attract, in French, with no call playing.
+func (r *Room) idleOut() {
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.mu.Lock()
+	expired := r.st.Screen != ScreenAttract && r.clock.Now().Sub(r.lastTouch) >= r.idle
+	wasListening := r.st.Screen == ScreenListening
+	r.mu.Unlock()
+	if !expired {
+		return
+	}
+	if wasListening { // only our own call: a workshop playing from a remote is not ours to stop
+		if err := r.pl.Stop(); err != nil {
+			r.log.Warn("idle: stopping the player", "err", err)
+		}
+	}
+	r.set(func(st *State) { st.Screen, st.Call, st.Result, st.Lang = ScreenAttract, nil, nil, "fr" })
+	r.log.Debug("room idle, back to attract")
+}
