@@ -352,8 +352,8 @@ func (p *Player) Prev() error {
 	return nil
 }
 
-// Seek jumps to positionMS inside the current item (fades out, then in).
-func (p *Player) Seek(positionMS int64) error {
+// SeekTo jumps to positionMS inside the current item (fades out, then in).
+func (p *Player) SeekTo(positionMS int64) error {
 	p.mu.Lock()
 	if len(p.queue) == 0 || p.state == StateIdle {
 		p.mu.Unlock()

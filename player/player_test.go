@@ -88,7 +88,7 @@ func TestSeekAccuracy(t *testing.T) {
 			t.Fatal(err)
 		}
 		out.waitFrames(t, SampleRate/2)
-		if err := p.Seek(target); err != nil {
+		if err := p.SeekTo(target); err != nil {
 			t.Fatal(err)
 		}
 		if s := p.State(); s.PositionMS != target {
@@ -124,14 +124,14 @@ func TestSeekAccuracy(t *testing.T) {
 func TestSeekRejectsOutOfRange(t *testing.T) {
 	out := newFakeOutput(t, SampleRate/10)
 	p := startPlayer(t, out, rampLibrary(t), Options{})
-	if err := p.Seek(10); !errors.Is(err, ErrBadRequest) {
+	if err := p.SeekTo(10); !errors.Is(err, ErrBadRequest) {
 		t.Errorf("Seek while idle: %v, want ErrBadRequest", err)
 	}
 	if err := p.Play(context.Background(), Request{RecordingID: 1}); err != nil {
 		t.Fatal(err)
 	}
 	for _, ms := range []int64{-1, 10001} {
-		if err := p.Seek(ms); !errors.Is(err, ErrBadRequest) {
+		if err := p.SeekTo(ms); !errors.Is(err, ErrBadRequest) {
 			t.Errorf("Seek(%d): %v, want ErrBadRequest", ms, err)
 		}
 	}
@@ -276,7 +276,7 @@ func TestFadesDoNotClick(t *testing.T) {
 		name string
 		do   func() error
 	}{
-		{"pause", p.Pause}, {"resume", p.Resume}, {"seek", func() error { return p.Seek(3333) }}, {"volume", func() error { return p.SetVolume(3) }}, {"stop", p.Stop},
+		{"pause", p.Pause}, {"resume", p.Resume}, {"seek", func() error { return p.SeekTo(3333) }}, {"volume", func() error { return p.SetVolume(3) }}, {"stop", p.Stop},
 	} {
 		marks[step.name] = out.frames()
 		if err := step.do(); err != nil {

@@ -188,7 +188,7 @@ func (s *Server) handlePlayerAction(c *fiber.Ctx) error {
 		if b.PositionMS == nil || *b.PositionMS < 0 {
 			return errBadRequest("seek takes a non-negative position_ms")
 		}
-		err = p.Seek(*b.PositionMS)
+		err = p.SeekTo(*b.PositionMS)
 	case "volume":
 		if b.Volume == nil {
 			return errBadRequest("volume takes a volume")

@@ -9,10 +9,12 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"customerroom/kiosk"
 	"customerroom/media"
 	"customerroom/player"
 )
@@ -39,7 +41,7 @@ type Player interface {
 	Stop() error
 	Next() error
 	Prev() error
-	Seek(positionMS int64) error
+	SeekTo(positionMS int64) error
 	SetVolume(v int) error
 }
 
@@ -54,6 +56,16 @@ type Config struct {
 	// Static is the web UI (static.FS).
 	Static fs.FS
 	Logger *slog.Logger
+
+	// Kiosk is the listening station; nil leaves out its API.
+	Kiosk *kiosk.Room
+	// KioskStore pairs devices and keeps the programme (the catalog).
+	KioskStore KioskStore
+	// TrustedNetworks may control the room without pairing; nil means
+	// DefaultTrustedNetworks (loopback: the room's own screen).
+	TrustedNetworks []netip.Prefix
+	// RemoteAddr overrides the peer address, for tests of the access rules.
+	RemoteAddr func(c *fiber.Ctx) netip.Addr
 }
 
 // Server is the HTTP server; Run serves until its context ends.
