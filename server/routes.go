@@ -15,6 +15,7 @@ func (s *Server) routes() {
 
 	api := app.Group("/api")
 	api.Get("/health", s.handleHealth)
+	s.kioskRoutes(api) // the listening station, and who may control the player (before the player routes)
 
 	api.Get("/recordings", s.handleRecordings)
 	api.Get("/recordings/:id", s.handleRecording)

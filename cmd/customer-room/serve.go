@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"customerroom/kiosk"
 	"customerroom/media"
 	"customerroom/media/demo"
 	"customerroom/player"
@@ -60,11 +61,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	pl := player.New(out, catalogTracks{cat, dataDir}, player.Options{TargetLUFS: c.TargetLUFS, MaxVolume: c.MaxVolume, Logger: log})
-	srv := server.New(server.Config{Version: version, DataDir: dataDir, Library: cat, Accounts: cat, Player: pl, Static: static.FS, Logger: log})
+	room := kiosk.New(kiosk.Options{Library: cat, Player: pl, IdleTimeout: c.IdleTimeout, Logger: log})
+	srv := server.New(server.Config{Version: version, DataDir: dataDir, Library: cat, Accounts: cat, Player: pl, Static: static.FS, Logger: log,
+		Kiosk: room, KioskStore: cat})
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return pl.Run(gctx) })
 	g.Go(func() error { return srv.Run(gctx, ln) })
+	g.Go(func() error { return room.Run(gctx) })
+	g.Go(func() error { return relayKiosk(gctx, room, srv.Events()) })
 	g.Go(func() error { return purgeLoop(gctx, cat, dataDir, log) })
 	pool := media.NewPool(c.Workers)
 	g.Go(func() error { return pool.Run(gctx) })
@@ -77,6 +82,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	err = g.Wait()
 	log.Info("stopped")
 	return err
+}
+
+// relayKiosk pushes every room state change to the screens as the `kiosk` event.
+func relayKiosk(ctx context.Context, room *kiosk.Room, events *server.Broker) error {
+	states, cancel := room.Subscribe()
+	defer cancel()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case st := <-states:
+			events.Publish("kiosk", st)
+		}
+	}
 }
 
 // seedDemo imports the embedded demo library when asked, or, by default,

@@ -1,0 +1,159 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"net/netip"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"customerroom/media"
+)
+
+// Who may control the room: the screen in the room (a request from a trusted
+// network, loopback by default, since Chromium runs on the same machine) and
+// devices paired by a curator. Everyone else may not start, stop or guess.
+// Proxy headers such as X-Forwarded-For are ignored: anyone can send them.
+
+// DefaultTrustedNetworks is loopback: the room's own screen.
+var DefaultTrustedNetworks = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+
+// Pairings is what the server needs to pair devices; the catalog implements it.
+type Pairings interface {
+	CreatePairing(ctx context.Context, token, label string, ttl time.Duration) error
+	RedeemPairing(ctx context.Context, token, deviceSecret string) (media.Device, error)
+	DeviceBySecret(ctx context.Context, secret string) (media.Device, error)
+	Devices(ctx context.Context) ([]media.Device, error)
+	RevokeDevice(ctx context.Context, id int64) error
+}
+
+const (
+	deviceCookie = "cr_device"
+	pairingTTL   = 15 * time.Minute
+	deviceTTL    = 400 * 24 * time.Hour // the longest a browser keeps a cookie
+)
+
+// errForbidden says what to do instead, since the person reading it is
+// holding a device that was refused.
+var errForbidden = &Error{fiber.StatusForbidden, "forbidden",
+	"this device may not control the room: use the screen in the room, or ask a curator for a pairing code"}
+
+// remoteAddr is the peer's address; Config.RemoteAddr replaces it in tests.
+func (s *Server) remoteAddr(c *fiber.Ctx) netip.Addr {
+	if s.cfg.RemoteAddr != nil {
+		return s.cfg.RemoteAddr(c)
+	}
+	a, _ := netip.AddrFromSlice(c.Context().RemoteIP())
+	return a.Unmap()
+}
+
+// trusted reports whether addr is on a network allowed to control the room.
+func (s *Server) trusted(addr netip.Addr) bool {
+	nets := s.cfg.TrustedNetworks
+	if nets == nil {
+		nets = DefaultTrustedNetworks
+	}
+	for _, p := range nets {
+		if addr.IsValid() && p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// paired reports whether the request carries a paired device's cookie.
+func (s *Server) paired(c *fiber.Ctx) bool {
+	secret := c.Cookies(deviceCookie)
+	if secret == "" || len(secret) > 128 || s.cfg.KioskStore == nil {
+		return false
+	}
+	_, err := s.cfg.KioskStore.DeviceBySecret(c.UserContext(), secret)
+	return err == nil
+}
+
+// roomAccess lets through the room's screen and paired devices only.
+func (s *Server) roomAccess(c *fiber.Ctx) error {
+	if s.trusted(s.remoteAddr(c)) || s.paired(c) {
+		return c.Next()
+	}
+	return errForbidden
+}
+
+// playerAccess guards player control; reading its state stays open.
+func (s *Server) playerAccess(c *fiber.Ctx) error {
+	if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+		return c.Next()
+	}
+	return s.roomAccess(c)
+}
+
+func randomSecret() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// handleCreatePairing (curators) makes a one-time code, valid 15 minutes,
+// that a device opens as /kiosk/?pair=CODE.
+func (s *Server) handleCreatePairing(c *fiber.Ctx) error {
+	var b struct {
+		Label string `json:"label"`
+	}
+	if len(c.Body()) > 0 {
+		if err := c.BodyParser(&b); err != nil {
+			return errBadRequest("body must be JSON {\"label\"}")
+		}
+	}
+	if len(b.Label) > 64 {
+		return errBadRequest("label longer than 64 characters")
+	}
+	token := randomSecret()
+	if err := s.cfg.KioskStore.CreatePairing(c.UserContext(), token, string([]byte(b.Label)), pairingTTL); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": token, "path": "/kiosk/?pair=" + token,
+		"expires_at": time.Now().Add(pairingTTL).UTC().Format(time.RFC3339)})
+}
+
+// handlePair spends a pairing code and gives this device its secret cookie.
+func (s *Server) handlePair(c *fiber.Ctx) error {
+	var b struct {
+		Token string `json:"token"`
+	}
+	if err := c.BodyParser(&b); err != nil || b.Token == "" || len(b.Token) > 128 {
+		return errBadRequest("pair takes JSON {\"token\"} with the pairing code")
+	}
+	secret := randomSecret()
+	d, err := s.cfg.KioskStore.RedeemPairing(c.UserContext(), string([]byte(b.Token)), secret)
+	if errors.Is(err, media.ErrNotFound) {
+		return &Error{fiber.StatusForbidden, "bad_pairing_code", "this pairing code is unknown, already used or expired: ask a curator for a new one"}
+	}
+	if err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: deviceCookie, Value: secret, Path: "/", HTTPOnly: true, SameSite: "Strict", MaxAge: int(deviceTTL.Seconds())})
+	s.log.Info("device paired", "device", d.ID, "label", d.Label)
+	return c.JSON(fiber.Map{"paired": true, "device": d})
+}
+
+func (s *Server) handleDevices(c *fiber.Ctx) error {
+	ds, err := s.cfg.KioskStore.Devices(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(ds)
+}
+
+func (s *Server) handleRevokeDevice(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.KioskStore.RevokeDevice(c.UserContext(), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

@@ -1,0 +1,206 @@
+package server
+
+import (
+	"context"
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"customerroom/kiosk"
+	"customerroom/media"
+)
+
+// KioskStore is what the listening station's admin routes need from the
+// catalog: device pairing and the programme.
+type KioskStore interface {
+	Pairings
+	Programme(ctx context.Context) ([]media.ProgrammeEntry, error)
+	AddProgrammeEntry(ctx context.Context, e media.ProgrammeEntry) (int64, error)
+	DeleteProgrammeEntry(ctx context.Context, id int64) error
+}
+
+// Rate limits of the room's API. Actions allow a fast-tapping listener;
+// reactions and guesses are what a flood would corrupt, so they are tighter;
+// pairing codes are tried slowly so they cannot be guessed.
+var (
+	kioskActionLimit   = [2]Limit{{Rate: 10, Burst: 30}, {Rate: 30, Burst: 60}}
+	kioskReactionLimit = [2]Limit{{Rate: 0.5, Burst: 6}, {Rate: 2, Burst: 12}}
+	kioskGuessLimit    = [2]Limit{{Rate: 0.5, Burst: 10}, {Rate: 1, Burst: 20}}
+	kioskPairLimit     = [2]Limit{{Rate: 0.1, Burst: 5}, {Rate: 0.5, Burst: 10}}
+)
+
+// kioskRoutes is the listening station's API. The screen's actions are
+// POST /api/kiosk/{wake|home|listen|pause|resume|back|next|finish|guess|react|done|lang};
+// each answers the new state, which is also pushed as the `kiosk` event.
+func (s *Server) kioskRoutes(api fiber.Router) {
+	api.Use("/player", s.playerAccess)
+	if s.cfg.Kiosk == nil {
+		return
+	}
+	lim := func(l [2]Limit) fiber.Handler { return s.limit(newLimiter(l[0], l[1], nil)) }
+	k := api.Group("/kiosk")
+
+	// Anyone holding a pairing code; curators manage codes, devices and the programme.
+	if s.cfg.KioskStore != nil {
+		k.Post("/pair", lim(kioskPairLimit), s.handlePair)
+		curator := s.requireRole("admin", "curator")
+		k.Post("/pairings", curator, s.handleCreatePairing)
+		k.Get("/devices", curator, s.handleDevices)
+		k.Delete("/devices/:id", curator, s.handleRevokeDevice)
+		k.Get("/programme", curator, s.handleProgramme)
+		k.Post("/programme", curator, s.handleAddProgramme)
+		k.Delete("/programme/:id", curator, s.handleDeleteProgramme)
+	}
+
+	// The room's screen and paired devices.
+	k.Use(s.roomAccess)
+	k.Get("/", s.handleKioskState)
+	k.Get("/home", s.handleKioskHome)
+	k.Post("/react", lim(kioskReactionLimit), s.handleKioskReact)
+	k.Post("/guess", lim(kioskGuessLimit), s.handleKioskGuess)
+	k.Post("/:action", lim(kioskActionLimit), s.handleKioskAction)
+}
+
+// kioskErr maps the room's refusals to the API's statuses.
+func kioskErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, kiosk.ErrBadRequest), errors.Is(err, media.ErrInvalid):
+		return errBadRequest(err.Error())
+	case errors.Is(err, kiosk.ErrConflict):
+		return &Error{fiber.StatusConflict, "wrong_screen", err.Error()}
+	}
+	return err
+}
+
+func (s *Server) handleKioskState(c *fiber.Ctx) error {
+	return c.JSON(s.cfg.Kiosk.State())
+}
+
+func (s *Server) handleKioskHome(c *fiber.Ctx) error {
+	h, err := s.cfg.Kiosk.Home(c.UserContext())
+	if err != nil {
+		return kioskErr(err)
+	}
+	return c.JSON(h)
+}
+
+// kioskBody is every field a screen action may carry.
+type kioskBody struct {
+	RecordingID int64  `json:"recording_id"`
+	Guess       *int   `json:"guess"`
+	Kind        string `json:"kind"`
+	Lang        string `json:"lang"`
+}
+
+func parseKioskBody(c *fiber.Ctx) (kioskBody, error) {
+	var b kioskBody
+	if len(c.Body()) == 0 {
+		return b, nil
+	}
+	if err := c.BodyParser(&b); err != nil {
+		return b, errBadRequest("body must be JSON: " + err.Error())
+	}
+	b.Kind, b.Lang = utils.CopyString(b.Kind), utils.CopyString(b.Lang)
+	return b, nil
+}
+
+func (s *Server) handleKioskAction(c *fiber.Ctx) error {
+	b, err := parseKioskBody(c)
+	if err != nil {
+		return err
+	}
+	room, ctx := s.cfg.Kiosk, c.UserContext()
+	var st kiosk.State
+	switch c.Params("action") {
+	case "wake":
+		st = room.Wake()
+	case "home":
+		st, err = room.GoHome()
+	case "listen":
+		if b.RecordingID <= 0 {
+			return errBadRequest("listen takes {\"recording_id\"}, a positive integer")
+		}
+		st, err = room.Listen(ctx, b.RecordingID)
+	case "pause":
+		st, err = room.Pause()
+	case "resume":
+		st, err = room.Resume()
+	case "back":
+		st, err = room.Back()
+	case "next":
+		st, err = room.Next(ctx)
+	case "finish":
+		st, err = room.Finish()
+	case "done":
+		st, err = room.Done()
+	case "lang":
+		st, err = room.SetLang(b.Lang)
+	default:
+		return errNotFound("no such kiosk action: " + c.Params("action"))
+	}
+	if err != nil {
+		return kioskErr(err)
+	}
+	return c.JSON(st)
+}
+
+func (s *Server) handleKioskGuess(c *fiber.Ctx) error {
+	b, err := parseKioskBody(c)
+	if err != nil {
+		return err
+	}
+	if b.Guess == nil {
+		return errBadRequest("guess takes {\"guess\"}, a whole number from 0 to 10")
+	}
+	st, err := s.cfg.Kiosk.Guess(c.UserContext(), *b.Guess)
+	if err != nil {
+		return kioskErr(err)
+	}
+	return c.JSON(st)
+}
+
+func (s *Server) handleKioskReact(c *fiber.Ctx) error {
+	b, err := parseKioskBody(c)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Kiosk.React(c.UserContext(), b.Kind); err != nil {
+		return kioskErr(err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"ok": true, "kind": b.Kind})
+}
+
+func (s *Server) handleProgramme(c *fiber.Ctx) error {
+	es, err := s.cfg.KioskStore.Programme(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(es)
+}
+
+func (s *Server) handleAddProgramme(c *fiber.Ctx) error {
+	var e media.ProgrammeEntry
+	if err := c.BodyParser(&e); err != nil {
+		return errBadRequest("programme entry must be JSON {\"weekday\",\"start_min\",\"end_min\",\"playlist_id\"}")
+	}
+	id, err := s.cfg.KioskStore.AddProgrammeEntry(c.UserContext(), e)
+	if err != nil {
+		return kioskErr(err)
+	}
+	e.ID = id
+	return c.Status(fiber.StatusCreated).JSON(e)
+}
+
+func (s *Server) handleDeleteProgramme(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.KioskStore.DeleteProgrammeEntry(c.UserContext(), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

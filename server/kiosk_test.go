@@ -1,0 +1,300 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"customerroom/kiosk"
+	"customerroom/media"
+	"customerroom/player"
+)
+
+// roomPlayer is a player that only keeps its state. It embeds the Player
+// interface for the methods the kiosk tests never call.
+type roomPlayer struct {
+	Player
+	mu sync.Mutex
+	st player.State
+}
+
+var _ kiosk.Player = (*roomPlayer)(nil)
+
+func (p *roomPlayer) State() player.State {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.st
+}
+func (p *roomPlayer) set(s string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.st.State = s
+	return nil
+}
+func (p *roomPlayer) Subscribe() (<-chan player.State, func()) { return make(chan player.State), func() {} }
+func (p *roomPlayer) Health() player.Health                    { return player.Health{OK: true} }
+func (p *roomPlayer) Play(ctx context.Context, req player.Request) error {
+	p.mu.Lock()
+	p.st.Item = &player.Item{RecordingID: req.RecordingID}
+	p.mu.Unlock()
+	return p.set(player.StatePlaying)
+}
+func (p *roomPlayer) Pause() error                  { return p.set(player.StatePaused) }
+func (p *roomPlayer) Resume() error                 { return p.set(player.StatePlaying) }
+func (p *roomPlayer) Stop() error                   { return p.set(player.StateIdle) }
+func (p *roomPlayer) SeekTo(positionMS int64) error { return nil }
+
+type kioskFixture struct {
+	srv *Server
+	cat *media.Catalog
+	rec int64
+}
+
+// newKioskFixture builds a server on a real catalog holding one approved call
+// (score 3, topic Livraison). The peer address of a request is taken from
+// its X-Test-Peer header, so tests can play the room's screen or a stranger.
+func newKioskFixture(t *testing.T, trusted ...netip.Prefix) kioskFixture {
+	t.Helper()
+	ctx := context.Background()
+	cat, err := media.OpenCatalog(ctx, filepath.Join(t.TempDir(), "catalog.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cat.Close() })
+	score := 3
+	id, err := cat.AddRecording(ctx, media.NewRecording{Recording: media.Recording{SHA256: "x", Title: "Colis perdu", Path: "a.wav",
+		Rendition: "a.wav", Topic: "Livraison", Score: &score, Status: media.StatusApproved, DurationMS: 20000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := &roomPlayer{st: player.State{State: player.StateIdle}}
+	room := kiosk.New(kiosk.Options{Library: cat, Player: pl})
+	srv := New(Config{Version: "test", Library: cat, Accounts: cat, Player: pl, Kiosk: room, KioskStore: cat, TrustedNetworks: trusted,
+		RemoteAddr: func(c *fiber.Ctx) netip.Addr {
+			a, _ := netip.ParseAddr(c.Get("X-Test-Peer"))
+			return a
+		}})
+	return kioskFixture{srv, cat, id}
+}
+
+type reply struct {
+	status int
+	body   map[string]any
+	header http.Header
+}
+
+func (f kioskFixture) do(t *testing.T, peer, method, path, body string, cookies ...*http.Cookie) reply {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Test-Peer", peer)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := f.srv.App().Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	r := reply{status: resp.StatusCode, header: resp.Header}
+	json.Unmarshal(b, &r.body)
+	return r
+}
+
+const screen, stranger = "127.0.0.1", "192.168.1.20"
+
+func TestKioskAccess(t *testing.T) {
+	f := newKioskFixture(t)
+	cases := []struct {
+		peer, method, path string
+		want               int
+	}{
+		{screen, "GET", "/api/kiosk", 200},
+		{"::1", "GET", "/api/kiosk", 200},
+		{screen, "POST", "/api/kiosk/wake", 200},
+		{stranger, "GET", "/api/kiosk", 403},
+		{stranger, "POST", "/api/kiosk/wake", 403},
+		{stranger, "GET", "/api/kiosk/home", 403},
+		{stranger, "POST", "/api/player/stop", 403},
+		{stranger, "GET", "/api/player", 200},
+		{"", "POST", "/api/kiosk/wake", 403}, // unknown peer
+		{stranger, "POST", "/api/kiosk/pairings", 401},
+		{screen, "POST", "/api/kiosk/pairings", 401}, // even the screen needs a curator to pair
+	}
+	for _, c := range cases {
+		r := f.do(t, c.peer, c.method, c.path, "")
+		if r.status != c.want {
+			t.Errorf("%s %s from %q: %d, want %d (%v)", c.method, c.path, c.peer, r.status, c.want, r.body)
+		}
+		if r.status == 403 && !strings.Contains(r.body["error"].(string), "pairing code") {
+			t.Errorf("403 without a clear message: %v", r.body)
+		}
+	}
+
+	office := newKioskFixture(t, netip.MustParsePrefix("10.0.0.0/8"))
+	if r := office.do(t, "10.1.2.3", "POST", "/api/kiosk/wake", ""); r.status != 200 {
+		t.Errorf("trusted network 10/8: %d", r.status)
+	}
+	if r := office.do(t, screen, "POST", "/api/kiosk/wake", ""); r.status != 403 {
+		t.Errorf("loopback not in the configured networks: %d, want 403", r.status)
+	}
+}
+
+func TestPairingADevice(t *testing.T) {
+	f := newKioskFixture(t)
+	if err := f.cat.AddUser(context.Background(), "claire", "curator", "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	login := httptest.NewRequest("POST", "/api/auth/login", strings.NewReader(`{"name":"claire","password":"correct horse"}`))
+	login.Header.Set("Content-Type", "application/json")
+	resp, err := f.srv.App().Test(login, -1)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("login: %v %v", err, resp.Status)
+	}
+	session := resp.Cookies()
+
+	r := f.do(t, stranger, "POST", "/api/kiosk/pairings", `{"label":"tablette atelier"}`, session...)
+	token, _ := r.body["token"].(string)
+	if r.status != 201 || len(token) < 20 || !strings.Contains(r.body["path"].(string), "/kiosk/?pair="+token) {
+		t.Fatalf("create pairing: %d %v", r.status, r.body)
+	}
+	pairReq := httptest.NewRequest("POST", "/api/kiosk/pair", strings.NewReader(`{"token":"`+token+`"}`))
+	pairReq.Header.Set("Content-Type", "application/json")
+	pairReq.Header.Set("X-Test-Peer", stranger)
+	resp, err = f.srv.App().Test(pairReq, -1)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("pair: %v %v", err, resp.Status)
+	}
+	var device *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == deviceCookie {
+			device = c
+		}
+	}
+	if device == nil || !device.HttpOnly || device.Value == token {
+		t.Fatalf("device cookie %+v: want an HttpOnly secret other than the token", device)
+	}
+	if r := f.do(t, stranger, "POST", "/api/kiosk/wake", "", &http.Cookie{Name: deviceCookie, Value: device.Value}); r.status != 200 {
+		t.Errorf("paired device: %d %v", r.status, r.body)
+	}
+	if r := f.do(t, stranger, "POST", "/api/kiosk/wake", "", &http.Cookie{Name: deviceCookie, Value: "forged-secret-0123456789"}); r.status != 403 {
+		t.Errorf("forged cookie: %d", r.status)
+	}
+	if r := f.do(t, "10.9.9.9", "POST", "/api/kiosk/pair", `{"token":"`+token+`"}`); r.status != 403 || r.body["code"] != "bad_pairing_code" {
+		t.Errorf("token reused: %d %v", r.status, r.body)
+	}
+}
+
+func TestKioskBadInput(t *testing.T) {
+	f := newKioskFixture(t)
+	ctx := context.Background()
+	f.do(t, screen, "POST", "/api/kiosk/wake", "")
+	cases := []struct {
+		path, body string
+		want       int
+	}{
+		{"/api/kiosk/listen", `{"recording_id":999}`, 404},
+		{"/api/kiosk/listen", `{"recording_id":-3}`, 400},
+		{"/api/kiosk/listen", `{"recording_id":"abc"}`, 400},
+		{"/api/kiosk/listen", `{}`, 400},
+		{"/api/kiosk/listen", `{not json`, 400},
+		{"/api/kiosk/guess", `{"guess":5}`, 409}, // not on the guess screen
+		{"/api/kiosk/react", `{"kind":"touched"}`, 409},
+		{"/api/kiosk/lang", `{"lang":"klingon"}`, 400},
+		{"/api/kiosk/explode", ``, 404},
+		{"/api/kiosk/listen", `{"recording_id":1}`, 200},
+		{"/api/kiosk/react", `{"kind":"<script>"}`, 400},
+		{"/api/kiosk/finish", ``, 200},
+		{"/api/kiosk/guess", `{"guess":11}`, 400},
+		{"/api/kiosk/guess", `{"guess":-1}`, 400},
+		{"/api/kiosk/guess", `{"guess":5.5}`, 400},
+		{"/api/kiosk/guess", `{}`, 400},
+		{"/api/kiosk/guess", `{"guess":7}`, 200},
+		{"/api/kiosk/guess", `{"guess":7}`, 409}, // already revealed
+	}
+	for _, c := range cases {
+		r := f.do(t, screen, "POST", c.path, c.body)
+		if r.status != c.want || r.status >= 400 && (r.body["error"] == "" || r.body["code"] == "") {
+			t.Errorf("POST %s %s: %d %v, want %d", c.path, c.body, r.status, r.body, c.want)
+		}
+	}
+	gap, err := f.cat.GapForTopic(ctx, "Livraison")
+	if err != nil || gap.Guesses != 1 || gap.AvgGap != 4 {
+		t.Errorf("stats after bad input: %+v %v, want the one valid guess (gap 4)", gap, err)
+	}
+}
+
+func TestReactionFloodIsLimited(t *testing.T) {
+	f := newKioskFixture(t)
+	f.do(t, screen, "POST", "/api/kiosk/wake", "")
+	f.do(t, screen, "POST", "/api/kiosk/listen", `{"recording_id":1}`)
+	codes := map[int]int{}
+	var limited reply
+	for i := 0; i < 40; i++ {
+		r := f.do(t, screen, "POST", "/api/kiosk/react", `{"kind":"idea"}`)
+		codes[r.status]++
+		if r.status == 429 {
+			limited = r
+		}
+	}
+	if codes[201] == 0 || codes[429] == 0 || codes[201]+codes[429] != 40 {
+		t.Fatalf("40 quick reactions: %v, want some stored then 429", codes)
+	}
+	if limited.header.Get("Retry-After") == "" || limited.body["code"] != "rate_limited" {
+		t.Errorf("429 without Retry-After or code: %v %v", limited.header, limited.body)
+	}
+	n, _ := f.cat.ReactionCounts(context.Background(), f.rec)
+	if n["idea"] != codes[201] {
+		t.Errorf("stored %d reactions, answered 201 %d times", n["idea"], codes[201])
+	}
+	// Another device has its own bucket but shares the global one.
+	if r := f.do(t, "127.0.0.2", "GET", "/api/kiosk", ""); r.status != 200 {
+		t.Errorf("reading state is not rate limited with reactions: %d", r.status)
+	}
+}
+
+func TestLimiter(t *testing.T) {
+	now := time.Unix(0, 0)
+	l := newLimiter(Limit{Rate: 1, Burst: 2}, Limit{Rate: 10, Burst: 3}, func() time.Time { return now })
+	steps := []struct {
+		key     string
+		advance time.Duration
+		want    bool
+	}{
+		{"a", 0, true},
+		{"a", 0, true},
+		{"a", 0, false}, // a's burst spent
+		{"b", 0, true},  // b has its own bucket
+		{"c", 0, false}, // global burst of 3 spent
+		{"a", time.Second, true},
+		{"a", 0, false},
+		{"c", 100 * time.Millisecond, true},
+	}
+	for i, s := range steps {
+		now = now.Add(s.advance)
+		if got, _ := l.allow(s.key); got != s.want {
+			t.Errorf("step %d (%s): allow = %v, want %v", i, s.key, got, s.want)
+		}
+	}
+}
+
+func TestLimiterTableIsCapped(t *testing.T) {
+	l := newLimiter(Limit{Rate: 1, Burst: 1}, Limit{Rate: 1e9, Burst: 1e9}, nil)
+	for i := 0; i < maxClients*2; i++ {
+		l.allow(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}).String())
+	}
+	if len(l.buckets) > maxClients {
+		t.Errorf("%d buckets, want at most %d", len(l.buckets), maxClients)
+	}
+}
