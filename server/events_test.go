@@ -1,0 +1,127 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"customerroom/player"
+)
+
+func TestBrokerNeverBlocksAndDropsSlowClients(t *testing.T) {
+	b := NewBroker()
+	fast, _ := b.subscribe()
+	slow, _ := b.subscribe()
+	done := make(chan struct{})
+	go func() {
+		for i := 0; i < 1000; i++ {
+			b.Publish("player", i)
+			select {
+			case <-fast: // a fast reader keeps up
+			default:
+			}
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Publish blocked on a slow client")
+	}
+	// The slow client's channel was closed once its buffer filled.
+	n := 0
+	for range slow {
+		n++
+	}
+	if n != cap(slow) {
+		t.Errorf("slow client got %d events before being dropped, want its buffer of %d", n, cap(slow))
+	}
+	if got := b.Clients(); got != 1 {
+		t.Errorf("clients after dropping the slow one = %d, want 1", got)
+	}
+}
+
+func TestBrokerReplaysLatestStateToNewClients(t *testing.T) {
+	b := NewBroker()
+	b.Publish("player", map[string]string{"state": "playing"})
+	b.Publish("player", map[string]string{"state": "paused"})
+	b.Publish("kiosk", map[string]string{"screen": "home"})
+	ch, _ := b.subscribe()
+	got := map[string]string{}
+	for i := 0; i < 2; i++ {
+		ev := <-ch
+		got[ev.Type] = string(ev.Data)
+	}
+	if got["player"] != `{"state":"paused"}` || got["kiosk"] != `{"screen":"home"}` {
+		t.Errorf("replayed %v, want the latest of each type", got)
+	}
+	b.Close()
+	if _, ok := <-ch; ok {
+		t.Error("Close left a client stream open")
+	}
+	if _, ok := b.subscribe(); ok {
+		t.Error("subscribe after Close succeeded")
+	}
+}
+
+// idlePlayer is a Player that never changes: the SSE test needs only its stream.
+type idlePlayer struct{ Player }
+
+func (idlePlayer) Subscribe() (<-chan player.State, func()) {
+	return make(chan player.State), func() {}
+}
+
+// TestEventsStreamKeepAliveAndShutdown runs the real server on a loopback
+// port: an idle stream gets keepalive comments, and shutdown ends it promptly.
+func TestEventsStreamKeepAliveAndShutdown(t *testing.T) {
+	old := KeepAlive
+	KeepAlive = 100 * time.Millisecond
+	defer func() { KeepAlive = old }()
+	s := New(Config{Player: idlePlayer{}})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx, ln) }()
+
+	resp, err := http.Get("http://" + ln.Addr().String() + "/api/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	keepalives := 0
+	for keepalives < 2 && sc.Scan() {
+		if strings.HasPrefix(sc.Text(), ": keepalive") {
+			keepalives++
+		}
+	}
+	if keepalives < 2 {
+		t.Fatalf("stream ended before two keepalives: %v", sc.Err())
+	}
+	s.Events().Publish("library", map[string]int{"recordings": 5})
+	for sc.Scan() {
+		if sc.Text() == `data: {"recordings":5}` {
+			break
+		}
+	}
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(4 * time.Second):
+		t.Fatal("Run did not return with an open event stream")
+	}
+	if d := time.Since(start); d > 3500*time.Millisecond {
+		t.Errorf("shutdown took %v with an open stream", d)
+	}
+}
