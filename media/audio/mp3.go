@@ -2,17 +2,10 @@ package audio
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"os/exec"
-	"runtime"
-	"strconv"
-
-	gomp3 "github.com/hajimehoshi/go-mp3"
 )
 
 // MP3 limits and constants.
@@ -22,11 +15,6 @@ const (
 	mp3SeekPreroll  = 10      // frames decoded before a seek target: bit reservoir + overlap
 	mp3MaxFrames    = 1 << 24 // about 100 hours at 48 kHz; caps the index
 )
-
-// ErrMPEG25 is returned for MPEG-2.5 layer III (8, 11.025 and 12 kHz) files
-// when ffmpeg is not installed: the pure-Go decoder we use (hajimehoshi/go-mp3)
-// refuses them, so they are piped through ffmpeg as a stopgap.
-var ErrMPEG25 = errors.New("MPEG-2.5 (8 kHz) MP3 needs ffmpeg, which is not installed")
 
 var (
 	mp3BitrateV1 = [16]int{0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0}
@@ -275,8 +263,8 @@ func (idx *mp3Index) trim(spf int) (skip, total int64) {
 	return skip, total
 }
 
-// mp3Stream decodes layer III with go-mp3 over a frame index of our own, which
-// gives exact length, gapless trim and fast seeks.
+// mp3Stream decodes layer III with our decoder (mp3dec.go) over the frame
+// index, which gives exact length, gapless trim and fast seeks.
 type mp3Stream struct {
 	rs    io.ReadSeeker
 	idx   *mp3Index
@@ -285,11 +273,17 @@ type mp3Stream struct {
 	total int64 // output frames
 	ch    int
 
-	dec  *gomp3.Decoder
-	raw  []byte // go-mp3 output: 16-bit stereo
-	dpos int64  // decoded-sample index of the next sample dec returns
-	pos  int64  // output frame index of the next sample Read returns
-	err  error
+	br    *bufio.Reader
+	fpos  int64 // file offset br is at
+	next  int   // index of the next frame to decode
+	dec   mp3Decoder
+	frame []byte
+	pcm   []float32 // the current frame's samples, interleaved
+	pcmAt int       // frames of pcm already consumed
+	pcmN  int       // frames in pcm
+	dpos  int64     // decoded-sample index of pcm[pcmAt]
+	pos   int64     // output frame index of the next sample Read returns
+	err   error
 }
 
 var _ Seeker = (*mp3Stream)(nil)
@@ -299,15 +293,14 @@ func openMP3(r io.ReadSeeker) (Stream, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	if idx.first.version == 0 {
-		return openMP3FFmpeg(r, idx)
-	}
 	s := &mp3Stream{
-		rs:  r,
-		idx: idx,
-		spf: idx.first.samples,
-		ch:  idx.first.channels,
-		raw: make([]byte, 4*1152),
+		rs:    r,
+		idx:   idx,
+		spf:   idx.first.samples,
+		ch:    idx.first.channels,
+		br:    bufio.NewReaderSize(r, 16<<10),
+		frame: make([]byte, 0, 2048),
+		pcm:   make([]float32, idx.first.samples*idx.first.channels),
 	}
 	s.skip, s.total = idx.trim(s.spf)
 	if err := s.startAt(0); err != nil {
@@ -320,41 +313,52 @@ func (s *mp3Stream) SampleRate() int { return s.idx.first.rate }
 func (s *mp3Stream) Channels() int   { return s.ch }
 func (s *mp3Stream) Frames() int64   { return s.total }
 
-// sectionReader hides Seek so go-mp3 does not rescan the whole file itself.
-type sectionReader struct {
-	r io.Reader
-	n int64
-}
-
-func (sr *sectionReader) Read(p []byte) (int, error) {
-	if sr.n <= 0 {
-		return 0, io.EOF
-	}
-	if int64(len(p)) > sr.n {
-		p = p[:sr.n]
-	}
-	n, err := sr.r.Read(p)
-	sr.n -= int64(n)
-	return n, err
-}
-
-// startAt starts a fresh go-mp3 decoder at audio frame k.
+// startAt restarts decoding, with a fresh decoder state, at audio frame k.
 func (s *mp3Stream) startAt(k int) error {
 	off := s.idx.offsets[k]
 	if _, err := s.rs.Seek(off, io.SeekStart); err != nil {
-		return err
+		return fmt.Errorf("mp3: seek to frame %d: %w", k, err)
 	}
-	src := bufio.NewReaderSize(&sectionReader{r: s.rs, n: s.idx.end - off}, 16<<10)
-	err := guard("mp3", func() error {
-		var err error
-		s.dec, err = gomp3.NewDecoder(src)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("mp3: start decoding at frame %d: %w", k, err)
-	}
+	s.br.Reset(s.rs)
+	s.fpos, s.next = off, k
+	s.dec.reset()
+	s.pcmAt, s.pcmN = 0, 0
 	s.dpos = int64(k) * int64(s.spf)
 	s.err = nil
+	return nil
+}
+
+// decodeNext decodes the next indexed frame into s.pcm. A frame that fails to
+// decode (corrupt bits, or its bit reservoir is missing) is silence, so the
+// length the index promised holds.
+func (s *mp3Stream) decodeNext() error {
+	if s.next >= len(s.idx.offsets) {
+		return io.EOF
+	}
+	off := s.idx.offsets[s.next]
+	if off > s.fpos { // junk the index skipped
+		n, err := s.br.Discard(int(off - s.fpos))
+		s.fpos += int64(n)
+		if err != nil {
+			return io.EOF
+		}
+	}
+	hb, _ := s.br.Peek(4)
+	h, ok := parseMP3Header(hb)
+	if !ok || s.fpos != off {
+		return fmt.Errorf("mp3: lost frame %d at byte %d", s.next, off)
+	}
+	s.frame = s.frame[:h.size]
+	n, err := io.ReadFull(s.br, s.frame)
+	s.fpos += int64(n)
+	if err != nil {
+		return io.EOF // the file changed under us
+	}
+	s.next++
+	if _, err := s.dec.decodeFrame(s.frame, s.pcm); err != nil {
+		clear(s.pcm)
+	}
+	s.pcmAt, s.pcmN = 0, s.spf
 	return nil
 }
 
@@ -366,44 +370,25 @@ func (s *mp3Stream) Read(dst []float32) (int, error) {
 	want := len(dst) / ch
 	got := 0
 	for got < want && s.pos < s.total {
-		need := s.skip + s.pos - s.dpos // decoded samples to drop before the next output
-		n := min(want-got, len(s.raw)/4)
-		if need > 0 {
-			n = int(min(need, int64(len(s.raw)/4)))
-		} else {
-			n = int(min(int64(n), s.total-s.pos))
-		}
-		var m int
-		err := guard("mp3", func() error {
-			var err error
-			m, err = io.ReadFull(s.dec, s.raw[:n*4])
-			return err
-		})
-		m /= 4
-		if need <= 0 {
-			out := dst[got*ch : (got+m)*ch]
-			for i := 0; i < m; i++ {
-				l := float32(int16(binary.LittleEndian.Uint16(s.raw[i*4:]))) / 32768
-				if ch == 1 {
-					out[i] = l
-					continue
-				}
-				out[2*i] = l
-				out[2*i+1] = float32(int16(binary.LittleEndian.Uint16(s.raw[i*4+2:]))) / 32768
+		if s.pcmAt == s.pcmN {
+			if err := s.decodeNext(); err != nil {
+				s.err = err
+				break
 			}
-			got += m
-			s.pos += int64(m)
 		}
+		avail := s.pcmN - s.pcmAt
+		if need := s.skip + s.pos - s.dpos; need > 0 { // before the target: drop
+			m := int(min(need, int64(avail)))
+			s.pcmAt += m
+			s.dpos += int64(m)
+			continue
+		}
+		m := int(min(int64(min(avail, want-got)), s.total-s.pos))
+		copy(dst[got*ch:(got+m)*ch], s.pcm[s.pcmAt*ch:(s.pcmAt+m)*ch])
+		got += m
+		s.pcmAt += m
 		s.dpos += int64(m)
-		if err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				// The frames ran out before the header's count: a cut file.
-				s.err = io.EOF
-			} else {
-				s.err = fmt.Errorf("mp3: decode near frame %d: %w", s.dpos/int64(s.spf), err)
-			}
-			break
-		}
+		s.pos += int64(m)
 	}
 	if got == 0 {
 		if s.err == nil {
@@ -415,166 +400,14 @@ func (s *mp3Stream) Read(dst []float32) (int, error) {
 }
 
 // SeekFrame finds the frame in the index, starts decoding a few frames earlier
-// (for the bit reservoir and the filterbank's overlap) and drops samples up to
-// the exact target.
+// (the bit reservoir reaches back up to 511 bytes, and the IMDCT overlap and
+// the filterbank need a frame or two to settle) and drops samples up to the
+// exact target.
 func (s *mp3Stream) SeekFrame(frame int64) error {
 	if frame < 0 {
 		return fmt.Errorf("mp3: seek to negative frame %d", frame)
 	}
 	if frame >= s.total {
-		s.pos, s.err = s.total, io.EOF
-		return nil
-	}
-	k := int((frame + s.skip) / int64(s.spf))
-	k = min(k, len(s.idx.offsets)-1)
-	var err error
-	for k0 := max(0, k-mp3SeekPreroll); k0 <= k; k0++ {
-		if err = s.startAt(k0); err == nil {
-			s.pos = frame
-			return nil
-		}
-	}
-	s.err = err
-	return err
-}
-
-// mp3Pipe decodes through an ffmpeg child process (MPEG-2.5 stopgap). It is fed
-// the audio frames only (no Xing/Info frame), so ffmpeg trims nothing and the
-// same gapless skip and length as the native path apply.
-type mp3Pipe struct {
-	rs    io.ReadSeeker
-	idx   *mp3Index
-	path  string // ffmpeg
-	spf   int
-	skip  int64
-	total int64
-	ch    int
-
-	cmd     *exec.Cmd
-	out     *bufio.Reader
-	cleanup runtime.Cleanup
-	raw     []byte
-	dpos    int64
-	pos     int64
-	err     error
-}
-
-var _ Seeker = (*mp3Pipe)(nil)
-
-func openMP3FFmpeg(r io.ReadSeeker, idx *mp3Index) (Stream, string, error) {
-	path, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		return nil, "", ErrMPEG25
-	}
-	s := &mp3Pipe{rs: r, idx: idx, path: path, spf: idx.first.samples, ch: idx.first.channels, raw: make([]byte, 4*2*1152)}
-	s.skip, s.total = idx.trim(s.spf)
-	if err := s.startAt(0); err != nil {
-		return nil, "", err
-	}
-	return s, "mp3", nil
-}
-
-func (s *mp3Pipe) SampleRate() int { return s.idx.first.rate }
-func (s *mp3Pipe) Channels() int   { return s.ch }
-func (s *mp3Pipe) Frames() int64   { return s.total }
-
-// stop ends the running ffmpeg, if any, and waits for it (and for the goroutine
-// feeding its stdin, so rs is ours again).
-func (s *mp3Pipe) stop() {
-	if s.cmd == nil {
-		return
-	}
-	s.cleanup.Stop()
-	_ = s.cmd.Process.Kill()
-	_ = s.cmd.Wait()
-	s.cmd, s.out = nil, nil
-}
-
-// startAt runs a fresh ffmpeg fed from audio frame k.
-func (s *mp3Pipe) startAt(k int) error {
-	s.stop()
-	off := s.idx.offsets[k]
-	if _, err := s.rs.Seek(off, io.SeekStart); err != nil {
-		return err
-	}
-	cmd := exec.Command(s.path, "-v", "error", "-f", "mp3", "-i", "-",
-		"-f", "f32le", "-ac", strconv.Itoa(s.ch), "-ar", strconv.Itoa(s.idx.first.rate), "-")
-	cmd.Stdin = &sectionReader{r: s.rs, n: s.idx.end - off}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("mp3: start ffmpeg: %w", err)
-	}
-	// A stream dropped without reading to the end must not leave ffmpeg behind.
-	s.cleanup = runtime.AddCleanup(s, func(c *exec.Cmd) {
-		_ = c.Process.Kill()
-		go c.Wait()
-	}, cmd)
-	s.cmd, s.out = cmd, bufio.NewReaderSize(out, 32<<10)
-	s.dpos = int64(k) * int64(s.spf)
-	s.err = nil
-	return nil
-}
-
-func (s *mp3Pipe) Read(dst []float32) (int, error) {
-	if s.err != nil {
-		return 0, s.err
-	}
-	ch := s.ch
-	want := len(dst) / ch
-	got := 0
-	for got < want && s.pos < s.total {
-		need := s.skip + s.pos - s.dpos
-		n := len(s.raw) / (4 * ch)
-		if need > 0 {
-			n = int(min(need, int64(n)))
-		} else {
-			n = int(min(int64(min(n, want-got)), s.total-s.pos))
-		}
-		m, err := io.ReadFull(s.out, s.raw[:n*4*ch])
-		m /= 4 * ch
-		if need <= 0 {
-			out := dst[got*ch : (got+m)*ch]
-			for i := range out {
-				out[i] = math.Float32frombits(binary.LittleEndian.Uint32(s.raw[4*i:]))
-			}
-			got += m
-			s.pos += int64(m)
-		}
-		s.dpos += int64(m)
-		if err != nil {
-			s.err = io.EOF
-			cmd := s.cmd
-			s.cleanup.Stop()
-			s.cmd, s.out = nil, nil
-			if werr := cmd.Wait(); werr != nil {
-				s.err = fmt.Errorf("mp3: ffmpeg: %v: %s", werr, bytes.TrimSpace(cmd.Stderr.(*bytes.Buffer).Bytes()))
-			}
-			break
-		}
-	}
-	if s.pos >= s.total && s.err == nil {
-		s.stop()
-		s.err = io.EOF
-	}
-	if got == 0 {
-		return 0, s.err
-	}
-	return got * ch, nil
-}
-
-// SeekFrame restarts ffmpeg a few frames before the target (bit reservoir and
-// overlap) and drops decoded samples up to it.
-func (s *mp3Pipe) SeekFrame(frame int64) error {
-	if frame < 0 {
-		return fmt.Errorf("mp3: seek to negative frame %d", frame)
-	}
-	if frame >= s.total {
-		s.stop()
 		s.pos, s.err = s.total, io.EOF
 		return nil
 	}

@@ -32,6 +32,21 @@ cp "$T/id3.mp3" mpeg2-16k-id3.mp3
 lame -S -b 32 "$T/m16000.wav" "$T/plain.mp3"
 { head -c 40 /dev/zero; cat "$T/plain.mp3"; } > "$T/junk.mp3"
 cp "$T/junk.mp3" mpeg2-16k-junk.mp3
+# For our own decoder: the other rates, joint stereo (mid/side) at MPEG-2 and 2.5,
+# plain stereo with CRC protection (-p) at MPEG-1 32 kHz, and 12 kHz MPEG-2.5.
+# --resample keeps lame from lowering the rate on its own at low bitrates.
+mp3more() {
+	sox "$T/s44.wav" -r 11025 "$T/s11025.wav"
+	sox "$T/s44.wav" -r 24000 "$T/s24000.wav"
+	sox "$T/s44.wav" -r 32000 "$T/s32000.wav"
+	sox "$T/m44.wav" -r 12000 "$T/m12000.wav"
+	lame -S -b 32 --resample 11.025 "$T/s11025.wav" mpeg25-11k-jstereo.mp3
+	lame -S -V 5 --resample 24 "$T/s24000.wav" mpeg2-24k-vbr-jstereo.mp3
+	lame -S -b 16 --resample 12 "$T/m12000.wav" mpeg25-12k-cbr.mp3
+	lame -S -m s -p -b 96 --resample 32 "$T/s32000.wav" mpeg1-32k-stereo-crc.mp3
+	lame -S -b 128 "$T/m48000.wav" mpeg1-48k-cbr.mp3
+}
+mp3more
 
 # Ogg Vorbis.
 oggenc -Q -q 2 -o vorbis-22k-mono.ogg "$T/m22050.wav"
