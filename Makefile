@@ -21,7 +21,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO := $(shell command -v go 2>/dev/null || ls /usr/local/go/bin/go 2>/dev/null || echo $(HOME)/.cache/customer-room/go/bin/go)
 export CGO_ENABLED := 1
 
-.PHONY: run test build bench deps test-deps go fmt clean
+.PHONY: run test build bench corpus-check deps test-deps go fmt clean
 
 run: deps go
 	$(GO) build -tags $(TAGS) -o $(BIN) ./cmd/customer-room
@@ -40,6 +40,11 @@ bench: deps test-deps go
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 	GO=$(GO) ./scripts/bench
+
+# corpus-check imports the shared sample corpus (../shared/corpus/samples) and
+# compares every call with its reference figures.
+corpus-check: deps go
+	GO=$(GO) ./scripts/corpus-check $(CORPUS)
 
 # deps installs the build's Debian packages that are missing.
 deps:

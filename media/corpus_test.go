@@ -1,3 +1,5 @@
+//go:build corpus
+
 package media
 
 import (
@@ -12,15 +14,15 @@ import (
 	"testing"
 )
 
-// TestCorpus checks the shared sample corpus, which is not in the repo: it
-// runs only with CR_CORPUS=/path/to/corpus/samples (scripts/corpus-check sets
-// it) and prints a table. Every call imports within the tolerances
+// TestCorpus checks the shared sample corpus, which is not in the repo: it is
+// built only with the corpus tag, and scripts/corpus-check (run by CI, where
+// the corpus sits beside the clone) sets CR_CORPUS and prints a table. Every call imports within the tolerances
 // of expect.json; every file of bad/ is rejected, or kept with the audio
 // there is when truncated, and the catalog holds nothing from the rejected.
 func TestCorpus(t *testing.T) {
 	root := os.Getenv("CR_CORPUS")
 	if root == "" {
-		t.Skip("set CR_CORPUS=.../corpus/samples to check the shared corpus")
+		t.Fatal("set CR_CORPUS=.../corpus/samples to check the shared corpus")
 	}
 	var expect struct {
 		Calls map[string]struct {

@@ -33,6 +33,8 @@ func (s *Server) routes() {
 	api.Post("/auth/login", s.handleLogin)
 	api.Post("/auth/logout", s.handleLogout)
 	api.Get("/auth/me", s.handleMe)
+
+	api.Post("/uploads", s.requireRole("admin", "curator"), s.handleUpload)
 	api.Use(func(c *fiber.Ctx) error { return errNotFound("no such API route: " + c.Method() + " " + c.Path()) })
 
 	if s.cfg.Static != nil {

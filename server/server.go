@@ -86,9 +86,11 @@ func New(cfg Config) *Server {
 		AppName:               "customer-room",
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
-		BodyLimit:             1 << 20,
-		ReadTimeout:           30 * time.Second,
-		IdleTimeout:           60 * time.Second,
+		// Uploads of call recordings are the only large bodies; an hour of
+		// 8 kHz WAV is 58 MB. fasthttp refuses anything larger with 413.
+		BodyLimit:   maxUploadBytes,
+		ReadTimeout: 30 * time.Second,
+		IdleTimeout: 60 * time.Second,
 	})
 	s.routes()
 	return s

@@ -14,9 +14,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// maxUploadBytes bounds one uploaded file: a long call in WAV is a few
-// hundred MB; more than this is not a call recording.
-const maxUploadBytes = 2 << 30
+// maxUploadBytes bounds a whole upload request: an hour of 8 kHz 16-bit WAV
+// is 58 MB, of 16 kHz stereo 230 MB; longer or richer files go through the
+// inbox folder or the import command.
+const maxUploadBytes = 256 << 20
 
 // uploaded is one file of an upload's answer.
 type uploaded struct {
@@ -51,7 +52,7 @@ func (s *Server) handleUpload(c *fiber.Ctx) error {
 			return errBadRequest(fmt.Sprintf("file name %q is not usable", fh.Filename))
 		}
 		if fh.Size > maxUploadBytes {
-			return errBadRequest(fmt.Sprintf("%s is larger than %d GB", name, maxUploadBytes>>30))
+			return errBadRequest(fmt.Sprintf("%s is larger than %d MB", name, maxUploadBytes>>20))
 		}
 		final, err := saveToInbox(fh, inbox, name)
 		if err != nil {

@@ -67,7 +67,9 @@ func startRoom(t *testing.T, extra ...string) *room {
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	args := append([]string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--audio", "null"}, extra...)
 	r := &room{data: data, stderr: stderr, cancel: cancel, done: make(chan error, 1)}
-	go func() { r.done <- run(ctx, args, func(string) string { return "" }, strings.NewReader(""), stdout, stderr) }()
+	go func() {
+		r.done <- run(ctx, args, func(string) string { return "" }, strings.NewReader(""), stdout, stderr)
+	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := healthURL.FindStringSubmatch(stdout.String()); m != nil {

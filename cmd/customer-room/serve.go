@@ -74,7 +74,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	pool := media.NewPool(c.Workers)
 	g.Go(func() error { return pool.Run(gctx) })
 	inbox := &media.Watcher{Importer: imp, Pool: pool, Inbox: filepath.Join(dataDir, "inbox"),
-		Quarantine: filepath.Join(dataDir, "quarantine"), Logger: log}
+		Quarantine: filepath.Join(dataDir, "quarantine"), Logger: log,
+		// Screens learn that the library changed; file names stay off the wire
+		// (they may name a customer).
+		OnResult: func(r media.ImportResult) {
+			srv.Events().Publish("library", map[string]any{"status": r.Status, "id": r.ID})
+		}}
 	g.Go(func() error { return inbox.Run(gctx) })
 
 	printURLs(stdout, ln.Addr())
