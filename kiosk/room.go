@@ -225,6 +225,7 @@ func (r *Room) setLocked(f func(st *State)) State {
 		}
 		ch <- st
 	}
+	r.wake() // Run re-arms the idle timer for the new screen
 	return st
 }
 
@@ -233,6 +234,11 @@ func (r *Room) touch() {
 	r.mu.Lock()
 	r.lastTouch = r.clock.Now()
 	r.mu.Unlock()
+	r.wake()
+}
+
+// wake tells Run that the screen or the last touch changed.
+func (r *Room) wake() {
 	select {
 	case r.poke <- struct{}{}:
 	default:
