@@ -41,8 +41,10 @@ func (p *roomPlayer) set(s string) error {
 	p.st.State = s
 	return nil
 }
-func (p *roomPlayer) Subscribe() (<-chan player.State, func()) { return make(chan player.State), func() {} }
-func (p *roomPlayer) Health() player.Health                    { return player.Health{OK: true} }
+func (p *roomPlayer) Subscribe() (<-chan player.State, func()) {
+	return make(chan player.State), func() {}
+}
+func (p *roomPlayer) Health() player.Health { return player.Health{OK: true} }
 func (p *roomPlayer) Play(ctx context.Context, req player.Request) error {
 	p.mu.Lock()
 	p.st.Item = &player.Item{RecordingID: req.RecordingID}
