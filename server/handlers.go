@@ -202,3 +202,23 @@ func (s *Server) handlePlayerAction(c *fiber.Ctx) error {
 	}
 	return c.JSON(p.State())
 }
+
+func (s *Server) handlePlaylists(c *fiber.Ctx) error {
+	ps, err := s.cfg.Library.Playlists(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(ps)
+}
+
+func (s *Server) handlePlaylist(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.cfg.Library.Playlist(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}

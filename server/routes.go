@@ -23,6 +23,8 @@ func (s *Server) routes() {
 	api.Get("/recordings/:id/peaks", s.handlePeaks)
 	api.Get("/recordings/:id/audio", s.handleAudio)
 	api.Get("/verbatims", s.handleVerbatims)
+	api.Get("/playlists", s.handlePlaylists)
+	api.Get("/playlists/:id", s.handlePlaylist)
 	api.Get("/search", s.handleSearch)
 
 	api.Get("/player", s.handlePlayerState)

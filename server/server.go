@@ -28,6 +28,8 @@ type Library interface {
 	Peaks(ctx context.Context, id int64) ([]byte, error)
 	Verbatims(ctx context.Context, f media.VerbatimFilter) ([]media.Verbatim, error)
 	Search(ctx context.Context, q string, limit int) ([]media.SearchHit, error)
+	Playlists(ctx context.Context) ([]media.Playlist, error)
+	Playlist(ctx context.Context, id int64) (media.Playlist, error)
 }
 
 // Player is what the server needs from the playback engine.

@@ -272,6 +272,8 @@ func TestServeRefusesBadRequests(t *testing.T) {
 		{"GET", "/api/recordings/abc", "", 400},
 		{"GET", "/api/recordings/-1/transcript", "", 400},
 		{"GET", "/api/nothing", "", 404},
+		{"GET", "/api/playlists/999", "", 404},
+		{"GET", "/api/playlists/x", "", 400},
 		{"POST", "/api/player/play", `{"recording_id":999}`, 404},
 		{"POST", "/api/player/play", `{}`, 400},
 		{"POST", "/api/player/play", `{"recording_id":1,"clip_id":2}`, 400},

@@ -1,0 +1,62 @@
+package media
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"testing"
+)
+
+// addTestRecording stores a recording row without audio, for catalog tests.
+func addTestRecording(t *testing.T, c *Catalog, title string, approved bool) int64 {
+	t.Helper()
+	r := Recording{SHA256: fmt.Sprintf("%x", sha256.Sum256([]byte(title))), Title: title, Path: "library/" + title, DurationMS: 10000}
+	if approved {
+		r.Status, r.Rendition = StatusApproved, r.Path
+	}
+	id, err := c.AddRecording(context.Background(), NewRecording{Recording: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestPlaylistsShowOnlyApprovedItems(t *testing.T) {
+	ctx := context.Background()
+	c := newImporter(t).Catalog
+	ok1 := addTestRecording(t, c, "approved-one", true)
+	pending := addTestRecording(t, c, "pending-one", false)
+	ok2 := addTestRecording(t, c, "approved-two", true)
+	id, err := c.CreatePlaylist(ctx, "Irritants", []PlaylistEntry{{RecordingID: ok2}, {RecordingID: pending}, {RecordingID: ok1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.Playlist(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Count != 2 || p.Items[0].RecordingID != ok2 || p.Items[1].RecordingID != ok1 {
+		t.Errorf("playlist items %+v: want the two approved recordings in playlist order", p.Items)
+	}
+	ps, err := c.Playlists(ctx)
+	if err != nil || len(ps) != 1 || ps[0].Count != 2 {
+		t.Errorf("Playlists = %+v, %v", ps, err)
+	}
+	play, err := c.PlayablePlaylist(ctx, id)
+	if err != nil || len(play) != 2 || play[0].Recording.ID != ok2 {
+		t.Errorf("PlayablePlaylist = %+v, %v", play, err)
+	}
+	if _, err := c.PlayableRecording(ctx, pending); !errors.Is(err, ErrNotFound) {
+		t.Errorf("pending recording playable: %v", err)
+	}
+	if _, err := c.Playlist(ctx, 999); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown playlist: %v", err)
+	}
+	if _, err := c.CreatePlaylist(ctx, "Broken", []PlaylistEntry{{RecordingID: 12345}}); err == nil {
+		t.Error("playlist with an unknown recording stored")
+	}
+	if ps, _ := c.Playlists(ctx); len(ps) != 1 {
+		t.Errorf("a failed playlist left %d playlists, want 1", len(ps))
+	}
+}
