@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	_ "github.com/mattn/go-sqlite3"
@@ -32,7 +34,7 @@ type browser struct {
 	console []chromedp.ConsoleMessage
 }
 
-func newBrowser(t *testing.T, width, height int) *browser {
+func newBrowser(t testing.TB, width, height int) *browser {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("the browser tests need Chromium at %s (apt-get install chromium; .ci/run installs it): %v", chromiumPath, err)
@@ -336,4 +338,69 @@ func TestKioskBrowserIdleAndReconnect(t *testing.T) {
 			t.Errorf("exception in the page: %s", p)
 		}
 	}
+}
+
+// BenchmarkKioskPageLoad loads the room's screen in Chromium on loopback, with
+// the cache off: the time from navigation start to first contentful paint
+// (median over b.N loads) and the bytes of the page and everything it loads
+// (the event stream aside, which never ends).
+func BenchmarkKioskPageLoad(b *testing.B) {
+	base := startRoomTB(b)
+	br := newBrowser(b, 1280, 800)
+	if _, err := chromedp.Call(br.ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
+		b.Fatal(err)
+	}
+	type load struct {
+		FCP      float64 `json:"fcp"`
+		Bytes    float64 `json:"bytes"`
+		Encoded  float64 `json:"encoded"`
+		Requests float64 `json:"requests"`
+	}
+	measure := `(() => {
+		const p = performance.getEntriesByName("first-contentful-paint")[0];
+		if (!p) return null;
+		const all = [performance.getEntriesByType("navigation")[0], ...performance.getEntriesByType("resource")].filter(e => !e.name.includes("/api/events"));
+		return {fcp: p.startTime, bytes: all.reduce((s, e) => s + e.transferSize, 0), encoded: all.reduce((s, e) => s + e.encodedBodySize, 0), requests: all.length};
+	})()`
+	var fcps []float64
+	var last load
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := chromedp.Do(br.ctx, chromedp.Navigate(fmt.Sprintf("%s/kiosk/?n=%d", base, i))); err != nil {
+			b.Fatal(err)
+		}
+		l, err := chromedp.Run(br.ctx, chromedp.Poll[load](measure, chromedp.WithPollingTimeout(10*time.Second)))
+		if err != nil {
+			dbg, _ := chromedp.Run(br.ctx, chromedp.Evaluate[string](`JSON.stringify(performance.getEntries().map(e => [e.entryType, e.name, e.startTime]))`))
+			b.Fatalf("%v: %s", err, dbg)
+		}
+		fcps = append(fcps, l.FCP)
+		last = l
+	}
+	b.StopTimer()
+	sort.Float64s(fcps)
+	b.ReportMetric(fcps[len(fcps)/2], "fcp-median-ms")
+	b.ReportMetric(last.Bytes, "transfer-bytes")
+	b.ReportMetric(last.Encoded, "body-bytes")
+	b.ReportMetric(last.Requests, "requests")
+}
+
+// startRoomTB starts the server as startRoom does, for benchmarks, and returns its base URL.
+func startRoomTB(tb testing.TB) string {
+	data := filepath.Join(tb.TempDir(), "data")
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--audio", "null"},
+			func(string) string { return "" }, strings.NewReader(""), stdout, io.Discard)
+	}()
+	tb.Cleanup(func() { cancel(); <-done })
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := healthURL.FindStringSubmatch(stdout.String()); m != nil {
+			return "http://" + m[1]
+		}
+	}
+	tb.Fatal("server never printed its URL")
+	return ""
 }

@@ -281,6 +281,10 @@ function connect() {
   source.addEventListener("player", (e) => { view.player = JSON.parse(e.data); follow(); });
 }
 
+// Leaving the page closes the stream at once, so reloads never pile up
+// connections (a browser allows only six per server).
+addEventListener("pagehide", () => { if (source) source.close(); });
+
 function buildScale() {
   const s = $("scale");
   for (let i = 0; i <= 10; i++) {
@@ -299,6 +303,7 @@ async function pair() {
 }
 
 async function start() {
+  if (new URLSearchParams(location.search).has("hidecursor")) document.body.classList.add("no-cursor");
   buildScale();
   applyLang();
   await pair();
