@@ -315,18 +315,17 @@ var (
 
 // mp3Decoder holds the state carried between frames.
 type mp3Decoder struct {
-	res    []byte // bit reservoir: main data of recent frames
-	ov     [2][576]float32
-	synth  [2]mp3Synth
-	gr     [2][2]mp3Granule
-	sf     [2][2][39]uint8 // scalefactors in band order, [gr][ch]
-	isMax  [39]int         // LSF: the illegal intensity position of each band
-	xr     [2][576]float32
-	tmp    [576]float32
-	hyb    [576]float32
-	scfsi  [2][4]bool
-	nz     [2]int // lines past the last non-zero one, per channel
-	frames int
+	res   []byte // bit reservoir: main data of recent frames
+	ov    [2][576]float32
+	synth [2]mp3Synth
+	gr    [2][2]mp3Granule
+	sf    [2][2][39]uint8 // scalefactors in band order, [gr][ch]
+	isMax [39]int         // LSF: the illegal intensity position of each band
+	xr    [2][576]float32
+	tmp   [576]float32
+	hyb   [576]float32
+	scfsi [2][4]bool
+	nz    [2]int // lines past the last non-zero one, per channel
 }
 
 // reset forgets the state, as after a seek.
