@@ -47,7 +47,7 @@ func BenchmarkCodecDecode(b *testing.B) {
 }
 
 // longCodecFiles encodes one hour of the fixture sentence into dir: MP3 (16 kHz
-// MPEG-2, as MPEG-2.5 is not decoded yet) and Opus.
+// MPEG-2; BenchmarkMP3LongSeek covers 8 kHz MPEG-2.5) and Opus.
 func longCodecFiles(b *testing.B, dir string) map[string]string {
 	for _, tool := range []string{"sox", "lame", "opusenc"} {
 		if _, err := exec.LookPath(tool); err != nil {
