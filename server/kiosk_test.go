@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -65,7 +66,7 @@ type kioskFixture struct {
 // newKioskFixture builds a server on a real catalog holding one approved call
 // (score 3, topic Livraison). The peer address of a request is taken from
 // its X-Test-Peer header, so tests can play the room's screen or a stranger.
-func newKioskFixture(t *testing.T, trusted ...netip.Prefix) kioskFixture {
+func newKioskFixture(t testing.TB, trusted ...netip.Prefix) kioskFixture {
 	t.Helper()
 	ctx := context.Background()
 	cat, err := media.OpenCatalog(ctx, filepath.Join(t.TempDir(), "catalog.db"))
@@ -299,4 +300,24 @@ func TestLimiterTableIsCapped(t *testing.T) {
 	if len(l.buckets) > maxClients {
 		t.Errorf("%d buckets, want at most %d", len(l.buckets), maxClients)
 	}
+}
+
+// FuzzKioskRequests sends arbitrary bodies to the room's actions: whatever
+// arrives, the answer is a clear 2xx/4xx, never a 5xx or a crash.
+func FuzzKioskRequests(f *testing.F) {
+	for _, s := range []string{`{"recording_id":1}`, `{"guess":7}`, `{"kind":"idea"}`, `{"lang":"en"}`, `{"guess":1e400}`, `[`, ``, `{"recording_id":-9223372036854775808}`} {
+		f.Add("listen", s)
+		f.Add("guess", s)
+		f.Add("react", s)
+	}
+	fx := newKioskFixture(f)
+	f.Fuzz(func(t *testing.T, action, body string) {
+		if strings.ContainsAny(action, "/?#% \x00") || action == "" || len(action) > 64 {
+			return
+		}
+		r := fx.do(t, screen, "POST", "/api/kiosk/"+url.PathEscape(action), body)
+		if r.status >= 500 {
+			t.Fatalf("POST %s %q: %d %v", action, body, r.status, r.body)
+		}
+	})
 }
