@@ -82,12 +82,24 @@ func (s *Server) roomAccess(c *fiber.Ctx) error {
 	return errForbidden
 }
 
-// playerAccess guards player control; reading its state stays open.
-func (s *Server) playerAccess(c *fiber.Ctx) error {
-	if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+// roomOrStaff lets through who may browse the room's (approved, anonymized)
+// content: the room's screen, paired devices, and logged-in staff. Anyone
+// else on the office network gets 403: what customers said stays in the room.
+func (s *Server) roomOrStaff(c *fiber.Ctx) error {
+	if s.trusted(s.remoteAddr(c)) || s.paired(c) {
 		return c.Next()
 	}
-	return s.roomAccess(c)
+	if _, ok := s.currentUser(c); ok {
+		return c.Next()
+	}
+	return errForbidden
+}
+
+// playerAccess guards the player. The room's screen, paired remotes and
+// logged-in staff (a facilitator's tablet runs a workshop's playback) may
+// read and drive it; nobody else may even read it.
+func (s *Server) playerAccess(c *fiber.Ctx) error {
+	return s.roomOrStaff(c)
 }
 
 func randomSecret() string {

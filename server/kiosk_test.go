@@ -130,7 +130,12 @@ func TestKioskAccess(t *testing.T) {
 		{stranger, "POST", "/api/kiosk/wake", 403},
 		{stranger, "GET", "/api/kiosk/home", 403},
 		{stranger, "POST", "/api/player/stop", 403},
-		{stranger, "GET", "/api/player", 200},
+		{stranger, "GET", "/api/player", 403},
+		{stranger, "GET", "/api/recordings", 403},
+		{stranger, "GET", "/api/recordings/1/audio", 403},
+		{stranger, "GET", "/api/events", 403},
+		{stranger, "GET", "/api/health", 200},
+		{screen, "GET", "/api/recordings", 200},
 		{"", "POST", "/api/kiosk/wake", 403}, // unknown peer
 		{stranger, "POST", "/api/kiosk/pairings", 401},
 		{screen, "POST", "/api/kiosk/pairings", 401}, // even the screen needs a curator to pair
@@ -320,4 +325,35 @@ func FuzzKioskRequests(f *testing.F) {
 			t.Fatalf("POST %s %q: %d %v", action, body, r.status, r.body)
 		}
 	})
+}
+
+// TestStaffMayBrowseFromAnywhere: a facilitator's tablet elsewhere in the
+// office reads the room's content and drives the player once logged in.
+func TestStaffMayBrowseFromAnywhere(t *testing.T) {
+	f := newKioskFixture(t)
+	if err := f.cat.AddUser(context.Background(), "camille", "facilitator", "s3cret-pass"); err != nil {
+		t.Fatal(err)
+	}
+	login := f.do(t, stranger, "POST", "/api/auth/login", `{"name":"camille","password":"s3cret-pass"}`)
+	if login.status != 200 {
+		t.Fatalf("login: %d %v", login.status, login.body)
+	}
+	var session *http.Cookie
+	for _, c := range (&http.Response{Header: login.header}).Cookies() {
+		if c.Name == sessionCookie {
+			session = c
+		}
+	}
+	if session == nil {
+		t.Fatal("no session cookie")
+	}
+	if r := f.do(t, stranger, "GET", "/api/recordings", "", session); r.status != 200 {
+		t.Errorf("facilitator browsing from the office network: %d", r.status)
+	}
+	if r := f.do(t, stranger, "POST", "/api/player/stop", "", session); r.status != 200 {
+		t.Errorf("facilitator driving the player from a tablet: %d, want 200", r.status)
+	}
+	if r := f.do(t, stranger, "POST", "/api/player/stop", ""); r.status != 403 {
+		t.Errorf("stranger driving the player: %d, want 403", r.status)
+	}
 }

@@ -17,20 +17,22 @@ func (s *Server) routes() {
 	api.Get("/health", s.handleHealth)
 	s.kioskRoutes(api) // the listening station, and who may control the player (before the player routes)
 
-	api.Get("/recordings", s.handleRecordings)
-	api.Get("/recordings/:id", s.handleRecording)
-	api.Get("/recordings/:id/transcript", s.handleTranscript)
-	api.Get("/recordings/:id/peaks", s.handlePeaks)
-	api.Get("/recordings/:id/audio", s.handleAudio)
-	api.Get("/verbatims", s.handleVerbatims)
-	api.Get("/playlists", s.handlePlaylists)
-	api.Get("/playlists/:id", s.handlePlaylist)
-	api.Get("/search", s.handleSearch)
+	// Browsing approved content: the room's screen, paired devices, staff.
+	room := s.roomOrStaff
+	api.Get("/recordings", room, s.handleRecordings)
+	api.Get("/recordings/:id", room, s.handleRecording)
+	api.Get("/recordings/:id/transcript", room, s.handleTranscript)
+	api.Get("/recordings/:id/peaks", room, s.handlePeaks)
+	api.Get("/recordings/:id/audio", room, s.handleAudio)
+	api.Get("/verbatims", room, s.handleVerbatims)
+	api.Get("/playlists", room, s.handlePlaylists)
+	api.Get("/playlists/:id", room, s.handlePlaylist)
+	api.Get("/search", room, s.handleSearch)
+	api.Get("/events", room, s.handleEvents)
 
+	// The player; playerAccess (in kioskRoutes) lets only the room control it.
 	api.Get("/player", s.handlePlayerState)
 	api.Post("/player/:action", s.handlePlayerAction)
-
-	api.Get("/events", s.handleEvents)
 
 	api.Post("/auth/login", s.handleLogin)
 	api.Post("/auth/logout", s.handleLogout)
