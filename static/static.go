@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the web UI, served at / by the server.
 //
-//go:embed index.html kiosk shared
+//go:embed index.html favicon.svg kiosk shared
 var FS embed.FS
