@@ -15,12 +15,15 @@ import (
 	"github.com/hajimehoshi/oto/v2"
 )
 
-// otoBuffer is the device buffer asked of ALSA, and otoPipe what Write may
-// queue ahead of oto's own 50 ms player buffer: the latency from Write to the
-// speaker stays around 200 ms.
+// otoBuffer is the device buffer asked of ALSA (two 50 ms periods), and
+// otoPipe what Write may queue ahead of oto's own player buffer. Each ALSA
+// period pulls 50 ms from that player buffer at once, so it holds three
+// periods: with only one, a loaded machine (measured here with the CPU busy)
+// dropped whole periods to silence. Latency from Write to the speaker is
+// about 300 ms; fades are applied before Write, so nothing clicks.
 const (
 	otoBuffer    = 100 * time.Millisecond
-	otoPlayerBuf = 50 * time.Millisecond
+	otoPlayerBuf = 150 * time.Millisecond
 	otoPipe      = 50 * time.Millisecond
 	otoReadyWait = 5 * time.Second
 )
@@ -132,8 +135,11 @@ type pcmPipe struct {
 	buf    []float32 // ring
 	r, n   int       // read index, samples queued
 	closed bool
-	space  chan struct{} // signalled when Read frees room
-	data   chan struct{} // signalled when Write adds samples
+	// lastWrite is when the engine last queued samples: while it is
+	// streaming, Read waits for it instead of handing oto silence.
+	lastWrite time.Time
+	space     chan struct{} // signalled when Read frees room
+	data      chan struct{} // signalled when Write adds samples
 }
 
 func newPCMPipe(size int) *pcmPipe {
@@ -163,6 +169,7 @@ func (p *pcmPipe) write(s []float32) (int, error) {
 			p.buf[(p.r+p.n+i)%len(p.buf)] = s[i]
 		}
 		p.n += k
+		p.lastWrite = time.Now()
 		p.mu.Unlock()
 		if k > 0 {
 			signal(p.data)
@@ -189,8 +196,16 @@ func (p *pcmPipe) close() {
 	signal(p.data)
 }
 
-// pipeIdleWait is how long Read waits for the engine before handing oto silence.
-const pipeIdleWait = 20 * time.Millisecond
+// How long Read waits for the engine before handing oto silence: briefly when
+// the engine is idle, longer while it is streaming, since silence slipped into
+// a call is a dropout the listener hears as a click. oto's player buffer
+// (otoPlayerBuf) is larger than the streaming wait, so waiting here never
+// starves the device.
+const (
+	pipeIdleWait      = 20 * time.Millisecond
+	pipeStreamingWait = 100 * time.Millisecond
+	streamingWindow   = 250 * time.Millisecond
+)
 
 // Read implements io.Reader for oto (float32 little endian).
 func (p *pcmPipe) Read(b []byte) (int, error) {
@@ -200,12 +215,28 @@ func (p *pcmPipe) Read(b []byte) (int, error) {
 	}
 	p.mu.Lock()
 	if p.n == 0 && !p.closed {
-		p.mu.Unlock()
-		select {
-		case <-p.data:
-		case <-time.After(pipeIdleWait):
+		wait := pipeIdleWait
+		if time.Since(p.lastWrite) < streamingWindow {
+			wait = pipeStreamingWait
 		}
-		p.mu.Lock()
+		// p.data may hold a stale signal from a write already consumed, so
+		// wake-ups are re-checked until the deadline: returning silence on a
+		// stale signal put 5 ms holes into calls.
+		timeout := time.NewTimer(wait)
+		defer timeout.Stop()
+		for p.n == 0 && !p.closed {
+			p.mu.Unlock()
+			expired := false
+			select {
+			case <-p.data:
+			case <-timeout.C:
+				expired = true
+			}
+			p.mu.Lock()
+			if expired {
+				break
+			}
+		}
 	}
 	defer p.mu.Unlock()
 	if p.closed && p.n == 0 {

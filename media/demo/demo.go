@@ -70,3 +70,9 @@ func Seed(ctx context.Context, im *media.Importer) (int, error) {
 	}
 	return n, nil
 }
+
+// ReadFile returns one embedded demo file by name (e.g. "colis-perdu.wav"),
+// for tests that compare what the room played with its source.
+func ReadFile(name string) ([]byte, error) {
+	return files.ReadFile("files/" + name)
+}
