@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -37,28 +35,7 @@ func TestProgramPlaysThroughALSA(t *testing.T) {
 	captured := make(chan []byte, 1)
 	go func() { captured <- drainPaced(fifo, 48000*2*4) }()
 
-	exe, _ := os.Executable()
-	cmd := exec.Command(exe, "serve", "--data", filepath.Join(dir, "data"), "--addr", "127.0.0.1:0", "--audio", "alsa")
-	cmd.Env = append(os.Environ(), "CR_TEST_MAIN=1", "HOME="+dir)
-	stdout, _ := cmd.StdoutPipe()
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	sc := bufio.NewScanner(stdout)
-	base := ""
-	for sc.Scan() {
-		if m := healthURL.FindStringSubmatch(sc.Text()); m != nil {
-			base = "http://" + m[1]
-			break
-		}
-	}
-	go io.Copy(io.Discard, stdout)
-	if base == "" {
-		t.Fatalf("no URL printed; stderr:\n%s", stderr.String())
-	}
+	cmd, base, stderr := startProgram(t, []string{"HOME=" + dir}, "serve", "--data", filepath.Join(dir, "data"), "--addr", "127.0.0.1:0", "--audio", "alsa")
 	var health struct {
 		Audio struct {
 			Output string

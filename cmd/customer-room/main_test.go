@@ -394,22 +394,23 @@ func TestImportCLI(t *testing.T) {
 	}
 }
 
-// TestSIGTERMExitsCleanly runs the real program and sends it SIGTERM.
-func TestSIGTERMExitsCleanly(t *testing.T) {
+// startProgram runs the test binary as the real program (see TestMain) with
+// extra environment, waits for its URL, and returns it with the process.
+func startProgram(t *testing.T, env []string, args ...string) (*exec.Cmd, string, *syncBuffer) {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := filepath.Join(t.TempDir(), "data")
-	cmd := exec.Command(exe, "serve", "--data", data, "--addr", "127.0.0.1:0", "--audio", "null")
-	cmd.Env = append(os.Environ(), "CR_TEST_MAIN=1")
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(append(os.Environ(), "CR_TEST_MAIN=1"), env...)
 	stdout, _ := cmd.StdoutPipe()
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer cmd.Process.Kill()
+	t.Cleanup(func() { cmd.Process.Kill() })
 	sc := bufio.NewScanner(stdout)
 	base := ""
 	for sc.Scan() {
@@ -422,6 +423,12 @@ func TestSIGTERMExitsCleanly(t *testing.T) {
 	if base == "" {
 		t.Fatalf("no URL printed; stderr:\n%s", stderr.String())
 	}
+	return cmd, base, stderr
+}
+
+// TestSIGTERMExitsCleanly runs the real program and sends it SIGTERM.
+func TestSIGTERMExitsCleanly(t *testing.T) {
+	cmd, base, stderr := startProgram(t, nil, "serve", "--data", filepath.Join(t.TempDir(), "data"), "--addr", "127.0.0.1:0", "--audio", "null")
 	// Something is playing and a client holds an event stream open: neither may hold up the exit.
 	postJSON(t, base+"/api/player/play", `{"recording_id":1}`, nil)
 	resp, err := http.Get(base + "/api/events")

@@ -14,7 +14,7 @@ import (
 
 // BenchmarkCodecDecode reports how many times faster than real time each codec decodes.
 func BenchmarkCodecDecode(b *testing.B) {
-	for _, name := range []string{"mpeg1-44k-vbr-stereo.mp3", "mpeg2-16k-cbr.mp3", "vorbis-22k-mono.ogg", "opus-silk-12k.opus", "opus-celt-64k.opus", "flac-16bit-mono.flac", "flac-24bit-stereo.flac"} {
+	for _, name := range []string{"mpeg25-8k-cbr.mp3", "mpeg2-16k-cbr.mp3", "mpeg1-44k-vbr-stereo.mp3", "vorbis-22k-mono.ogg", "opus-silk-12k.opus", "opus-celt-64k.opus", "flac-16bit-mono.flac", "flac-24bit-stereo.flac"} {
 		data, err := os.ReadFile(filepath.Join(codecDir, name))
 		if err != nil {
 			b.Fatal(err)

@@ -1,52 +1,12 @@
 package audio
 
 import (
-	"bytes"
-	"errors"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
-
-// BenchmarkMP3Decode reports how many times faster than real time our layer
-// III decoder runs on the rates call centres use (the Raspberry Pi target
-// needs a wide margin).
-func BenchmarkMP3Decode(b *testing.B) {
-	for _, name := range []string{"mpeg25-8k-cbr.mp3", "mpeg2-16k-cbr.mp3", "mpeg1-44k-vbr-stereo.mp3"} {
-		data, err := os.ReadFile(filepath.Join(codecDir, name))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Run(name, func(b *testing.B) {
-			buf := make([]float32, 4096)
-			var audio float64
-			start := time.Now()
-			for b.Loop() {
-				s, _, err := Open(bytes.NewReader(data))
-				if err != nil {
-					b.Fatal(err)
-				}
-				var frames int
-				for {
-					n, err := s.Read(buf)
-					frames += n / s.Channels()
-					if errors.Is(err, io.EOF) {
-						break
-					}
-					if err != nil {
-						b.Fatal(err)
-					}
-				}
-				audio += float64(frames) / float64(s.SampleRate())
-			}
-			b.ReportMetric(audio/time.Since(start).Seconds(), "x-realtime")
-		})
-	}
-}
 
 // BenchmarkMP3LongSeek opens a 1-hour 8 kHz MPEG-2.5 file (the common
 // call-centre export; the index is built on open) and seeks in it, reading
