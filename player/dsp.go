@@ -263,6 +263,20 @@ func (l *limiter) frame(i int64) (float32, float32) {
 // process limits buf (interleaved stereo) in place, delayed by limLatency.
 func (l *limiter) process(buf []float32) {
 	ring := int64(len(l.sig) / 2)
+	// A chunk whose samples, and the tpTaps-1 frames before it, are all too
+	// small for any interpolated peak to reach the ceiling needs no true-peak
+	// work at all: every frame's required gain is exactly 1. Speech at the
+	// loudness target is mostly like that, and this loop is the player's
+	// main cost on a Raspberry Pi.
+	var loud float32
+	for _, v := range buf {
+		loud = max(loud, abs32(v))
+	}
+	for i := l.n - tpTaps + 1; i < l.n; i++ {
+		a, b := l.frame(i)
+		loud = max(loud, abs32(a), abs32(b))
+	}
+	quiet := loud*max(tpL1, 1) <= l.ceil
 	for o := 0; o+1 < len(buf); o += 2 {
 		n := l.n
 		k := int(n%ring) * 2
@@ -271,12 +285,14 @@ func (l *limiter) process(buf []float32) {
 
 		// Peak of frame kk = n - tpDelay, over [kk, kk+1).
 		kk := n - tpDelay
-		a, b := l.frame(kk)
-		peak := max(abs32(a), abs32(b))
-		var win float32
-		for j := 0; j < tpTaps; j++ {
-			x, y := l.frame(kk - tpDelay + 1 + int64(j))
-			win = max(win, abs32(x), abs32(y))
+		var peak, win float32
+		if !quiet {
+			a, b := l.frame(kk)
+			peak = max(abs32(a), abs32(b))
+			for j := 0; j < tpTaps; j++ {
+				x, y := l.frame(kk - tpDelay + 1 + int64(j))
+				win = max(win, abs32(x), abs32(y))
+			}
 		}
 		// Interpolation cannot exceed the window's peak times the
 		// interpolator's L1 norm: below that, skip the work.

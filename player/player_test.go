@@ -265,12 +265,15 @@ func TestFadesDoNotClick(t *testing.T) {
 	}
 	path := tmpWAV(t, "cos.wav", SampleRate, 1, x)
 	lib := &fakeLibrary{recordings: map[int64]Track{1: {RecordingID: 1, Path: path, DurationMS: 5000}}}
-	out := newFakeOutput(t, SampleRate/4)
+	// About 250 ms per step, in whole chunks: the fake device takes a Write
+	// only when all of it fits.
+	quarter := int64(SampleRate / 4 / chunkFrames * chunkFrames)
+	out := newFakeOutput(t, quarter)
 	p := startPlayer(t, out, lib, Options{})
 	if err := p.Play(context.Background(), Request{RecordingID: 1}); err != nil {
 		t.Fatal(err)
 	}
-	out.waitFrames(t, SampleRate/4)
+	out.waitFrames(t, quarter)
 	marks := map[string]int64{"start": 0}
 	for _, step := range []struct {
 		name string
@@ -282,7 +285,7 @@ func TestFadesDoNotClick(t *testing.T) {
 		if err := step.do(); err != nil {
 			t.Fatal(err)
 		}
-		out.allow(SampleRate / 4)
+		out.allow(quarter)
 		out.settle()
 	}
 	x = out.copySamples()
