@@ -14,7 +14,7 @@ BIN        := bin/customer-room
 BUILD_PKGS := gcc libc6-dev pkg-config libasound2-dev ca-certificates curl unzip
 TEST_PKGS  := chromium alsa-utils libasound2-plugins
 # The benchmarks compare with reference tools and encode long test files.
-BENCH_PKGS := ffmpeg sox libsox-fmt-all lame opus-tools hyperfine time
+BENCH_PKGS := ffmpeg sox libsox-fmt-all lame opus-tools hyperfine time mpd mpc python3
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Go from PATH, /usr/local/go, or a copy fetched from the Go module proxy.
