@@ -46,22 +46,24 @@ func BenchmarkCodecDecode(b *testing.B) {
 	}
 }
 
-// longCodecFiles encodes one hour of the fixture sentence into dir: MP3 (16 kHz
-// MPEG-2; BenchmarkMP3LongSeek covers 8 kHz MPEG-2.5) and Opus.
+// longCodecFiles encodes one hour of the fixture sentence into dir: MP3 at
+// 16 kHz (MPEG-2) and 8 kHz (MPEG-2.5, the common call-centre export), and Opus.
 func longCodecFiles(b *testing.B, dir string) map[string]string {
 	for _, tool := range []string{"sox", "lame", "opusenc"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			b.Skip(tool + " is not installed: cannot make the 1-hour files")
+			b.Fatal(tool + " is not installed (make bench installs it): cannot make the 1-hour files")
 		}
 	}
 	src := filepath.Join(codecDir, "flac-16bit-mono.wav")
-	wav := filepath.Join(dir, "hour.wav")
-	files := map[string]string{"mp3": filepath.Join(dir, "hour.mp3"), "opus": filepath.Join(dir, "hour.opus")}
+	wav16, wav8 := filepath.Join(dir, "hour16k.wav"), filepath.Join(dir, "hour8k.wav")
+	files := map[string]string{"mp3": filepath.Join(dir, "hour.mp3"), "mp3-8k": filepath.Join(dir, "hour8k.mp3"), "opus": filepath.Join(dir, "hour.opus")}
 	// 1.6 s × 2250 = 3600 s.
 	for _, cmd := range [][]string{
-		{"sox", src, "-r", "16000", wav, "repeat", "2249"},
-		{"lame", "-S", "-b", "24", wav, files["mp3"]},
-		{"opusenc", "--quiet", "--bitrate", "16", wav, files["opus"]},
+		{"sox", src, "-r", "16000", wav16, "repeat", "2249"},
+		{"sox", src, "-r", "8000", wav8, "repeat", "2249"},
+		{"lame", "-S", "-b", "24", wav16, files["mp3"]},
+		{"lame", "-S", "-b", "16", wav8, files["mp3-8k"]},
+		{"opusenc", "--quiet", "--bitrate", "16", wav16, files["opus"]},
 	} {
 		if out, err := exec.Command(cmd[0], cmd[1:]...).CombinedOutput(); err != nil {
 			b.Fatalf("%s: %v: %s", cmd[0], err, strings.TrimSpace(string(out)))
@@ -74,7 +76,7 @@ func longCodecFiles(b *testing.B, dir string) map[string]string {
 // built then) and a seek plus the first 100 ms read.
 func BenchmarkCodecLong(b *testing.B) {
 	files := longCodecFiles(b, b.TempDir())
-	for _, kind := range []string{"mp3", "opus"} {
+	for _, kind := range []string{"mp3", "mp3-8k", "opus"} {
 		path := files[kind]
 		b.Run(kind+"/open", func(b *testing.B) {
 			for b.Loop() {
