@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -44,26 +42,6 @@ func codecNames(refs map[string]codecRef) []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// codecDecodeAll reads s to the end.
-func codecDecodeAll(t testing.TB, s Stream) []float32 {
-	t.Helper()
-	var all []float32
-	buf := make([]float32, 1000*s.Channels())
-	for {
-		n, err := s.Read(buf)
-		if n%s.Channels() != 0 {
-			t.Fatalf("Read returned %d samples, not a multiple of %d channels", n, s.Channels())
-		}
-		all = append(all, buf[:n]...)
-		if errors.Is(err, io.EOF) {
-			return all
-		}
-		if err != nil {
-			t.Fatalf("Read: %v", err)
-		}
-	}
 }
 
 func codecOpenFixture(t testing.TB, name string) (Stream, Info) {
@@ -168,7 +146,7 @@ func TestCodecFixtures(t *testing.T) {
 			if s.SampleRate() != ref.SampleRate || s.Channels() != ref.Channels {
 				t.Errorf("got %d Hz × %d, want %d Hz × %d", s.SampleRate(), s.Channels(), ref.SampleRate, ref.Channels)
 			}
-			pcm := codecDecodeAll(t, s)
+			pcm := decodeAll(t, s, 1000)
 			frames := int64(len(pcm) / s.Channels())
 			if s.Frames() != frames {
 				t.Errorf("Frames() = %d, decoded %d", s.Frames(), frames)
@@ -264,7 +242,7 @@ func TestCodecSeek(t *testing.T) {
 	for _, name := range codecNames(refs) {
 		t.Run(name, func(t *testing.T) {
 			s, _ := codecOpenFixture(t, name)
-			full := codecDecodeAll(t, s)
+			full := decodeAll(t, s, 1000)
 			s, _ = codecOpenFixture(t, name)
 			sk, ok := s.(Seeker)
 			if !ok {
