@@ -23,8 +23,7 @@ export CGO_ENABLED := 1
 
 .PHONY: run test build bench corpus-check deps test-deps go fmt clean
 
-run: deps go
-	$(GO) build -tags $(TAGS) -o $(BIN) ./cmd/customer-room
+run: build
 	$(BIN) serve --data $(DATA) --addr $(ADDR) --audio $(AUDIO)
 
 build: deps go
