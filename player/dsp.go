@@ -2,6 +2,8 @@ package player
 
 import (
 	"math"
+
+	"customerroom/media/audio"
 )
 
 // This file holds the signal chain between the decoder and the output:
@@ -9,34 +11,6 @@ import (
 
 // dbToLin converts decibels to a linear gain.
 func dbToLin(db float64) float64 { return math.Pow(10, db/20) }
-
-// kaiser is the Kaiser window at x in [-1, 1].
-func kaiser(x, beta float64) float64 {
-	if x <= -1 || x >= 1 {
-		return 0
-	}
-	return bessel0(beta*math.Sqrt(1-x*x)) / bessel0(beta)
-}
-
-// bessel0 is the zeroth-order modified Bessel function of the first kind.
-func bessel0(x float64) float64 {
-	sum, term := 1.0, 1.0
-	for k := 1; k < 50; k++ {
-		term *= (x / (2 * float64(k))) * (x / (2 * float64(k)))
-		sum += term
-		if term < 1e-12*sum {
-			break
-		}
-	}
-	return sum
-}
-
-func sinc(x float64) float64 {
-	if x == 0 {
-		return 1
-	}
-	return math.Sin(math.Pi*x) / (math.Pi * x)
-}
 
 func gcd(a, b int) int {
 	for b != 0 {
@@ -99,7 +73,7 @@ func (r *resampler) taps(frac float64) []float32 {
 	v := make([]float64, 2*r.half)
 	for j := range v {
 		d := float64(j-r.half+1) - frac // input offset from t
-		v[j] = r.fc * sinc(r.fc*d) * kaiser(d/float64(r.half), rsBeta)
+		v[j] = r.fc * audio.Sinc(r.fc*d) * audio.Kaiser(d/float64(r.half), rsBeta)
 		sum += v[j]
 	}
 	for j := range v {
@@ -189,7 +163,7 @@ var tpCoef = func() (c [3][tpTaps]float32) {
 		var v [tpTaps]float64
 		for j := 0; j < tpTaps; j++ {
 			d := float64(j-tpDelay+1) - f
-			v[j] = sinc(d) * kaiser(d/float64(tpDelay+1), 6)
+			v[j] = audio.Sinc(d) * audio.Kaiser(d/float64(tpDelay+1), 6)
 			sum += v[j]
 		}
 		for j := range v {

@@ -47,7 +47,7 @@ func newTPFilter(rate int) *tpFilter {
 		for k := range tpTaps {
 			// Tap k multiplies x[n+k-tpHalf+1]; the output sits at n+frac.
 			t := float64(k-tpHalf+1) - frac
-			tmp[k] = sinc(t) * kaiser(t/float64(tpHalf), tpKaiser)
+			tmp[k] = Sinc(t) * Kaiser(t/float64(tpHalf), tpKaiser)
 			sum += tmp[k]
 		}
 		var l1 float64
@@ -67,34 +67,6 @@ func newTPFilter(rate int) *tpFilter {
 		}
 	}
 	return f
-}
-
-func sinc(t float64) float64 {
-	if t == 0 {
-		return 1
-	}
-	return math.Sin(math.Pi*t) / (math.Pi * t)
-}
-
-// kaiser is the Kaiser window at x in [-1, 1].
-func kaiser(x, beta float64) float64 {
-	if x <= -1 || x >= 1 {
-		return 0
-	}
-	return besselI0(beta*math.Sqrt(1-x*x)) / besselI0(beta)
-}
-
-// besselI0 is the modified Bessel function of the first kind, order 0.
-func besselI0(x float64) float64 {
-	sum, term := 1.0, 1.0
-	for k := 1; k < 50; k++ {
-		term *= (x / (2 * float64(k))) * (x / (2 * float64(k)))
-		sum += term
-		if term < sum*1e-17 {
-			break
-		}
-	}
-	return sum
 }
 
 // TruePeakMeter measures the true (inter-sample) peak, streaming: a clipped
