@@ -29,9 +29,9 @@ func openCatalog(ctx context.Context, c config) (*media.Catalog, string, error) 
 
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
-	fs := newFlags("import", getenv, stderr, &c)
+	fs := newFlags("import", stderr, &c)
 	asJSON := fs.Bool("json", false, "print one JSON object per input file")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, getenv, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -88,9 +88,9 @@ type analysis struct {
 
 func runAnalyze(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
-	fs := newFlags("analyze", getenv, stderr, &c)
+	fs := newFlags("analyze", stderr, &c)
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, getenv, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -123,9 +123,9 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return errors.New("usage: customer-room user add --role admin|curator|facilitator NAME (password on stdin)")
 	}
 	var c config
-	fs := newFlags("user add", getenv, stderr, &c)
+	fs := newFlags("user add", stderr, &c)
 	role := fs.String("role", "", "admin, curator or facilitator")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, getenv, args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -149,8 +149,8 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 
 func runBackup(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
-	fs := newFlags("backup", getenv, stderr, &c)
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags("backup", stderr, &c)
+	if err := parseFlags(fs, getenv, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -170,8 +170,8 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 
 func runCheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
-	fs := newFlags("check", getenv, stderr, &c)
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags("check", stderr, &c)
+	if err := parseFlags(fs, getenv, args); err != nil {
 		return err
 	}
 	cat, _, err := openCatalog(ctx, c)
@@ -200,8 +200,8 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 
 func runPurge(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
-	fs := newFlags("purge", getenv, stderr, &c)
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags("purge", stderr, &c)
+	if err := parseFlags(fs, getenv, args); err != nil {
 		return err
 	}
 	cat, dataDir, err := openCatalog(ctx, c)

@@ -53,55 +53,56 @@ func (t *tristate) Set(s string) error {
 
 func (t *tristate) IsBoolFlag() bool { return true }
 
-// newFlags makes a flag set with --data, reading defaults from the environment.
-func newFlags(name string, getenv func(string) string, stderr io.Writer, c *config) *flag.FlagSet {
+// envKeys names the environment variable behind each setting's flag.
+var envKeys = map[string]string{
+	"data": "CR_DATA", "addr": "CR_ADDR", "audio": "CR_AUDIO", "demo": "CR_DEMO", "log-level": "CR_LOG_LEVEL",
+	"target-lufs": "CR_TARGET_LUFS", "max-volume": "CR_MAX_VOLUME", "retention": "CR_RETENTION",
+	"workers": "CR_WORKERS", "idle-timeout": "CR_IDLE_TIMEOUT",
+}
+
+// fromEnv sets every flag of fs that has a CR_* variable in the environment,
+// through the flag's own parser, before the command line is parsed (which
+// then wins). A bad value is an error naming the variable.
+func fromEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		key, ok := envKeys[f.Name]
+		if v := getenv(key); ok && v != "" {
+			if err := fs.Set(f.Name, v); err != nil {
+				errs = append(errs, fmt.Errorf("environment %s: %v", key, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// parseFlags sets fs from the environment, then from the command line.
+func parseFlags(fs *flag.FlagSet, getenv func(string) string, args []string) error {
+	if err := fromEnv(fs, getenv); err != nil {
+		return err
+	}
+	return fs.Parse(args)
+}
+
+// newFlags makes a flag set with --data, which every command takes.
+func newFlags(name string, stderr io.Writer, c *config) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.Data, "data", envOr(getenv, "CR_DATA", "./data"), "data folder: catalog, library, inbox, quarantine (env CR_DATA)")
+	fs.StringVar(&c.Data, "data", "./data", "data folder: catalog, library, inbox, quarantine (env CR_DATA)")
 	return fs
 }
 
 // serveFlags adds the server's settings.
-func serveFlags(fs *flag.FlagSet, getenv func(string) string, c *config) error {
-	fs.StringVar(&c.Addr, "addr", envOr(getenv, "CR_ADDR", ":8080"), "HTTP listen address (env CR_ADDR)")
-	fs.StringVar(&c.Audio, "audio", envOr(getenv, "CR_AUDIO", "auto"), "sound output: alsa, null, file:PATH.wav, or auto = alsa, else null (env CR_AUDIO)")
+func serveFlags(fs *flag.FlagSet, c *config) {
+	fs.StringVar(&c.Addr, "addr", ":8080", "HTTP listen address (env CR_ADDR)")
+	fs.StringVar(&c.Audio, "audio", "auto", "sound output: alsa, null, file:PATH.wav, or auto = alsa, else null (env CR_AUDIO)")
 	fs.Var(&c.Demo, "demo", "seed the demo library; default auto = when the library is empty (env CR_DEMO)")
-	fs.StringVar(&c.LogLevel, "log-level", envOr(getenv, "CR_LOG_LEVEL", "info"), "debug, info, warn or error (env CR_LOG_LEVEL)")
-	var errs []error
-	num := func(key, def string) string { return envOr(getenv, key, def) }
-	target, err := strconv.ParseFloat(num("CR_TARGET_LUFS", "-19"), 64)
-	errs = append(errs, envErr("CR_TARGET_LUFS", err))
-	fs.Float64Var(&c.TargetLUFS, "target-lufs", target, "loudness every call is played at, LUFS (env CR_TARGET_LUFS)")
-	maxVol, err := strconv.Atoi(num("CR_MAX_VOLUME", "10"))
-	errs = append(errs, envErr("CR_MAX_VOLUME", err))
-	fs.IntVar(&c.MaxVolume, "max-volume", maxVol, "highest volume step a listener can choose (env CR_MAX_VOLUME)")
-	ret, err := time.ParseDuration(num("CR_RETENTION", "4392h"))
-	errs = append(errs, envErr("CR_RETENTION", err))
-	fs.DurationVar(&c.Retention, "retention", ret, "how long recordings are kept after the call (env CR_RETENTION, default about 6 months)")
-	workers, err := strconv.Atoi(num("CR_WORKERS", "1"))
-	errs = append(errs, envErr("CR_WORKERS", err))
-	fs.IntVar(&c.Workers, "workers", workers, "parallel imports (env CR_WORKERS)")
-	idle, err := time.ParseDuration(num("CR_IDLE_TIMEOUT", "90s"))
-	errs = append(errs, envErr("CR_IDLE_TIMEOUT", err))
-	fs.DurationVar(&c.IdleTimeout, "idle-timeout", idle, "room screen returns to its attract loop after this long untouched (env CR_IDLE_TIMEOUT)")
-	if d := getenv("CR_DEMO"); d != "" {
-		errs = append(errs, envErr("CR_DEMO", c.Demo.Set(d)))
-	}
-	return errors.Join(errs...)
-}
-
-func envOr(getenv func(string) string, key, def string) string {
-	if v := getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
-func envErr(key string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("environment %s: %v", key, err)
+	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error (env CR_LOG_LEVEL)")
+	fs.Float64Var(&c.TargetLUFS, "target-lufs", -19, "loudness every call is played at, LUFS (env CR_TARGET_LUFS)")
+	fs.IntVar(&c.MaxVolume, "max-volume", 10, "highest volume step a listener can choose (env CR_MAX_VOLUME)")
+	fs.DurationVar(&c.Retention, "retention", 4392*time.Hour, "how long recordings are kept after the call (env CR_RETENTION, default about 6 months)")
+	fs.IntVar(&c.Workers, "workers", 1, "parallel imports (env CR_WORKERS)")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 90*time.Second, "room screen returns to its attract loop after this long untouched (env CR_IDLE_TIMEOUT)")
 }
 
 // newLogger makes the program's slog logger.

@@ -22,11 +22,9 @@ import (
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
-	fs := newFlags("serve", getenv, stderr, &c)
-	if err := serveFlags(fs, getenv, &c); err != nil {
-		return err
-	}
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags("serve", stderr, &c)
+	serveFlags(fs, &c)
+	if err := parseFlags(fs, getenv, args); err != nil {
 		return err
 	}
 	log, err := newLogger(stderr, c.LogLevel)
