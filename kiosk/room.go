@@ -302,10 +302,6 @@ func callOf(rec media.Recording) Call {
 		Sentiment: rec.Sentiment, DurationMS: rec.DurationMS, Cues: rec.Cues, Tags: tags, HasScore: rec.Score != nil}
 }
 
-func playable(rec media.Recording) bool {
-	return rec.Status == media.StatusApproved && rec.Rendition != ""
-}
-
 // roomRecording fetches a recording the room may play, or ErrNotFound.
 func (r *Room) roomRecording(ctx context.Context, id int64) (media.Recording, error) {
 	if id <= 0 {
@@ -315,7 +311,7 @@ func (r *Room) roomRecording(ctx context.Context, id int64) (media.Recording, er
 	if err != nil {
 		return rec, err
 	}
-	if !playable(rec) {
+	if !rec.Playable() {
 		return rec, fmt.Errorf("recording %d: %w", id, ErrNotFound)
 	}
 	return rec, nil
@@ -519,7 +515,7 @@ func (r *Room) Home(ctx context.Context) (Home, error) {
 		default:
 			seen := map[int64]bool{}
 			for _, p := range ps {
-				if !seen[p.Recording.ID] && playable(p.Recording) {
+				if !seen[p.Recording.ID] && p.Recording.Playable() {
 					seen[p.Recording.ID] = true
 					h.Calls = append(h.Calls, callOf(p.Recording))
 				}
@@ -528,12 +524,12 @@ func (r *Room) Home(ctx context.Context) (Home, error) {
 		}
 	}
 	if h.Source == "all" {
-		recs, err := r.lib.Recordings(ctx, media.RecordingFilter{Status: media.StatusApproved})
+		recs, err := r.lib.Recordings(ctx, media.RecordingFilter{Playable: true})
 		if err != nil {
 			return h, err
 		}
 		for _, rec := range recs {
-			if playable(rec) {
+			if rec.Playable() {
 				h.Calls = append(h.Calls, callOf(rec))
 			}
 		}

@@ -23,7 +23,7 @@ func (c *Catalog) PlayableRecording(ctx context.Context, id int64) (Playable, er
 	if err != nil {
 		return Playable{}, err
 	}
-	if r.Status != StatusApproved || r.Rendition == "" {
+	if !r.Playable() {
 		return Playable{}, fmt.Errorf("recording %d is not approved for the room: %w", id, ErrNotFound)
 	}
 	return Playable{Recording: r, Title: r.Title}, nil

@@ -35,7 +35,7 @@ const playlistItemsSQL = `SELECT pi.pos, r.id, coalesce(cl.id, 0), coalesce(null
 	FROM playlist_items pi
 	LEFT JOIN clips cl ON cl.id = pi.clip_id
 	JOIN recordings r ON r.id = coalesce(pi.recording_id, cl.recording_id)
-	WHERE pi.playlist_id = ? AND r.status = 'approved' AND r.rendition_path != ''
+	WHERE pi.playlist_id = ? AND ` + playableSQL + `
 	ORDER BY pi.pos`
 
 // Playlists lists playlists with the number of items the room may play.
@@ -43,7 +43,7 @@ func (c *Catalog) Playlists(ctx context.Context) ([]Playlist, error) {
 	rows, err := c.read.QueryContext(ctx, `SELECT p.id, p.name, (SELECT count(*) FROM playlist_items pi
 		LEFT JOIN clips cl ON cl.id = pi.clip_id
 		JOIN recordings r ON r.id = coalesce(pi.recording_id, cl.recording_id)
-		WHERE pi.playlist_id = p.id AND r.status = 'approved' AND r.rendition_path != '')
+		WHERE pi.playlist_id = p.id AND `+playableSQL+`)
 		FROM playlists p ORDER BY p.name, p.id`)
 	if err != nil {
 		return nil, err

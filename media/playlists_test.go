@@ -60,3 +60,28 @@ func TestPlaylistsShowOnlyApprovedItems(t *testing.T) {
 		t.Errorf("a failed playlist left %d playlists, want 1", len(ps))
 	}
 }
+
+// TestOnlyPlayableRecordingsReachTheRoom: approved is not enough, the
+// anonymized rendition must exist too, in Go and in SQL alike.
+func TestOnlyPlayableRecordingsReachTheRoom(t *testing.T) {
+	ctx := context.Background()
+	c := newImporter(t).Catalog
+	ok := addTestRecording(t, c, "approved-rendered", true)
+	addTestRecording(t, c, "pending", false)
+	r := Recording{SHA256: fmt.Sprintf("%x", sha256.Sum256([]byte("approved-unrendered"))), Title: "approved-unrendered",
+		Path: "library/x", Status: StatusApproved, DurationMS: 1000}
+	unrendered, err := c.AddRecording(ctx, NewRecording{Recording: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := c.Recordings(ctx, RecordingFilter{Playable: true})
+	if err != nil || len(rs) != 1 || rs[0].ID != ok || !rs[0].Playable() {
+		t.Errorf("playable listing = %+v, %v: want only %d", rs, err, ok)
+	}
+	if _, err := c.PlayableRecording(ctx, unrendered); !errors.Is(err, ErrNotFound) {
+		t.Errorf("approved recording without rendition resolved for playing: %v", err)
+	}
+	if all, _ := c.Recordings(ctx, RecordingFilter{}); len(all) != 3 {
+		t.Errorf("unfiltered listing has %d recordings, want 3", len(all))
+	}
+}

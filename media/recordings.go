@@ -9,9 +9,21 @@ import (
 )
 
 // RecordingFilter narrows a recording listing. The room always asks for
-// approved recordings only.
+// playable recordings only.
 type RecordingFilter struct {
 	Status Status // "" = any
+	// Playable keeps only what the room may play (see Recording.Playable).
+	Playable bool
+}
+
+// playableSQL is Recording.Playable as a condition on recordings r.
+const playableSQL = `r.status = 'approved' AND r.rendition_path != ''`
+
+// Playable reports whether the room may list, play and stream r: approved,
+// with its anonymized rendition made. This is the one statement of that
+// privacy rule; playableSQL says the same in SQL.
+func (r Recording) Playable() bool {
+	return r.Status == StatusApproved && r.Rendition != ""
 }
 
 const recordingColumns = `r.id, r.sha256, r.title, r.source_name, r.path, r.rendition_path, r.format, r.codec,
@@ -52,12 +64,18 @@ func scanRecording(s scanner) (Recording, error) {
 // Recordings lists recordings, newest first.
 func (c *Catalog) Recordings(ctx context.Context, f RecordingFilter) ([]Recording, error) {
 	q := `SELECT ` + recordingColumns + ` FROM recordings r`
-	var args []any
+	var (
+		args  []any
+		where = []string{"1"}
+	)
 	if f.Status != "" {
-		q += ` WHERE r.status = ?`
+		where = append(where, "r.status = ?")
 		args = append(args, f.Status)
 	}
-	q += ` ORDER BY r.created_at DESC, r.id DESC`
+	if f.Playable {
+		where = append(where, playableSQL)
+	}
+	q += ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY r.created_at DESC, r.id DESC`
 	rows, err := c.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -47,14 +47,14 @@ func (s *Server) roomRecording(c *fiber.Ctx) (media.Recording, error) {
 	if err != nil {
 		return r, err
 	}
-	if r.Status != media.StatusApproved || r.Rendition == "" {
+	if !r.Playable() {
 		return r, errNotFound("recording " + strconv.FormatInt(id, 10) + ": not found")
 	}
 	return r, nil
 }
 
 func (s *Server) handleRecordings(c *fiber.Ctx) error {
-	rs, err := s.cfg.Library.Recordings(c.UserContext(), media.RecordingFilter{Status: media.StatusApproved})
+	rs, err := s.cfg.Library.Recordings(c.UserContext(), media.RecordingFilter{Playable: true})
 	if err != nil {
 		return err
 	}
