@@ -110,10 +110,10 @@ func TestProgramPlaysThroughALSA(t *testing.T) {
 	}
 	// No dropouts: a run of digital silence inside the call that the source
 	// does not have is an underrun, which the listener hears as a click.
-	if gaps := zeroRuns(played, 48000*2/1000); len(gaps) > 0 {
+	if gaps := zeroRuns(played, 48000); len(gaps) > 0 {
 		t.Errorf("%d dropouts in the played call (start s, length ms): %v", len(gaps), gaps)
 	}
-	if gaps := zeroRuns(want, src.rate*2/1000); len(gaps) > 0 {
+	if gaps := zeroRuns(want, src.rate); len(gaps) > 0 {
 		t.Fatalf("the source itself has digital silences %v: the dropout check needs another call", gaps)
 	}
 	m := audio.NewLoudnessMeter(48000, 1)
@@ -138,8 +138,10 @@ func audibleSpan(x []float32) []float32 {
 	return x[i:j]
 }
 
-// zeroRuns lists the runs of at least min exact zeros in x as [start s, length ms].
-func zeroRuns(x []float32, min int) [][2]float64 {
+// zeroRuns lists the runs of at least 2 ms of exact zeros in x, sampled at
+// rate, as [start s, length ms].
+func zeroRuns(x []float32, rate int) [][2]float64 {
+	min := rate * 2 / 1000
 	var out [][2]float64
 	run := 0
 	for i := 0; i <= len(x); i++ {
@@ -148,7 +150,7 @@ func zeroRuns(x []float32, min int) [][2]float64 {
 			continue
 		}
 		if run >= min {
-			out = append(out, [2]float64{float64(i-run) / 48000, float64(run) / 48})
+			out = append(out, [2]float64{float64(i-run) / float64(rate), float64(run) * 1000 / float64(rate)})
 		}
 		run = 0
 	}
