@@ -10,8 +10,6 @@ package kiosk
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"sort"
 	"sync"
@@ -32,13 +30,6 @@ const (
 	ScreenGuess     Screen = "guess"
 	ScreenReveal    Screen = "reveal"
 	ScreenThanks    Screen = "thanks"
-)
-
-// Errors the room's actions return; the server maps them to 400, 404 and 409.
-var (
-	ErrBadRequest = errors.New("bad request")
-	ErrNotFound   = media.ErrNotFound
-	ErrConflict   = errors.New("not possible on this screen")
 )
 
 // DefaultIdleTimeout is how long the screen waits untouched before it goes
@@ -133,7 +124,7 @@ type State struct {
 type Options struct {
 	Library     Library
 	Player      Player
-	Clock       Clock          // default RealClock
+	Clock       media.Clock    // default RealClock
 	IdleTimeout time.Duration  // default DefaultIdleTimeout
 	Location    *time.Location // the room's time zone for the programme; default time.Local
 	Logger      *slog.Logger
@@ -144,7 +135,7 @@ type Options struct {
 type Room struct {
 	lib   Library
 	pl    Player
-	clock Clock
+	clock media.Clock
 	idle  time.Duration
 	loc   *time.Location
 	log   *slog.Logger
@@ -164,7 +155,7 @@ func New(opt Options) *Room {
 	r := &Room{lib: opt.Library, pl: opt.Player, clock: opt.Clock, idle: opt.IdleTimeout, loc: opt.Location, log: opt.Logger,
 		subs: map[chan State]struct{}{}, poke: make(chan struct{}, 1)}
 	if r.clock == nil {
-		r.clock = RealClock
+		r.clock = media.RealClock
 	}
 	if r.idle <= 0 {
 		r.idle = DefaultIdleTimeout
@@ -252,7 +243,7 @@ func (r *Room) screen() Screen {
 }
 
 func conflict(on Screen, action string) error {
-	return fmt.Errorf("%s is not possible on the %s screen: %w", action, on, ErrConflict)
+	return media.Errorf(media.EConflict, "%s is not possible on the %s screen", action, on)
 }
 
 // Wake leaves the attract loop for the home screen; on any other screen it
@@ -283,7 +274,7 @@ func (r *Room) GoHome() (State, error) {
 // SetLang switches the screen's language (fr or en) for everyone looking at it.
 func (r *Room) SetLang(lang string) (State, error) {
 	if lang != "fr" && lang != "en" {
-		return r.State(), fmt.Errorf("language %q: want fr or en: %w", lang, ErrBadRequest)
+		return r.State(), media.Errorf(media.EInvalid, "language %q: want fr or en", lang)
 	}
 	r.act.Lock()
 	defer r.act.Unlock()
@@ -302,17 +293,17 @@ func callOf(rec media.Recording) Call {
 		Sentiment: rec.Sentiment, DurationMS: rec.DurationMS, Cues: rec.Cues, Tags: tags, HasScore: rec.Score != nil}
 }
 
-// roomRecording fetches a recording the room may play, or ErrNotFound.
+// roomRecording fetches a recording the room may play, or a not_found error.
 func (r *Room) roomRecording(ctx context.Context, id int64) (media.Recording, error) {
 	if id <= 0 {
-		return media.Recording{}, fmt.Errorf("recording id must be positive: %w", ErrBadRequest)
+		return media.Recording{}, media.Errorf(media.EInvalid, "recording id must be positive")
 	}
 	rec, err := r.lib.Recording(ctx, id)
 	if err != nil {
 		return rec, err
 	}
 	if !rec.Playable() {
-		return rec, fmt.Errorf("recording %d: %w", id, ErrNotFound)
+		return rec, media.Errorf(media.ENotFound, "recording %d", id)
 	}
 	return rec, nil
 }
@@ -389,7 +380,7 @@ func (r *Room) Next(ctx context.Context) (State, error) {
 		return r.State(), err
 	}
 	if len(home.Calls) == 0 {
-		return r.State(), fmt.Errorf("nothing else to play: %w", ErrNotFound)
+		return r.State(), media.Errorf(media.ENotFound, "nothing else to play")
 	}
 	next := home.Calls[0].ID
 	for i, c := range home.Calls {
@@ -431,7 +422,7 @@ func (r *Room) day() string { return r.clock.Now().In(r.loc).Format("2006-01-02"
 // reveals the real one with the room's average gap on the topic.
 func (r *Room) Guess(ctx context.Context, guess int) (State, error) {
 	if guess < 0 || guess > 10 {
-		return r.State(), fmt.Errorf("guess %d: want 0 to 10: %w", guess, ErrBadRequest)
+		return r.State(), media.Errorf(media.EInvalid, "guess %d: want 0 to 10", guess)
 	}
 	r.act.Lock()
 	defer r.act.Unlock()
@@ -445,7 +436,7 @@ func (r *Room) Guess(ctx context.Context, guess int) (State, error) {
 		return st, err
 	}
 	if rec.Score == nil || *rec.Score < 0 || *rec.Score > 10 {
-		return st, fmt.Errorf("recording %d has no score to guess: %w", rec.ID, ErrConflict)
+		return st, media.Errorf(media.EConflict, "recording %d has no score to guess", rec.ID)
 	}
 	score := *rec.Score
 	gap, err := r.lib.AddGuess(ctx, media.Guess{RecordingID: rec.ID, Topic: rec.Topic, Guess: guess, Actual: score, Day: r.day()})
@@ -468,7 +459,7 @@ func (r *Room) React(ctx context.Context, kind string) error {
 		known = known || k == kind
 	}
 	if !known {
-		return fmt.Errorf("reaction %q: want touched, idea or unacceptable: %w", kind, ErrBadRequest)
+		return media.Errorf(media.EInvalid, "reaction %q: want touched, idea or unacceptable", kind)
 	}
 	r.act.Lock()
 	defer r.act.Unlock()
@@ -508,7 +499,7 @@ func (r *Room) Home(ctx context.Context) (Home, error) {
 	if e, ok := Pick(entries, r.clock.Now().In(r.loc)); ok {
 		ps, err := r.lib.PlayablePlaylist(ctx, e.PlaylistID)
 		switch {
-		case errors.Is(err, media.ErrNotFound):
+		case media.IsNotFound(err):
 			r.log.Warn("programme playlist has nothing playable, showing all calls", "playlist", e.PlaylistID)
 		case err != nil:
 			return h, err

@@ -2,13 +2,13 @@ package kiosk
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"customerroom/media"
+	"customerroom/media/clocktest"
 	"customerroom/player"
 )
 
@@ -54,7 +54,7 @@ func (l *fakeLibrary) Recordings(ctx context.Context, f media.RecordingFilter) (
 func (l *fakeLibrary) Recording(ctx context.Context, id int64) (media.Recording, error) {
 	r, ok := l.recs[id]
 	if !ok {
-		return r, fmt.Errorf("recording %d: %w", id, media.ErrNotFound)
+		return r, media.Errorf(media.ENotFound, "recording %d", id)
 	}
 	return r, nil
 }
@@ -71,7 +71,7 @@ func (l *fakeLibrary) PlayablePlaylist(ctx context.Context, id int64) ([]media.P
 		}
 	}
 	if len(out) == 0 {
-		return nil, media.ErrNotFound
+		return nil, media.Errorf(media.ENotFound, "not found")
 	}
 	return out, nil
 }
@@ -167,8 +167,8 @@ func (p *fakePlayer) lastCall() string {
 
 var monday10 = time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC) // a Monday
 
-func newTestRoom(t *testing.T) (*Room, *fakeLibrary, *fakePlayer, *FakeClock) {
-	lib, pl, clock := newFakeLibrary(), newFakePlayer(), NewFakeClock(monday10)
+func newTestRoom(t *testing.T) (*Room, *fakeLibrary, *fakePlayer, *clocktest.Fake) {
+	lib, pl, clock := newFakeLibrary(), newFakePlayer(), clocktest.New(monday10)
 	r := New(Options{Library: lib, Player: pl, Clock: clock, IdleTimeout: 90 * time.Second, Location: time.UTC})
 	return r, lib, pl, clock
 }
@@ -244,24 +244,24 @@ func TestRefusals(t *testing.T) {
 	cases := []struct {
 		name string
 		do   func() error
-		want error
+		want string // error code
 	}{
-		{"unknown recording", func() error { _, err := r.Listen(ctx, 99); return err }, ErrNotFound},
-		{"unapproved recording", func() error { _, err := r.Listen(ctx, 4); return err }, ErrNotFound},
-		{"negative id", func() error { _, err := r.Listen(ctx, -1); return err }, ErrBadRequest},
-		{"guess on home", func() error { _, err := r.Guess(ctx, 5); return err }, ErrConflict},
-		{"guess of 11", func() error { _, err := r.Guess(ctx, 11); return err }, ErrBadRequest},
-		{"guess of -1", func() error { _, err := r.Guess(ctx, -1); return err }, ErrBadRequest},
-		{"react on home", func() error { return r.React(ctx, "touched") }, ErrConflict},
-		{"unknown reaction", func() error { return r.React(ctx, "boo") }, ErrBadRequest},
-		{"pause on home", func() error { _, err := r.Pause(); return err }, ErrConflict},
-		{"next on home", func() error { _, err := r.Next(ctx); return err }, ErrConflict},
-		{"done on home", func() error { _, err := r.Done(); return err }, ErrConflict},
-		{"language de", func() error { _, err := r.SetLang("de"); return err }, ErrBadRequest},
+		{"unknown recording", func() error { _, err := r.Listen(ctx, 99); return err }, media.ENotFound},
+		{"unapproved recording", func() error { _, err := r.Listen(ctx, 4); return err }, media.ENotFound},
+		{"negative id", func() error { _, err := r.Listen(ctx, -1); return err }, media.EInvalid},
+		{"guess on home", func() error { _, err := r.Guess(ctx, 5); return err }, media.EConflict},
+		{"guess of 11", func() error { _, err := r.Guess(ctx, 11); return err }, media.EInvalid},
+		{"guess of -1", func() error { _, err := r.Guess(ctx, -1); return err }, media.EInvalid},
+		{"react on home", func() error { return r.React(ctx, "touched") }, media.EConflict},
+		{"unknown reaction", func() error { return r.React(ctx, "boo") }, media.EInvalid},
+		{"pause on home", func() error { _, err := r.Pause(); return err }, media.EConflict},
+		{"next on home", func() error { _, err := r.Next(ctx); return err }, media.EConflict},
+		{"done on home", func() error { _, err := r.Done(); return err }, media.EConflict},
+		{"language de", func() error { _, err := r.SetLang("de"); return err }, media.EInvalid},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if err := c.do(); !errors.Is(err, c.want) {
+			if err := c.do(); media.ErrorCode(err) != c.want {
 				t.Errorf("got %v, want %v", err, c.want)
 			}
 		})

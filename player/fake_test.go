@@ -2,8 +2,8 @@ package player
 
 import (
 	"context"
+	"customerroom/media"
 	"encoding/binary"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -149,7 +149,7 @@ func (l *fakeLibrary) Resolve(_ context.Context, req Request) ([]Track, error) {
 			return ts, nil
 		}
 	}
-	return nil, fmt.Errorf("%w: %+v", ErrNotFound, req)
+	return nil, media.Errorf(media.ENotFound, "%+v", req)
 }
 
 // writeWAV writes a float32 WAV (so test signals survive exactly).

@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -22,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"customerroom/media"
 	"customerroom/media/audio"
 )
 
@@ -66,7 +66,7 @@ func otoHelper(mode string) int {
 	time.Sleep(200 * time.Millisecond)
 	if err := p.Play(context.Background(), Request{RecordingID: 1}); err != nil {
 		res.PlayErr = err.Error()
-		res.PlayUnavail = errors.Is(err, ErrUnavailable)
+		res.PlayUnavail = media.ErrorCode(err) == media.EUnavailable
 	} else {
 		deadline := time.Now().Add(20 * time.Second)
 		time.Sleep(100 * time.Millisecond)

@@ -146,7 +146,7 @@ var errClosed = errors.New("output closed")
 
 // DeadOutput stands in for a device that could not be opened: every Write
 // fails and Err reports why, so the player shows the failure in Health and
-// answers Play with ErrUnavailable instead of pretending to play.
+// answers Play with an unavailable error instead of pretending to play.
 type DeadOutput struct {
 	name string
 	err  error

@@ -11,21 +11,10 @@ package player
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"customerroom/media"
 	"log/slog"
 	"sync"
 	"time"
-)
-
-// Sentinel errors the server maps to HTTP statuses.
-var (
-	// ErrUnavailable means the sound output is dead or stuck (HTTP 503); it wraps the device error.
-	ErrUnavailable = errors.New("audio output unavailable")
-	// ErrNotFound means the library knows no such recording, clip or playlist (HTTP 404).
-	ErrNotFound = errors.New("not found")
-	// ErrBadRequest means the request itself is wrong: no ID, two IDs, volume out of range (HTTP 400).
-	ErrBadRequest = errors.New("bad request")
 )
 
 // Track is one playable thing resolved by the library: a recording or a clip of one.
@@ -62,7 +51,7 @@ type Request struct {
 
 // Library resolves a request to the tracks to queue. The server passes a
 // media-catalog adapter; tests pass a fake. It returns an error wrapping
-// ErrNotFound for unknown IDs.
+// a not_found error for unknown IDs.
 type Library interface {
 	Resolve(ctx context.Context, req Request) ([]Track, error)
 }
@@ -212,7 +201,7 @@ func (p *Player) unavailableLocked() error {
 }
 
 // Play replaces the queue with what req resolves to and starts the first track.
-// It fails with ErrUnavailable (wrapping the device error) when the output is
+// It fails with an unavailable error (wrapping the device error) when the output is
 // dead, so the listener gets a clear message instead of silence.
 func (p *Player) Play(ctx context.Context, req Request) error {
 	n := 0
@@ -221,24 +210,24 @@ func (p *Player) Play(ctx context.Context, req Request) error {
 			n++
 		}
 		if id < 0 {
-			return fmt.Errorf("%w: negative id", ErrBadRequest)
+			return media.Errorf(media.EInvalid, "negative id")
 		}
 	}
 	if n != 1 {
-		return fmt.Errorf("%w: set exactly one of recording_id, clip_id, playlist_id", ErrBadRequest)
+		return media.Errorf(media.EInvalid, "set exactly one of recording_id, clip_id, playlist_id")
 	}
 	p.mu.Lock()
 	err := p.unavailableLocked()
 	p.mu.Unlock()
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		return media.Errorf(media.EUnavailable, "audio output unavailable: %w", err)
 	}
 	tracks, err := p.lib.Resolve(ctx, req)
 	if err != nil {
 		return err
 	}
 	if len(tracks) == 0 {
-		return fmt.Errorf("%w: nothing playable", ErrNotFound)
+		return media.Errorf(media.ENotFound, "nothing playable")
 	}
 	p.mu.Lock()
 	p.queue = append([]Track(nil), tracks...)
@@ -281,7 +270,7 @@ func (p *Player) Resume() error {
 	if p.state == StatePaused {
 		if err := p.unavailableLocked(); err != nil {
 			p.mu.Unlock()
-			return fmt.Errorf("%w: %w", ErrUnavailable, err)
+			return media.Errorf(media.EUnavailable, "audio output unavailable: %w", err)
 		}
 		p.state = StatePlaying
 		p.progress = p.opt.Now()
@@ -357,12 +346,12 @@ func (p *Player) SeekTo(positionMS int64) error {
 	p.mu.Lock()
 	if len(p.queue) == 0 || p.state == StateIdle {
 		p.mu.Unlock()
-		return fmt.Errorf("%w: nothing is playing", ErrBadRequest)
+		return media.Errorf(media.EInvalid, "nothing is playing")
 	}
 	d := p.queue[p.idx].itemDurationMS()
 	if positionMS < 0 || (d > 0 && positionMS > d) {
 		p.mu.Unlock()
-		return fmt.Errorf("%w: position %d ms outside 0..%d", ErrBadRequest, positionMS, d)
+		return media.Errorf(media.EInvalid, "position %d ms outside 0..%d", positionMS, d)
 	}
 	p.loadLocked(p.idx, positionMS, p.state)
 	p.mu.Unlock()
@@ -373,7 +362,7 @@ func (p *Player) SeekTo(positionMS int64) error {
 // SetVolume sets the volume step, 0 (silent) to MaxVolume.
 func (p *Player) SetVolume(v int) error {
 	if v < 0 || v > p.opt.MaxVolume {
-		return fmt.Errorf("%w: volume %d outside 0..%d", ErrBadRequest, v, p.opt.MaxVolume)
+		return media.Errorf(media.EInvalid, "volume %d outside 0..%d", v, p.opt.MaxVolume)
 	}
 	p.mu.Lock()
 	p.volume = v

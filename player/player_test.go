@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"customerroom/media"
 	"customerroom/media/audio"
 )
 
@@ -124,14 +125,14 @@ func TestSeekAccuracy(t *testing.T) {
 func TestSeekRejectsOutOfRange(t *testing.T) {
 	out := newFakeOutput(t, SampleRate/10)
 	p := startPlayer(t, out, rampLibrary(t), Options{})
-	if err := p.SeekTo(10); !errors.Is(err, ErrBadRequest) {
+	if err := p.SeekTo(10); media.ErrorCode(err) != media.EInvalid {
 		t.Errorf("Seek while idle: %v, want ErrBadRequest", err)
 	}
 	if err := p.Play(context.Background(), Request{RecordingID: 1}); err != nil {
 		t.Fatal(err)
 	}
 	for _, ms := range []int64{-1, 10001} {
-		if err := p.SeekTo(ms); !errors.Is(err, ErrBadRequest) {
+		if err := p.SeekTo(ms); media.ErrorCode(err) != media.EInvalid {
 			t.Errorf("Seek(%d): %v, want ErrBadRequest", ms, err)
 		}
 	}
@@ -417,7 +418,7 @@ func TestWatchdogStalledOutput(t *testing.T) {
 	// Public methods stay prompt while the engine is stuck in Write.
 	start := time.Now()
 	err := p.Play(context.Background(), Request{RecordingID: 1})
-	if !errors.Is(err, ErrUnavailable) {
+	if media.ErrorCode(err) != media.EUnavailable {
 		t.Errorf("Play on a stalled device: %v, want ErrUnavailable", err)
 	}
 	p.Pause()
@@ -447,7 +448,7 @@ func TestDeviceErrorMakesPlayUnavailable(t *testing.T) {
 	out.err = devErr
 	p := startPlayer(t, out, rampLibrary(t), Options{})
 	err := p.Play(context.Background(), Request{RecordingID: 1})
-	if !errors.Is(err, ErrUnavailable) || !errors.Is(err, devErr) {
+	if media.ErrorCode(err) != media.EUnavailable || !errors.Is(err, devErr) {
 		t.Errorf("Play: %v, want ErrUnavailable wrapping the device error", err)
 	}
 	if h := p.Health(); h.OK || h.Error != devErr.Error() {
@@ -460,21 +461,21 @@ func TestRequestErrors(t *testing.T) {
 	p := startPlayer(t, out, rampLibrary(t), Options{})
 	tests := []struct {
 		req  Request
-		want error
+		want string // error code
 	}{
-		{Request{}, ErrBadRequest},
-		{Request{RecordingID: 1, ClipID: 2}, ErrBadRequest},
-		{Request{RecordingID: -1}, ErrBadRequest},
-		{Request{RecordingID: 404}, ErrNotFound},
-		{Request{PlaylistID: 3}, ErrNotFound},
+		{Request{}, media.EInvalid},
+		{Request{RecordingID: 1, ClipID: 2}, media.EInvalid},
+		{Request{RecordingID: -1}, media.EInvalid},
+		{Request{RecordingID: 404}, media.ENotFound},
+		{Request{PlaylistID: 3}, media.ENotFound},
 	}
 	for _, tt := range tests {
-		if err := p.Play(context.Background(), tt.req); !errors.Is(err, tt.want) {
+		if err := p.Play(context.Background(), tt.req); media.ErrorCode(err) != tt.want {
 			t.Errorf("Play(%+v): %v, want %v", tt.req, err, tt.want)
 		}
 	}
 	for _, v := range []int{-1, 11} {
-		if err := p.SetVolume(v); !errors.Is(err, ErrBadRequest) {
+		if err := p.SetVolume(v); media.ErrorCode(err) != media.EInvalid {
 			t.Errorf("SetVolume(%d): %v", v, err)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"net/netip"
 	"time"
 
@@ -38,8 +37,8 @@ const (
 
 // errForbidden says what to do instead, since the person reading it is
 // holding a device that was refused.
-var errForbidden = &Error{fiber.StatusForbidden, "forbidden",
-	"this device may not control the room: use the screen in the room, or ask a curator for a pairing code"}
+var errForbidden = errorOf(media.EForbidden,
+	"this device may not control the room: use the screen in the room, or ask a curator for a pairing code")
 
 // remoteAddr is the peer's address; Config.RemoteAddr replaces it in tests.
 func (s *Server) remoteAddr(c *fiber.Ctx) netip.Addr {
@@ -116,11 +115,11 @@ func (s *Server) handleCreatePairing(c *fiber.Ctx) error {
 	}
 	if len(c.Body()) > 0 {
 		if err := c.BodyParser(&b); err != nil {
-			return errBadRequest("body must be JSON {\"label\"}")
+			return errorOf(media.EInvalid, "body must be JSON {\"label\"}")
 		}
 	}
 	if len(b.Label) > 64 {
-		return errBadRequest("label longer than 64 characters")
+		return errorOf(media.EInvalid, "label longer than 64 characters")
 	}
 	token := randomSecret()
 	if err := s.cfg.KioskStore.CreatePairing(c.UserContext(), token, string([]byte(b.Label)), pairingTTL); err != nil {
@@ -136,12 +135,12 @@ func (s *Server) handlePair(c *fiber.Ctx) error {
 		Token string `json:"token"`
 	}
 	if err := c.BodyParser(&b); err != nil || b.Token == "" || len(b.Token) > 128 {
-		return errBadRequest("pair takes JSON {\"token\"} with the pairing code")
+		return errorOf(media.EInvalid, "pair takes JSON {\"token\"} with the pairing code")
 	}
 	secret := randomSecret()
 	d, err := s.cfg.KioskStore.RedeemPairing(c.UserContext(), string([]byte(b.Token)), secret)
-	if errors.Is(err, media.ErrNotFound) {
-		return &Error{fiber.StatusForbidden, "bad_pairing_code", "this pairing code is unknown, already used or expired: ask a curator for a new one"}
+	if media.IsNotFound(err) {
+		return errorOf(media.EForbidden, "this pairing code is unknown, already used or expired: ask a curator for a new one")
 	}
 	if err != nil {
 		return err

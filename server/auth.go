@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"customerroom/media"
+	"customerroom/media/catalog"
 )
 
 // Accounts is what the server needs to log curators, facilitators and
@@ -33,14 +34,14 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 		Password string `json:"password"`
 	}
 	if err := c.BodyParser(&b); err != nil {
-		return errBadRequest("login takes JSON {\"name\",\"password\"}")
+		return errorOf(media.EInvalid, "login takes JSON {\"name\",\"password\"}")
 	}
 	if b.Name == "" || b.Password == "" || len(b.Name) > 64 || len(b.Password) > 72 {
-		return errBadRequest("name and password are required")
+		return errorOf(media.EInvalid, "name and password are required")
 	}
 	u, err := s.cfg.Accounts.Authenticate(c.UserContext(), utils.CopyString(b.Name), b.Password)
-	if errors.Is(err, media.ErrBadCredentials) {
-		return &Error{fiber.StatusUnauthorized, "bad_credentials", err.Error()}
+	if errors.Is(err, catalog.ErrBadCredentials) {
+		return errorOf(media.EUnauthorized, err.Error())
 	}
 	if err != nil {
 		return err
@@ -67,7 +68,7 @@ func (s *Server) handleLogout(c *fiber.Ctx) error {
 func (s *Server) handleMe(c *fiber.Ctx) error {
 	u, ok := s.currentUser(c)
 	if !ok {
-		return &Error{fiber.StatusUnauthorized, "unauthorized", "not logged in"}
+		return errorOf(media.EUnauthorized, "not logged in")
 	}
 	return c.JSON(u)
 }
@@ -94,13 +95,13 @@ func (s *Server) requireRole(roles ...string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		u, ok := s.currentUser(c)
 		if !ok {
-			return &Error{fiber.StatusUnauthorized, "unauthorized", "log in first"}
+			return errorOf(media.EUnauthorized, "log in first")
 		}
 		for _, r := range roles {
 			if u.Role == r {
 				return c.Next()
 			}
 		}
-		return &Error{fiber.StatusForbidden, "forbidden", "this needs the role " + strings.Join(roles, " or ")}
+		return errorOf(media.EForbidden, "this needs the role "+strings.Join(roles, " or "))
 	}
 }

@@ -6,62 +6,52 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"customerroom/media"
-	"customerroom/player"
 )
 
-// Error is the one error type handlers return; the error handler maps it to
-// a status and the contract's `{"error","code"}` body.
-type Error struct {
-	Status  int
-	Code    string
-	Message string
+// statusOf is the one place an error code becomes an HTTP status.
+var statusOf = map[string]int{
+	media.ENotFound:     fiber.StatusNotFound,
+	media.EInvalid:      fiber.StatusBadRequest,
+	media.EConflict:     fiber.StatusConflict,
+	media.EUnauthorized: fiber.StatusUnauthorized,
+	media.EForbidden:    fiber.StatusForbidden,
+	media.EUnavailable:  fiber.StatusServiceUnavailable,
+	media.ETooMany:      fiber.StatusTooManyRequests,
+	media.EInternal:     fiber.StatusInternalServerError,
 }
 
-func (e *Error) Error() string { return e.Message }
-
-func errBadRequest(msg string) *Error { return &Error{fiber.StatusBadRequest, "bad_request", msg} }
-func errNotFound(msg string) *Error   { return &Error{fiber.StatusNotFound, "not_found", msg} }
-
-// handleError is Fiber's ErrorHandler: every failure leaves through here.
-func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	var (
-		e  *Error
-		fe *fiber.Error
-	)
-	switch {
-	case errors.As(err, &e):
-	case errors.Is(err, media.ErrNotFound), errors.Is(err, player.ErrNotFound):
-		e = errNotFound(err.Error())
-	case errors.Is(err, player.ErrUnavailable):
-		e = &Error{fiber.StatusServiceUnavailable, "audio_unavailable", err.Error()}
-	case errors.Is(err, player.ErrBadRequest):
-		e = errBadRequest(err.Error())
-	case errors.As(err, &fe):
-		e = &Error{fe.Code, codeFor(fe.Code), fe.Message}
-	default:
-		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
-		e = &Error{fiber.StatusInternalServerError, "internal", "internal error"}
+// codeOf maps the statuses Fiber itself answers (an unknown route, a body
+// over the limit) back into the vocabulary.
+func codeOf(status int) string {
+	for code, st := range statusOf {
+		if st == status {
+			return code
+		}
 	}
-	return c.Status(e.Status).JSON(fiber.Map{"error": e.Message, "code": e.Code})
-}
-
-func codeFor(status int) string {
-	switch status {
-	case fiber.StatusNotFound:
-		return "not_found"
-	case fiber.StatusMethodNotAllowed:
-		return "method_not_allowed"
-	case fiber.StatusRequestEntityTooLarge:
-		return "too_large"
-	case fiber.StatusTooManyRequests:
-		return "rate_limited"
-	case fiber.StatusUnauthorized:
-		return "unauthorized"
-	case fiber.StatusForbidden:
-		return "forbidden"
+	if status == fiber.StatusRequestEntityTooLarge || status == fiber.StatusMethodNotAllowed {
+		return media.EInvalid
 	}
 	if status >= 500 {
-		return "internal"
+		return media.EInternal
 	}
-	return "bad_request"
+	return media.EInvalid
+}
+
+// errorOf is an error with a code and a fixed message.
+func errorOf(code, msg string) error { return &media.Error{Code: code, Message: msg} }
+
+// handleError is Fiber's ErrorHandler: every failure leaves through here as
+// the contract's `{"error","code"}` with the status its code maps to.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	var fe *fiber.Error
+	code, msg := media.ErrorCode(err), media.ErrorMessage(err)
+	switch {
+	case code != media.EInternal:
+	case errors.As(err, &fe):
+		code, msg = codeOf(fe.Code), fe.Message
+		return c.Status(fe.Code).JSON(fiber.Map{"error": msg, "code": code})
+	default:
+		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	return c.Status(statusOf[code]).JSON(fiber.Map{"error": msg, "code": code})
 }

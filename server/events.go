@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"customerroom/media"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -108,7 +109,7 @@ func (b *Broker) Close() {
 func (s *Server) handleEvents(c *fiber.Ctx) error {
 	ch, ok := s.events.subscribe()
 	if !ok {
-		return &Error{fiber.StatusServiceUnavailable, "shutting_down", "server is shutting down"}
+		return errorOf(media.EUnavailable, "server is shutting down")
 	}
 	c.Set("Content-Type", "text/event-stream")
 	c.Set("Cache-Control", "no-cache")

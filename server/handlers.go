@@ -31,7 +31,7 @@ func (s *Server) handleHealth(c *fiber.Ctx) error {
 func pathID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errBadRequest("id must be a positive integer")
+		return 0, errorOf(media.EInvalid, "id must be a positive integer")
 	}
 	return id, nil
 }
@@ -48,7 +48,7 @@ func (s *Server) roomRecording(c *fiber.Ctx) (media.Recording, error) {
 		return r, err
 	}
 	if !r.Playable() {
-		return r, errNotFound("recording " + strconv.FormatInt(id, 10) + ": not found")
+		return r, errorOf(media.ENotFound, "recording "+strconv.FormatInt(id, 10)+": not found")
 	}
 	return r, nil
 }
@@ -91,7 +91,7 @@ func (s *Server) handlePeaks(c *fiber.Ctx) error {
 		return err
 	}
 	if len(p) == 0 {
-		return errNotFound("no peaks for this recording")
+		return errorOf(media.ENotFound, "no peaks for this recording")
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 	return c.Send(p)
@@ -128,7 +128,7 @@ func (s *Server) handleVerbatims(c *fiber.Ctx) error {
 func (s *Server) handleSearch(c *fiber.Ctx) error {
 	q := c.Query("q")
 	if len(q) > 200 {
-		return errBadRequest("query longer than 200 characters")
+		return errorOf(media.EInvalid, "query longer than 200 characters")
 	}
 	hits, err := s.cfg.Library.Search(c.UserContext(), q, 50)
 	if err != nil {
@@ -154,7 +154,7 @@ func (s *Server) handlePlayerAction(c *fiber.Ctx) error {
 	var b playerBody
 	if len(c.Body()) > 0 {
 		if err := c.BodyParser(&b); err != nil {
-			return errBadRequest("body must be JSON: " + err.Error())
+			return errorOf(media.EInvalid, "body must be JSON: "+err.Error())
 		}
 	}
 	p := s.cfg.Player
@@ -164,14 +164,14 @@ func (s *Server) handlePlayerAction(c *fiber.Ctx) error {
 		n := 0
 		for _, id := range []int64{b.RecordingID, b.ClipID, b.PlaylistID} {
 			if id < 0 {
-				return errBadRequest("ids must be positive")
+				return errorOf(media.EInvalid, "ids must be positive")
 			}
 			if id > 0 {
 				n++
 			}
 		}
 		if n != 1 {
-			return errBadRequest("play takes exactly one of recording_id, clip_id, playlist_id")
+			return errorOf(media.EInvalid, "play takes exactly one of recording_id, clip_id, playlist_id")
 		}
 		err = p.Play(c.UserContext(), player.Request{RecordingID: b.RecordingID, ClipID: b.ClipID, PlaylistID: b.PlaylistID})
 	case "pause":
@@ -186,16 +186,16 @@ func (s *Server) handlePlayerAction(c *fiber.Ctx) error {
 		err = p.Prev()
 	case "seek":
 		if b.PositionMS == nil || *b.PositionMS < 0 {
-			return errBadRequest("seek takes a non-negative position_ms")
+			return errorOf(media.EInvalid, "seek takes a non-negative position_ms")
 		}
 		err = p.SeekTo(*b.PositionMS)
 	case "volume":
 		if b.Volume == nil {
-			return errBadRequest("volume takes a volume")
+			return errorOf(media.EInvalid, "volume takes a volume")
 		}
 		err = p.SetVolume(*b.Volume)
 	default:
-		return errNotFound("no such player action: " + c.Params("action"))
+		return errorOf(media.ENotFound, "no such player action: "+c.Params("action"))
 	}
 	if err != nil {
 		return err

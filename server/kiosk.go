@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
@@ -62,19 +61,6 @@ func (s *Server) kioskRoutes(api fiber.Router) {
 	k.Post("/:action", lim(kioskActionLimit), s.handleKioskAction)
 }
 
-// kioskErr maps the room's refusals to the API's statuses.
-func kioskErr(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, kiosk.ErrBadRequest), errors.Is(err, media.ErrInvalid):
-		return errBadRequest(err.Error())
-	case errors.Is(err, kiosk.ErrConflict):
-		return &Error{fiber.StatusConflict, "wrong_screen", err.Error()}
-	}
-	return err
-}
-
 func (s *Server) handleKioskState(c *fiber.Ctx) error {
 	return c.JSON(s.cfg.Kiosk.State())
 }
@@ -82,7 +68,7 @@ func (s *Server) handleKioskState(c *fiber.Ctx) error {
 func (s *Server) handleKioskHome(c *fiber.Ctx) error {
 	h, err := s.cfg.Kiosk.Home(c.UserContext())
 	if err != nil {
-		return kioskErr(err)
+		return err
 	}
 	return c.JSON(h)
 }
@@ -101,7 +87,7 @@ func parseKioskBody(c *fiber.Ctx) (kioskBody, error) {
 		return b, nil
 	}
 	if err := c.BodyParser(&b); err != nil {
-		return b, errBadRequest("body must be JSON: " + err.Error())
+		return b, errorOf(media.EInvalid, "body must be JSON: "+err.Error())
 	}
 	b.Kind, b.Lang = utils.CopyString(b.Kind), utils.CopyString(b.Lang)
 	return b, nil
@@ -121,7 +107,7 @@ func (s *Server) handleKioskAction(c *fiber.Ctx) error {
 		st, err = room.GoHome()
 	case "listen":
 		if b.RecordingID <= 0 {
-			return errBadRequest("listen takes {\"recording_id\"}, a positive integer")
+			return errorOf(media.EInvalid, "listen takes {\"recording_id\"}, a positive integer")
 		}
 		st, err = room.Listen(ctx, b.RecordingID)
 	case "pause":
@@ -139,10 +125,10 @@ func (s *Server) handleKioskAction(c *fiber.Ctx) error {
 	case "lang":
 		st, err = room.SetLang(b.Lang)
 	default:
-		return errNotFound("no such kiosk action: " + c.Params("action"))
+		return errorOf(media.ENotFound, "no such kiosk action: "+c.Params("action"))
 	}
 	if err != nil {
-		return kioskErr(err)
+		return err
 	}
 	return c.JSON(st)
 }
@@ -153,11 +139,11 @@ func (s *Server) handleKioskGuess(c *fiber.Ctx) error {
 		return err
 	}
 	if b.Guess == nil {
-		return errBadRequest("guess takes {\"guess\"}, a whole number from 0 to 10")
+		return errorOf(media.EInvalid, "guess takes {\"guess\"}, a whole number from 0 to 10")
 	}
 	st, err := s.cfg.Kiosk.Guess(c.UserContext(), *b.Guess)
 	if err != nil {
-		return kioskErr(err)
+		return err
 	}
 	return c.JSON(st)
 }
@@ -168,7 +154,7 @@ func (s *Server) handleKioskReact(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.cfg.Kiosk.React(c.UserContext(), b.Kind); err != nil {
-		return kioskErr(err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"ok": true, "kind": b.Kind})
 }
@@ -184,11 +170,11 @@ func (s *Server) handleProgramme(c *fiber.Ctx) error {
 func (s *Server) handleAddProgramme(c *fiber.Ctx) error {
 	var e media.ProgrammeEntry
 	if err := c.BodyParser(&e); err != nil {
-		return errBadRequest("programme entry must be JSON {\"weekday\",\"start_min\",\"end_min\",\"playlist_id\"}")
+		return errorOf(media.EInvalid, "programme entry must be JSON {\"weekday\",\"start_min\",\"end_min\",\"playlist_id\"}")
 	}
 	id, err := s.cfg.KioskStore.AddProgrammeEntry(c.UserContext(), e)
 	if err != nil {
-		return kioskErr(err)
+		return err
 	}
 	e.ID = id
 	return c.Status(fiber.StatusCreated).JSON(e)

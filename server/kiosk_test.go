@@ -18,6 +18,7 @@ import (
 
 	"customerroom/kiosk"
 	"customerroom/media"
+	"customerroom/media/catalog"
 	"customerroom/player"
 )
 
@@ -59,7 +60,7 @@ func (p *roomPlayer) SeekTo(positionMS int64) error { return nil }
 
 type kioskFixture struct {
 	srv *Server
-	cat *media.Catalog
+	cat *catalog.Catalog
 	rec int64
 }
 
@@ -69,7 +70,7 @@ type kioskFixture struct {
 func newKioskFixture(t testing.TB, trusted ...netip.Prefix) kioskFixture {
 	t.Helper()
 	ctx := context.Background()
-	cat, err := media.OpenCatalog(ctx, filepath.Join(t.TempDir(), "catalog.db"))
+	cat, err := catalog.Open(ctx, filepath.Join(t.TempDir(), "catalog.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +200,7 @@ func TestPairingADevice(t *testing.T) {
 	if r := f.do(t, stranger, "POST", "/api/kiosk/wake", "", &http.Cookie{Name: deviceCookie, Value: "forged-secret-0123456789"}); r.status != 403 {
 		t.Errorf("forged cookie: %d", r.status)
 	}
-	if r := f.do(t, "10.9.9.9", "POST", "/api/kiosk/pair", `{"token":"`+token+`"}`); r.status != 403 || r.body["code"] != "bad_pairing_code" {
+	if r := f.do(t, "10.9.9.9", "POST", "/api/kiosk/pair", `{"token":"`+token+`"}`); r.status != 403 || r.body["code"] != "forbidden" {
 		t.Errorf("token reused: %d %v", r.status, r.body)
 	}
 }
@@ -259,7 +260,7 @@ func TestReactionFloodIsLimited(t *testing.T) {
 	if codes[201] == 0 || codes[429] == 0 || codes[201]+codes[429] != 40 {
 		t.Fatalf("40 quick reactions: %v, want some stored then 429", codes)
 	}
-	if limited.header.Get("Retry-After") == "" || limited.body["code"] != "rate_limited" {
+	if limited.header.Get("Retry-After") == "" || limited.body["code"] != "too_many" {
 		t.Errorf("429 without Retry-After or code: %v %v", limited.header, limited.body)
 	}
 	n, _ := f.cat.ReactionCounts(context.Background(), f.rec)

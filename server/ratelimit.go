@@ -1,6 +1,7 @@
 package server
 
 import (
+	"customerroom/media"
 	"math"
 	"strconv"
 	"sync"
@@ -90,6 +91,6 @@ func (s *Server) limit(l *limiter) fiber.Handler {
 			return c.Next()
 		}
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		return &Error{fiber.StatusTooManyRequests, "rate_limited", "too many requests: slow down and try again in a moment"}
+		return errorOf(media.ETooMany, "too many requests: slow down and try again in a moment")
 	}
 }

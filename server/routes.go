@@ -1,6 +1,7 @@
 package server
 
 import (
+	"customerroom/media"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,7 +40,9 @@ func (s *Server) routes() {
 	api.Get("/auth/me", s.handleMe)
 
 	api.Post("/uploads", s.requireRole("admin", "curator"), s.handleUpload)
-	api.Use(func(c *fiber.Ctx) error { return errNotFound("no such API route: " + c.Method() + " " + c.Path()) })
+	api.Use(func(c *fiber.Ctx) error {
+		return errorOf(media.ENotFound, "no such API route: "+c.Method()+" "+c.Path())
+	})
 
 	if s.cfg.Static != nil {
 		app.Use("/", filesystem.New(filesystem.Config{Root: http.FS(s.cfg.Static), Index: "index.html", MaxAge: 60}))

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"customerroom/media"
 	"errors"
 	"fmt"
 	"io"
@@ -35,11 +36,11 @@ type uploaded struct {
 func (s *Server) handleUpload(c *fiber.Ctx) error {
 	form, err := c.MultipartForm()
 	if err != nil {
-		return errBadRequest("want a multipart form with one or more \"file\" fields")
+		return errorOf(media.EInvalid, "want a multipart form with one or more \"file\" fields")
 	}
 	files := form.File["file"]
 	if len(files) == 0 {
-		return errBadRequest("no \"file\" field in the form")
+		return errorOf(media.EInvalid, "no \"file\" field in the form")
 	}
 	inbox := filepath.Join(s.cfg.DataDir, "inbox")
 	if err := os.MkdirAll(inbox, 0o750); err != nil {
@@ -49,10 +50,10 @@ func (s *Server) handleUpload(c *fiber.Ctx) error {
 	for _, fh := range files {
 		name := uploadName(fh.Filename)
 		if name == "" {
-			return errBadRequest(fmt.Sprintf("file name %q is not usable", fh.Filename))
+			return errorOf(media.EInvalid, fmt.Sprintf("file name %q is not usable", fh.Filename))
 		}
 		if fh.Size > maxUploadBytes {
-			return errBadRequest(fmt.Sprintf("%s is larger than %d MB", name, maxUploadBytes>>20))
+			return errorOf(media.EInvalid, fmt.Sprintf("%s is larger than %d MB", name, maxUploadBytes>>20))
 		}
 		final, err := saveToInbox(fh, inbox, name)
 		if err != nil {

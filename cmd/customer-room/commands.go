@@ -10,17 +10,18 @@ import (
 	"path/filepath"
 	"strings"
 
-	"customerroom/media"
 	"customerroom/media/audio"
+	"customerroom/media/catalog"
+	"customerroom/media/ingest"
 )
 
 // openCatalog prepares --data and opens its catalog, for the admin commands.
-func openCatalog(ctx context.Context, c config) (*media.Catalog, string, error) {
+func openCatalog(ctx context.Context, c config) (*catalog.Catalog, string, error) {
 	dataDir, err := prepareDataDir(c.Data)
 	if err != nil {
 		return nil, "", err
 	}
-	cat, err := media.OpenCatalog(ctx, filepath.Join(dataDir, "catalog.db"))
+	cat, err := catalog.Open(ctx, filepath.Join(dataDir, "catalog.db"))
 	if err != nil {
 		return nil, "", oneLine(err)
 	}
@@ -43,14 +44,14 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer cat.Close()
 	log, _ := newLogger(io.Discard, "error")
-	imp := &media.Importer{Catalog: cat, DataDir: dataDir, Logger: log}
+	imp := &ingest.Importer{Catalog: cat, DataDir: dataDir, Logger: log}
 	if _, err := imp.Recover(ctx); err != nil {
 		return fmt.Errorf("recovering interrupted imports: %w", err)
 	}
 	rejected := 0
 	enc := json.NewEncoder(stdout)
 	for _, res := range imp.ImportPaths(ctx, fs.Args()) {
-		if res.Status == media.Rejected {
+		if res.Status == ingest.Rejected {
 			rejected++
 		}
 		if *asJSON {
@@ -60,7 +61,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 			continue
 		}
 		switch res.Status {
-		case media.Rejected:
+		case ingest.Rejected:
 			fmt.Fprintf(stdout, "rejected  %s: %s\n", res.Path, res.Error)
 		default:
 			fmt.Fprintf(stdout, "%-9s %s (id %d, %.1f s, %.1f LUFS, %d cues)\n", res.Status, res.Path, res.ID, float64(res.DurationMS)/1000, res.LoudnessLUFS, res.Cues)

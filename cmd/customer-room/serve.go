@@ -14,7 +14,9 @@ import (
 
 	"customerroom/kiosk"
 	"customerroom/media"
+	"customerroom/media/catalog"
 	"customerroom/media/demo"
+	"customerroom/media/ingest"
 	"customerroom/player"
 	"customerroom/server"
 	"customerroom/static"
@@ -35,7 +37,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	cat, err := media.OpenCatalog(ctx, filepath.Join(dataDir, "catalog.db"))
+	cat, err := catalog.Open(ctx, filepath.Join(dataDir, "catalog.db"))
 	if err != nil {
 		return oneLine(err)
 	}
@@ -46,7 +48,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer ln.Close()
 
-	imp := &media.Importer{Catalog: cat, DataDir: dataDir, Retention: c.Retention, Logger: log}
+	imp := &ingest.Importer{Catalog: cat, DataDir: dataDir, Retention: c.Retention, Logger: log}
 	if _, err := imp.Recover(ctx); err != nil {
 		return fmt.Errorf("recovering interrupted imports: %w", err)
 	}
@@ -69,13 +71,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	g.Go(func() error { return room.Run(gctx) })
 	g.Go(func() error { return relayKiosk(gctx, room, srv.Events()) })
 	g.Go(func() error { return purgeLoop(gctx, cat, dataDir, log) })
-	pool := media.NewPool(c.Workers)
+	pool := ingest.NewPool(c.Workers)
 	g.Go(func() error { return pool.Run(gctx) })
-	inbox := &media.Watcher{Importer: imp, Pool: pool, Inbox: filepath.Join(dataDir, "inbox"),
+	inbox := &ingest.Watcher{Importer: imp, Pool: pool, Inbox: filepath.Join(dataDir, "inbox"),
 		Quarantine: filepath.Join(dataDir, "quarantine"), Logger: log,
 		// Screens learn that the library changed; file names stay off the wire
 		// (they may name a customer).
-		OnResult: func(r media.ImportResult) {
+		OnResult: func(r ingest.ImportResult) {
 			srv.Events().Publish("library", map[string]any{"status": r.Status, "id": r.ID})
 		}}
 	g.Go(func() error { return inbox.Run(gctx) })
@@ -103,7 +105,7 @@ func relayKiosk(ctx context.Context, room *kiosk.Room, events *server.Broker) er
 
 // seedDemo imports the embedded demo library when asked, or, by default,
 // when the library is empty, so a new room has something to play.
-func seedDemo(ctx context.Context, want tristate, cat *media.Catalog, imp *media.Importer, log *slog.Logger) error {
+func seedDemo(ctx context.Context, want tristate, cat *catalog.Catalog, imp *ingest.Importer, log *slog.Logger) error {
 	n, err := cat.CountRecordings(ctx)
 	if err != nil {
 		return err
@@ -138,7 +140,7 @@ func openOutput(spec string, log *slog.Logger) (player.Output, error) {
 }
 
 // purgeLoop deletes expired recordings at start and then every hour.
-func purgeLoop(ctx context.Context, cat *media.Catalog, dataDir string, log *slog.Logger) error {
+func purgeLoop(ctx context.Context, cat *catalog.Catalog, dataDir string, log *slog.Logger) error {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -176,7 +178,7 @@ func unwrapNetErr(err error) error {
 // catalogTracks resolves player requests against the catalog: only approved
 // renditions ever reach the player.
 type catalogTracks struct {
-	cat     *media.Catalog
+	cat     *catalog.Catalog
 	dataDir string
 }
 
@@ -197,10 +199,7 @@ func (l catalogTracks) Resolve(ctx context.Context, req player.Request) ([]playe
 	case req.PlaylistID > 0:
 		ps, err = l.cat.PlayablePlaylist(ctx, req.PlaylistID)
 	default:
-		return nil, fmt.Errorf("nothing to play: %w", player.ErrBadRequest)
-	}
-	if errors.Is(err, media.ErrNotFound) {
-		return nil, fmt.Errorf("%v: %w", err, player.ErrNotFound)
+		return nil, media.Errorf(media.EInvalid, "nothing to play")
 	}
 	if err != nil {
 		return nil, err

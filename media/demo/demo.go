@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"customerroom/media"
+	"customerroom/media/ingest"
 )
 
 //go:embed files
@@ -21,7 +22,7 @@ var files embed.FS
 
 // Seed imports the demo calls (approved) and verbatims into an empty library.
 // It returns how many calls were imported.
-func Seed(ctx context.Context, im *media.Importer) (int, error) {
+func Seed(ctx context.Context, im *ingest.Importer) (int, error) {
 	tmp, err := os.MkdirTemp(filepath.Join(im.DataDir), "demo-*")
 	if err != nil {
 		return 0, err
@@ -41,14 +42,14 @@ func Seed(ctx context.Context, im *media.Importer) (int, error) {
 		}
 	}
 	// Synthetic calls hold no personal data: keep them as long as the room exists.
-	forever := im.Catalog.Now().AddDate(100, 0, 0)
+	forever := im.Now().AddDate(100, 0, 0)
 	n := 0
 	for _, e := range entries {
 		if !strings.HasSuffix(e.Name(), ".wav") {
 			continue
 		}
-		res := im.ImportFile(ctx, filepath.Join(tmp, e.Name()), media.ImportOptions{Approve: true, Demo: true, ExpiresAt: forever})
-		if res.Status == media.Rejected {
+		res := im.ImportFile(ctx, filepath.Join(tmp, e.Name()), ingest.ImportOptions{Approve: true, Demo: true, ExpiresAt: forever})
+		if res.Status == ingest.Rejected {
 			return n, fmt.Errorf("demo %s: %s", e.Name(), res.Error)
 		}
 		n++
@@ -57,7 +58,7 @@ func Seed(ctx context.Context, im *media.Importer) (int, error) {
 	if err != nil {
 		return n, err
 	}
-	vs, err := media.ReadVerbatimsCSV(bytes.NewReader(csvData))
+	vs, err := ingest.ReadVerbatimsCSV(bytes.NewReader(csvData))
 	if err != nil {
 		return n, fmt.Errorf("demo verbatims: %w", err)
 	}

@@ -1,4 +1,4 @@
-package media
+package ingest
 
 import (
 	"context"
@@ -68,7 +68,7 @@ func (im *Importer) ImportVerbatimFile(ctx context.Context, path string) ImportR
 		res.Error = "no verbatims in file (every text is empty)"
 		return res
 	}
-	now := im.Catalog.Now()
+	now := im.Now()
 	for i := range vs {
 		vs[i].ExpiresAt = im.expiry(vs[i].Date, now)
 	}

@@ -1,7 +1,9 @@
-package media
+package ingest
 
 import (
 	"context"
+	"customerroom/media"
+	"customerroom/media/catalog"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -16,7 +18,7 @@ import (
 func newImporter(t testing.TB) *Importer {
 	t.Helper()
 	dir := t.TempDir()
-	cat, err := OpenCatalog(context.Background(), filepath.Join(dir, "catalog.db"))
+	cat, err := catalog.Open(context.Background(), filepath.Join(dir, "catalog.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,14 +102,14 @@ func TestImportSidecarsAndDuplicate(t *testing.T) {
 	if res.Status != Imported || res.Cues != 2 {
 		t.Fatalf("%+v", res)
 	}
-	r, err := im.Catalog.Recording(ctx, res.ID)
+	r, err := catOf(im).Recording(ctx, res.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Title != "Facture fausse" || r.CallDate != "2026-05-02" || r.Score == nil || *r.Score != 3 || r.Sentiment != "negatif" || r.Channel != "telephone" || r.Topic != "Facturation" {
 		t.Errorf("metadata sidecar not applied: %+v", r)
 	}
-	cues, _ := im.Catalog.Transcript(ctx, res.ID)
+	cues, _ := catOf(im).Transcript(ctx, res.ID)
 	if len(cues) != 2 || cues[0].Speaker != "Conseiller" || cues[1].Speaker != "Client" || cues[0].StartMS != 200 {
 		t.Errorf("cues %+v", cues)
 	}
@@ -167,7 +169,7 @@ func TestImportRejectsCorruptFiles(t *testing.T) {
 			im := newImporter(t)
 			p := writeFile(t, t.TempDir(), tc.name, tc.data)
 			res := im.ImportFile(context.Background(), p, ImportOptions{})
-			n, _ := im.Catalog.CountRecordings(context.Background())
+			n, _ := catOf(im).CountRecordings(context.Background())
 			if tc.want == "" {
 				if res.Status == Imported && res.DurationMS > 0 {
 					return // truncated: the audio that is there
@@ -215,7 +217,7 @@ func TestImportRejectsBadSidecars(t *testing.T) {
 			if res.Status != Rejected || !strings.Contains(res.Error, tc.want) || !strings.Contains(res.Error, "call."+tc.sidecar) {
 				t.Fatalf("got %s %q, want rejected naming call.%s with %q", res.Status, res.Error, tc.sidecar, tc.want)
 			}
-			if n, _ := im.Catalog.CountRecordings(context.Background()); n != 0 || len(libraryFiles(t, im)) != 0 {
+			if n, _ := catOf(im).CountRecordings(context.Background()); n != 0 || len(libraryFiles(t, im)) != 0 {
 				t.Errorf("rejected file left rows or files")
 			}
 		})
@@ -247,8 +249,11 @@ func TestImportPathsWalksFolders(t *testing.T) {
 			t.Errorf("%s: %s, want %s", k, got[k], v)
 		}
 	}
-	vs, _ := im.Catalog.Verbatims(context.Background(), VerbatimFilter{})
+	vs, _ := catOf(im).Verbatims(context.Background(), media.VerbatimFilter{})
 	if len(vs) != 2 {
 		t.Errorf("%d verbatims, want 2", len(vs))
 	}
 }
+
+// catOf is the real catalog behind an importer made by newImporter.
+func catOf(im *Importer) *catalog.Catalog { return im.Catalog.(*catalog.Catalog) }

@@ -1,7 +1,8 @@
-package media
+package ingest
 
 import (
 	"context"
+	"customerroom/media"
 	"fmt"
 	"strings"
 	"testing"
@@ -13,21 +14,21 @@ func TestReadVerbatimsCSV(t *testing.T) {
 	latin1, _ := charmap.Windows1252.NewEncoder().String("Thème;Texte;Note\nFacturation;Très déçu, trop cher;2\n")
 	tests := []struct {
 		name, in string
-		want     []Verbatim // only Date, Channel, Topic, Score, Sentiment, Text compared
+		want     []media.Verbatim // only Date, Channel, Topic, Score, Sentiment, Text compared
 		err      string
 	}{
 		{name: "english comma", in: "date,channel,topic,score,sentiment,text\n2026-05-02,survey,Welcome,9,positive,\"Kind, patient\"\n",
-			want: []Verbatim{{Date: "2026-05-02", Channel: "survey", Topic: "Welcome", Score: ptr(9), Sentiment: "positive", Text: "Kind, patient"}}},
+			want: []media.Verbatim{{Date: "2026-05-02", Channel: "survey", Topic: "Welcome", Score: ptr(9), Sentiment: "positive", Text: "Kind, patient"}}},
 		{name: "french excel bom semicolon", in: "\ufeffDate;Canal;Thème;Note;Sentiment;Texte\r\n02/05/2026;Enquête;Accueil;8/10;positif;Très bien\r\n",
-			want: []Verbatim{{Date: "2026-05-02", Channel: "Enquête", Topic: "Accueil", Score: ptr(8), Sentiment: "positif", Text: "Très bien"}}},
+			want: []media.Verbatim{{Date: "2026-05-02", Channel: "Enquête", Topic: "Accueil", Score: ptr(8), Sentiment: "positif", Text: "Très bien"}}},
 		{name: "windows-1252", in: latin1,
-			want: []Verbatim{{Topic: "Facturation", Score: ptr(2), Text: "Très déçu, trop cher"}}},
+			want: []media.Verbatim{{Topic: "Facturation", Score: ptr(2), Text: "Très déçu, trop cher"}}},
 		{name: "header variants", in: " THEME ;  texte :;NOTE\nx;bonjour;8,0\n",
-			want: []Verbatim{{Topic: "x", Score: ptr(8), Text: "bonjour"}}},
-		{name: "tab separated", in: "text\tscore\nhello\t10\n", want: []Verbatim{{Score: ptr(10), Text: "hello"}}},
-		{name: "empty text rows skipped", in: "texte;note\n;5\nok;\n", want: []Verbatim{{Text: "ok"}}},
-		{name: "multi-line quoted", in: "texte\n\"ligne 1\nligne 2\"\n", want: []Verbatim{{Text: "ligne 1\nligne 2"}}},
-		{name: "iso datetime", in: "date,text\n2026-05-02T10:00:00Z,x\n", want: []Verbatim{{Date: "2026-05-02", Text: "x"}}},
+			want: []media.Verbatim{{Topic: "x", Score: ptr(8), Text: "bonjour"}}},
+		{name: "tab separated", in: "text\tscore\nhello\t10\n", want: []media.Verbatim{{Score: ptr(10), Text: "hello"}}},
+		{name: "empty text rows skipped", in: "texte;note\n;5\nok;\n", want: []media.Verbatim{{Text: "ok"}}},
+		{name: "multi-line quoted", in: "texte\n\"ligne 1\nligne 2\"\n", want: []media.Verbatim{{Text: "ligne 1\nligne 2"}}},
+		{name: "iso datetime", in: "date,text\n2026-05-02T10:00:00Z,x\n", want: []media.Verbatim{{Date: "2026-05-02", Text: "x"}}},
 		{name: "no text column", in: "date;note\n02/05/2026;3\n", err: "no text column"},
 		{name: "empty", in: "", err: "empty CSV"},
 		{name: "bare quote", in: "texte;note\nok;3\n\"broken;3\n", err: "line 3"},
@@ -50,14 +51,14 @@ func TestReadVerbatimsCSV(t *testing.T) {
 func TestReadVerbatimsJSON(t *testing.T) {
 	tests := []struct {
 		name, in string
-		want     []Verbatim
+		want     []media.Verbatim
 		err      string
 	}{
 		{name: "french keys", in: `[{"Date":"02/05/2026","Canal":"mail","Thème":"Livraison","Note":"9/10","Texte":"Parfait"}]`,
-			want: []Verbatim{{Date: "2026-05-02", Channel: "mail", Topic: "Livraison", Score: ptr(9), Text: "Parfait"}}},
+			want: []media.Verbatim{{Date: "2026-05-02", Channel: "mail", Topic: "Livraison", Score: ptr(9), Text: "Parfait"}}},
 		{name: "english numbers", in: ` [{"text":"ok","score":7,"date":"2026-01-31"},{"text":"","score":1}]`,
-			want: []Verbatim{{Date: "2026-01-31", Score: ptr(7), Text: "ok"}}},
-		{name: "null score", in: `[{"text":"ok","score":null}]`, want: []Verbatim{{Text: "ok"}}},
+			want: []media.Verbatim{{Date: "2026-01-31", Score: ptr(7), Text: "ok"}}},
+		{name: "null score", in: `[{"text":"ok","score":null}]`, want: []media.Verbatim{{Text: "ok"}}},
 		{name: "object", in: `{"text":"ok"}`, err: "array of objects"},
 		{name: "truncated", in: `[{"text":"ok"`, err: "malformed JSON"},
 		{name: "trailing", in: `[] []`, err: "after the array"},
@@ -75,7 +76,7 @@ func TestReadVerbatimsJSON(t *testing.T) {
 
 func ptr(n int) *int { return &n }
 
-func checkVerbatims(t *testing.T, got []Verbatim, err error, want []Verbatim, wantErr string) {
+func checkVerbatims(t *testing.T, got []media.Verbatim, err error, want []media.Verbatim, wantErr string) {
 	t.Helper()
 	if wantErr != "" {
 		if err == nil || !strings.Contains(err.Error(), wantErr) {
@@ -117,7 +118,7 @@ func TestImportVerbatimsAllOrNothing(t *testing.T) {
 	if res.Status != Rejected || !strings.Contains(res.Error, "line 4") {
 		t.Fatalf("%+v", res)
 	}
-	if vs, _ := im.Catalog.Verbatims(context.Background(), VerbatimFilter{}); len(vs) != 0 {
+	if vs, _ := catOf(im).Verbatims(context.Background(), media.VerbatimFilter{}); len(vs) != 0 {
 		t.Fatalf("%d verbatims written from a rejected file", len(vs))
 	}
 	good := writeFile(t, dir, "good.csv", []byte("texte;note\nun;3\ndeux;3\n"))
@@ -171,12 +172,11 @@ func BenchmarkImportVerbatims(b *testing.B) {
 		fmt.Fprintf(&sb, "%02d/%02d/2026;Enquête;Livraison;%d/10;neutre;\"Commentaire numéro %d : livré en retard, mais conseiller aimable; merci.\"\r\n", i%28+1, i%12+1, i%11, i)
 	}
 	data := sb.String()
-	im := newImporter(b)
 	path := writeFile(b, b.TempDir(), "v.csv", []byte(data))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		im.Catalog.write.Exec(`DELETE FROM verbatims; DELETE FROM search_text`)
+		im := newImporter(b) // a fresh catalog, so every round imports all rows
 		b.StartTimer()
 		if res := im.ImportVerbatimFile(context.Background(), path); res.Status != Imported || res.Verbatims != 10000 {
 			b.Fatalf("%+v", res)

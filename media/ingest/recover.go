@@ -1,4 +1,4 @@
-package media
+package ingest
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 )
 
@@ -30,7 +29,7 @@ type RecoverReport struct {
 // again. serve and import call Recover before they import anything.
 func (im *Importer) Recover(ctx context.Context) (RecoverReport, error) {
 	var rep RecoverReport
-	cutoff := im.Catalog.Now().Add(-orphanGrace)
+	cutoff := im.Now().Add(-orphanGrace)
 	old := func(path string) bool {
 		st, err := os.Lstat(path)
 		return err == nil && st.ModTime().Before(cutoff)
@@ -46,7 +45,7 @@ func (im *Importer) Recover(ctx context.Context) (RecoverReport, error) {
 			rep.Staging++
 		}
 	}
-	known, err := im.Catalog.referencedFiles(ctx)
+	known, err := im.Catalog.ReferencedFiles(ctx)
 	if err != nil {
 		return rep, err
 	}
@@ -74,27 +73,4 @@ func (im *Importer) Recover(ctx context.Context) (RecoverReport, error) {
 		im.logger().Warn("removed leftovers of an interrupted import", "staging", rep.Staging, "orphans", rep.Orphans)
 	}
 	return rep, err
-}
-
-// referencedFiles is every file path (original or rendition, relative to the
-// data dir, with forward slashes) a recording row points at.
-func (c *Catalog) referencedFiles(ctx context.Context) (map[string]bool, error) {
-	rows, err := c.read.QueryContext(ctx, `SELECT path, rendition_path FROM recordings`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	known := map[string]bool{}
-	for rows.Next() {
-		var p, r string
-		if err := rows.Scan(&p, &r); err != nil {
-			return nil, err
-		}
-		for _, s := range []string{p, r} {
-			if s != "" {
-				known[strings.TrimPrefix(filepath.ToSlash(filepath.Clean(s)), "./")] = true
-			}
-		}
-	}
-	return known, rows.Err()
 }

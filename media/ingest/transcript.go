@@ -1,7 +1,8 @@
-package media
+package ingest
 
 import (
 	"bytes"
+	"customerroom/media"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +19,7 @@ const maxTranscriptBytes = 8 << 20
 // ReadTranscript parses a WebVTT (format "vtt") or SubRip ("srt") transcript
 // into cues. WebVTT voice spans (<v Name>) give the speaker; SubRip lines of
 // the form "Name: text" do too.
-func ReadTranscript(r io.Reader, format string) (cues []Cue, err error) {
+func ReadTranscript(r io.Reader, format string) (cues []media.Cue, err error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxTranscriptBytes+1))
 	if err != nil {
 		return nil, err
@@ -52,9 +53,9 @@ func ReadTranscript(r io.Reader, format string) (cues []Cue, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("malformed %s transcript: %w", format, err)
 	}
-	cues = []Cue{}
+	cues = []media.Cue{}
 	for _, it := range subs.Items {
-		q := Cue{StartMS: it.StartAt.Milliseconds(), EndMS: it.EndAt.Milliseconds()}
+		q := media.Cue{StartMS: it.StartAt.Milliseconds(), EndMS: it.EndAt.Milliseconds()}
 		if q.EndMS < q.StartMS || q.StartMS < 0 {
 			return nil, fmt.Errorf("malformed %s transcript: cue %d ends before it starts", format, it.Index)
 		}

@@ -1,7 +1,9 @@
-package media
+package ingest
 
 import (
 	"context"
+	"customerroom/media/catalog"
+	"customerroom/media/clocktest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,7 +18,7 @@ import (
 func TestMain(m *testing.M) {
 	if spec := os.Getenv("CR_CRASH_IMPORT"); spec != "" {
 		dataDir := filepath.Dir(spec)
-		cat, err := OpenCatalog(context.Background(), filepath.Join(dataDir, "catalog.db"))
+		cat, err := catalog.Open(context.Background(), filepath.Join(dataDir, "catalog.db"))
 		if err != nil {
 			os.Exit(3)
 		}
@@ -44,7 +46,7 @@ func TestKilledImportLeavesNothing(t *testing.T) {
 		t.Fatalf("helper did not die by SIGKILL: %v", err)
 	}
 	ctx := context.Background()
-	if n, _ := im.Catalog.CountRecordings(ctx); n != 0 {
+	if n, _ := catOf(im).CountRecordings(ctx); n != 0 {
 		t.Fatalf("killed import left %d rows", n)
 	}
 	if got := libraryFiles(t, im); len(got) != 1 {
@@ -54,7 +56,7 @@ func TestKilledImportLeavesNothing(t *testing.T) {
 	if rep, err := im.Recover(ctx); err != nil || rep.Orphans != 0 {
 		t.Fatalf("Recover removed a fresh file: %+v %v", rep, err)
 	}
-	im.Catalog.Now = func() time.Time { return time.Now().Add(time.Hour) }
+	im.Clock = clocktest.New(time.Now().Add(time.Hour))
 	rep, err := im.Recover(ctx)
 	if err != nil || rep.Orphans != 1 {
 		t.Fatalf("Recover: %+v %v", rep, err)

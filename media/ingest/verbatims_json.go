@@ -1,7 +1,8 @@
-package media
+package ingest
 
 import (
 	"bytes"
+	"customerroom/media"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +14,7 @@ import (
 // whose keys are the CSV's column names (French or English, any case or
 // accents). Scores may be numbers or strings ("8/10"). Any bad item fails the
 // whole file with its position, so an import is all items or none.
-func ReadVerbatimsJSON(r io.Reader) ([]Verbatim, error) {
+func ReadVerbatimsJSON(r io.Reader) ([]media.Verbatim, error) {
 	data, err := readExport(r)
 	if err != nil {
 		return nil, err
@@ -35,7 +36,7 @@ func ReadVerbatimsJSON(r io.Reader) ([]Verbatim, error) {
 	if dec.More() {
 		return nil, errors.New("malformed JSON: data after the array")
 	}
-	var out []Verbatim
+	var out []media.Verbatim
 	for i, it := range items {
 		fields := map[string]string{}
 		for k, val := range it {

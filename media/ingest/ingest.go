@@ -1,4 +1,4 @@
-package media
+package ingest
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"customerroom/media"
 	"customerroom/media/audio"
 )
 
@@ -59,10 +60,23 @@ func retryable(err error) error {
 	return retryError{err}
 }
 
+// Catalog is what ingest needs from the library's database: media/catalog
+// implements it.
+type Catalog interface {
+	RecordingBySHA256(ctx context.Context, sum string) (media.Recording, error)
+	AddRecording(ctx context.Context, n media.NewRecording) (int64, error)
+	AddVerbatims(ctx context.Context, vs []media.Verbatim) (int, error)
+	// ReferencedFiles is every library file (relative to the data dir,
+	// forward slashes) a recording points at.
+	ReferencedFiles(ctx context.Context) (map[string]bool, error)
+}
+
 // Importer brings audio files into the library: analyze, copy in atomically,
 // then record in the catalog. Nothing partial is ever left behind.
 type Importer struct {
-	Catalog *Catalog
+	Catalog Catalog
+	// Clock dates imports and expiries (default media.RealClock).
+	Clock media.Clock
 	// DataDir holds library/ (originals) and staging/ (copies in flight).
 	DataDir string
 	// Retention is how long after the call a recording is kept (default 6 months).
@@ -81,8 +95,8 @@ type ImportOptions struct {
 	Approve bool
 	Demo    bool
 	// Transcript and Metadata override sidecar files next to the audio.
-	Transcript []Cue
-	Metadata   *Metadata
+	Transcript []media.Cue
+	Metadata   *media.Metadata
 	// ExpiresAt overrides the retention rule (the synthetic demo never expires).
 	ExpiresAt time.Time
 }
@@ -176,8 +190,8 @@ func (im *Importer) importFile(ctx context.Context, path string, opt ImportOptio
 	if im.afterCopy != nil {
 		im.afterCopy()
 	}
-	now := im.Catalog.Now()
-	rec := Recording{
+	now := im.Now()
+	rec := media.Recording{
 		SHA256: sum, Title: meta.Title, SourceName: filepath.Base(path), Path: rel,
 		Format: string(info.Format), Codec: info.Codec, SampleRate: an.SampleRate, Channels: an.Channels,
 		DurationMS: an.DurationMS, LoudnessLUFS: an.LoudnessLUFS, TruePeakDBTP: an.TruePeakDBTP,
@@ -191,9 +205,9 @@ func (im *Importer) importFile(ctx context.Context, path string, opt ImportOptio
 		rec.ExpiresAt = opt.ExpiresAt
 	}
 	if opt.Approve {
-		rec.Status, rec.Rendition = StatusApproved, rel
+		rec.Status, rec.Rendition = media.StatusApproved, rel
 	}
-	id, err = im.Catalog.AddRecording(ctx, NewRecording{Recording: rec, Peaks: peaks, Transcript: cues})
+	id, err = im.Catalog.AddRecording(ctx, media.NewRecording{Recording: rec, Peaks: peaks, Transcript: cues})
 	if err != nil {
 		// Another worker may have imported the same bytes meanwhile: the
 		// library file is then theirs (same hash, same name) and must stay.
@@ -287,7 +301,7 @@ func (im *Importer) copyIn(f *os.File, sum, ext string) (string, error) {
 	return rel, os.Rename(tmp.Name(), dst)
 }
 
-func readTranscriptSidecar(audioPath string) ([]Cue, error) {
+func readTranscriptSidecar(audioPath string) ([]media.Cue, error) {
 	base := strings.TrimSuffix(audioPath, filepath.Ext(audioPath))
 	for _, ext := range []string{"vtt", "srt"} {
 		f, err := os.Open(base + "." + ext)
@@ -304,19 +318,19 @@ func readTranscriptSidecar(audioPath string) ([]Cue, error) {
 		}
 		return cues, nil
 	}
-	return []Cue{}, nil
+	return []media.Cue{}, nil
 }
 
-func readMetadataSidecar(audioPath string) (*Metadata, error) {
+func readMetadataSidecar(audioPath string) (*media.Metadata, error) {
 	name := strings.TrimSuffix(audioPath, filepath.Ext(audioPath)) + ".json"
 	data, err := os.ReadFile(name)
 	if errors.Is(err, os.ErrNotExist) {
-		return &Metadata{}, nil
+		return &media.Metadata{}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	var m Metadata
+	var m media.Metadata
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("%s: malformed metadata: %w", filepath.Base(name), err)
 	}
@@ -324,4 +338,12 @@ func readMetadataSidecar(audioPath string) (*Metadata, error) {
 		return nil, fmt.Errorf("%s: score %d is outside 0..10", filepath.Base(name), *m.Score)
 	}
 	return &m, nil
+}
+
+// Now is the time on the importer's clock.
+func (im *Importer) Now() time.Time {
+	if im.Clock == nil {
+		return media.RealClock.Now()
+	}
+	return im.Clock.Now()
 }

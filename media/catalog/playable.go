@@ -1,36 +1,26 @@
-package media
+package catalog
 
 import (
 	"context"
+	"customerroom/media"
 	"database/sql"
 	"errors"
-	"fmt"
 )
 
-// Playable is a recording (or a clip of one) the room may play: approved,
-// with its anonymized rendition. Unapproved material never resolves.
-type Playable struct {
-	Recording Recording
-	ClipID    int64
-	Title     string
-	StartMS   int64
-	EndMS     int64
-}
-
-// PlayableRecording resolves an approved recording, or ErrNotFound.
-func (c *Catalog) PlayableRecording(ctx context.Context, id int64) (Playable, error) {
+// PlayableRecording resolves an approved recording, or a not_found error.
+func (c *Catalog) PlayableRecording(ctx context.Context, id int64) (media.Playable, error) {
 	r, err := c.Recording(ctx, id)
 	if err != nil {
-		return Playable{}, err
+		return media.Playable{}, err
 	}
 	if !r.Playable() {
-		return Playable{}, fmt.Errorf("recording %d is not approved for the room: %w", id, ErrNotFound)
+		return media.Playable{}, media.Errorf(media.ENotFound, "recording %d is not approved for the room", id)
 	}
-	return Playable{Recording: r, Title: r.Title}, nil
+	return media.Playable{Recording: r, Title: r.Title}, nil
 }
 
-// PlayableClip resolves a clip of an approved recording, or ErrNotFound.
-func (c *Catalog) PlayableClip(ctx context.Context, id int64) (Playable, error) {
+// PlayableClip resolves a clip of an approved recording, or a not_found error.
+func (c *Catalog) PlayableClip(ctx context.Context, id int64) (media.Playable, error) {
 	var (
 		recID      int64
 		title      string
@@ -38,14 +28,14 @@ func (c *Catalog) PlayableClip(ctx context.Context, id int64) (Playable, error) 
 	)
 	err := c.read.QueryRowContext(ctx, `SELECT recording_id, title, start_ms, end_ms FROM clips WHERE id = ?`, id).Scan(&recID, &title, &start, &end)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Playable{}, fmt.Errorf("clip %d: %w", id, ErrNotFound)
+		return media.Playable{}, media.Errorf(media.ENotFound, "clip %d", id)
 	}
 	if err != nil {
-		return Playable{}, err
+		return media.Playable{}, err
 	}
 	p, err := c.PlayableRecording(ctx, recID)
 	if err != nil {
-		return Playable{}, err
+		return media.Playable{}, err
 	}
 	if title == "" {
 		title = p.Title
@@ -56,7 +46,7 @@ func (c *Catalog) PlayableClip(ctx context.Context, id int64) (Playable, error) 
 
 // PlayablePlaylist resolves a playlist to its playable items in order,
 // leaving out anything no longer approved. An unknown or empty playlist is ErrNotFound.
-func (c *Catalog) PlayablePlaylist(ctx context.Context, id int64) ([]Playable, error) {
+func (c *Catalog) PlayablePlaylist(ctx context.Context, id int64) ([]media.Playable, error) {
 	rows, err := c.read.QueryContext(ctx, `SELECT coalesce(recording_id, 0), coalesce(clip_id, 0) FROM playlist_items WHERE playlist_id = ? ORDER BY pos`, id)
 	if err != nil {
 		return nil, err
@@ -75,10 +65,10 @@ func (c *Catalog) PlayablePlaylist(ctx context.Context, id int64) ([]Playable, e
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	var out []Playable
+	var out []media.Playable
 	for _, r := range refs {
 		var (
-			p   Playable
+			p   media.Playable
 			err error
 		)
 		if r.clip != 0 {
@@ -86,7 +76,7 @@ func (c *Catalog) PlayablePlaylist(ctx context.Context, id int64) ([]Playable, e
 		} else {
 			p, err = c.PlayableRecording(ctx, r.rec)
 		}
-		if errors.Is(err, ErrNotFound) {
+		if media.IsNotFound(err) {
 			continue
 		}
 		if err != nil {
@@ -95,7 +85,7 @@ func (c *Catalog) PlayablePlaylist(ctx context.Context, id int64) ([]Playable, e
 		out = append(out, p)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("playlist %d has nothing playable: %w", id, ErrNotFound)
+		return nil, media.Errorf(media.ENotFound, "playlist %d has nothing playable", id)
 	}
 	return out, nil
 }

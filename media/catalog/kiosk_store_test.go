@@ -1,8 +1,9 @@
-package media
+package catalog
 
 import (
 	"context"
-	"errors"
+	"customerroom/media"
+	"customerroom/media/clocktest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,13 +13,13 @@ import (
 func openKioskCatalog(t *testing.T) (*Catalog, int64) {
 	t.Helper()
 	ctx := context.Background()
-	c, err := OpenCatalog(ctx, filepath.Join(t.TempDir(), "catalog.db"))
+	c, err := Open(ctx, filepath.Join(t.TempDir(), "catalog.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
 	score := 3
-	id, err := c.AddRecording(ctx, NewRecording{Recording: Recording{SHA256: "a", Title: "t", Path: "p", Topic: "Livraison", Score: &score, Status: StatusApproved}})
+	id, err := c.AddRecording(ctx, media.NewRecording{Recording: media.Recording{SHA256: "a", Title: "t", Path: "p", Topic: "Livraison", Score: &score, Status: media.StatusApproved}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,22 +30,22 @@ func TestGuessesStatsAndRefusals(t *testing.T) {
 	c, id := openKioskCatalog(t)
 	ctx := context.Background()
 	cases := []struct {
-		g       Guess
-		wantErr error
+		g       media.Guess
+		wantErr string // error code
 		gap     float64
 		n       int
 	}{
-		{Guess{id, "Livraison", 7, 3, "2026-11-02"}, nil, 4, 1},
-		{Guess{id, "Livraison", 3, 3, "2026-11-02"}, nil, 2, 2},
-		{Guess{id, "Livraison", 11, 3, "2026-11-02"}, ErrInvalid, 0, 0},
-		{Guess{id, "Livraison", -1, 3, "2026-11-02"}, ErrInvalid, 0, 0},
-		{Guess{id, "Livraison", 5, 3, "yesterday"}, ErrInvalid, 0, 0},
-		{Guess{999, "Livraison", 5, 3, "2026-11-02"}, ErrNotFound, 0, 0},
-		{Guess{id, "Accueil", 10, 9, "2026-11-02"}, nil, 1, 1},
+		{media.Guess{RecordingID: id, Topic: "Livraison", Guess: 7, Actual: 3, Day: "2026-11-02"}, "", 4, 1},
+		{media.Guess{RecordingID: id, Topic: "Livraison", Guess: 3, Actual: 3, Day: "2026-11-02"}, "", 2, 2},
+		{media.Guess{RecordingID: id, Topic: "Livraison", Guess: 11, Actual: 3, Day: "2026-11-02"}, media.EInvalid, 0, 0},
+		{media.Guess{RecordingID: id, Topic: "Livraison", Guess: -1, Actual: 3, Day: "2026-11-02"}, media.EInvalid, 0, 0},
+		{media.Guess{RecordingID: id, Topic: "Livraison", Guess: 5, Actual: 3, Day: "yesterday"}, media.EInvalid, 0, 0},
+		{media.Guess{RecordingID: 999, Topic: "Livraison", Guess: 5, Actual: 3, Day: "2026-11-02"}, media.ENotFound, 0, 0},
+		{media.Guess{RecordingID: id, Topic: "Accueil", Guess: 10, Actual: 9, Day: "2026-11-02"}, "", 1, 1},
 	}
 	for _, tc := range cases {
 		gap, err := c.AddGuess(ctx, tc.g)
-		if !errors.Is(err, tc.wantErr) {
+		if media.ErrorCode(err) != tc.wantErr {
 			t.Fatalf("AddGuess(%+v) = %v, want %v", tc.g, err, tc.wantErr)
 		}
 		if err == nil && (gap.AvgGap != tc.gap || gap.Guesses != tc.n) {
@@ -91,18 +92,18 @@ func TestReactions(t *testing.T) {
 	c, id := openKioskCatalog(t)
 	ctx := context.Background()
 	cases := []struct {
-		r    Reaction
-		want error
+		r    media.Reaction
+		want string
 	}{
-		{Reaction{id, "touched", 1200, "2026-11-02"}, nil},
-		{Reaction{id, "touched", 0, "2026-11-02"}, nil},
-		{Reaction{id, "idea", 5000, "2026-11-02"}, nil},
-		{Reaction{id, "boo", 5000, "2026-11-02"}, ErrInvalid},
-		{Reaction{id, "idea", -1, "2026-11-02"}, ErrInvalid},
-		{Reaction{42, "idea", 1, "2026-11-02"}, ErrNotFound},
+		{media.Reaction{RecordingID: id, Kind: "touched", PositionMS: 1200, Day: "2026-11-02"}, ""},
+		{media.Reaction{RecordingID: id, Kind: "touched", PositionMS: 0, Day: "2026-11-02"}, ""},
+		{media.Reaction{RecordingID: id, Kind: "idea", PositionMS: 5000, Day: "2026-11-02"}, ""},
+		{media.Reaction{RecordingID: id, Kind: "boo", PositionMS: 5000, Day: "2026-11-02"}, media.EInvalid},
+		{media.Reaction{RecordingID: id, Kind: "idea", PositionMS: -1, Day: "2026-11-02"}, media.EInvalid},
+		{media.Reaction{RecordingID: 42, Kind: "idea", PositionMS: 1, Day: "2026-11-02"}, media.ENotFound},
 	}
 	for _, tc := range cases {
-		if err := c.AddReaction(ctx, tc.r); !errors.Is(err, tc.want) {
+		if err := c.AddReaction(ctx, tc.r); media.ErrorCode(err) != tc.want {
 			t.Errorf("AddReaction(%+v) = %v, want %v", tc.r, err, tc.want)
 		}
 	}
@@ -122,18 +123,18 @@ func TestProgrammeEntries(t *testing.T) {
 	pl, _ := res.LastInsertId()
 	c.write.Exec(`INSERT INTO playlist_items (playlist_id, pos, recording_id) VALUES (?, 0, ?)`, pl, id)
 	cases := []struct {
-		e    ProgrammeEntry
-		want error
+		e    media.ProgrammeEntry
+		want string
 	}{
-		{ProgrammeEntry{Weekday: 1, StartMin: 540, EndMin: 720, PlaylistID: pl}, nil},
-		{ProgrammeEntry{Weekday: -1, StartMin: 1320, EndMin: 120, PlaylistID: pl}, nil},
-		{ProgrammeEntry{Weekday: 7, StartMin: 0, EndMin: 60, PlaylistID: pl}, ErrInvalid},
-		{ProgrammeEntry{Weekday: 1, StartMin: 60, EndMin: 60, PlaylistID: pl}, ErrInvalid},
-		{ProgrammeEntry{Weekday: 1, StartMin: 0, EndMin: 1441, PlaylistID: pl}, ErrInvalid},
-		{ProgrammeEntry{Weekday: 1, StartMin: 0, EndMin: 60, PlaylistID: 99}, ErrNotFound},
+		{media.ProgrammeEntry{Weekday: 1, StartMin: 540, EndMin: 720, PlaylistID: pl}, ""},
+		{media.ProgrammeEntry{Weekday: -1, StartMin: 1320, EndMin: 120, PlaylistID: pl}, ""},
+		{media.ProgrammeEntry{Weekday: 7, StartMin: 0, EndMin: 60, PlaylistID: pl}, media.EInvalid},
+		{media.ProgrammeEntry{Weekday: 1, StartMin: 60, EndMin: 60, PlaylistID: pl}, media.EInvalid},
+		{media.ProgrammeEntry{Weekday: 1, StartMin: 0, EndMin: 1441, PlaylistID: pl}, media.EInvalid},
+		{media.ProgrammeEntry{Weekday: 1, StartMin: 0, EndMin: 60, PlaylistID: 99}, media.ENotFound},
 	}
 	for _, tc := range cases {
-		if _, err := c.AddProgrammeEntry(ctx, tc.e); !errors.Is(err, tc.want) {
+		if _, err := c.AddProgrammeEntry(ctx, tc.e); media.ErrorCode(err) != tc.want {
 			t.Errorf("AddProgrammeEntry(%+v) = %v, want %v", tc.e, err, tc.want)
 		}
 	}
@@ -144,7 +145,7 @@ func TestProgrammeEntries(t *testing.T) {
 	if err := c.DeleteProgrammeEntry(ctx, es[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.DeleteProgrammeEntry(ctx, es[0].ID); !errors.Is(err, ErrNotFound) {
+	if err := c.DeleteProgrammeEntry(ctx, es[0].ID); !media.IsNotFound(err) {
 		t.Errorf("second delete = %v, want ErrNotFound", err)
 	}
 }
@@ -152,8 +153,8 @@ func TestProgrammeEntries(t *testing.T) {
 func TestPairingIsOneTimeAndHashed(t *testing.T) {
 	c, _ := openKioskCatalog(t)
 	ctx := context.Background()
-	now := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
-	c.Now = func() time.Time { return now }
+	clock := clocktest.New(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))
+	c.Clock = clock
 	token, secret := "pairing-token-0123456789", "device-secret-0123456789"
 	if err := c.CreatePairing(ctx, token, "tablette atelier", 10*time.Minute); err != nil {
 		t.Fatal(err)
@@ -163,14 +164,14 @@ func TestPairingIsOneTimeAndHashed(t *testing.T) {
 	if stored == token || stored != HashSecret(token) {
 		t.Errorf("token stored as %q, want its hash", stored)
 	}
-	if _, err := c.RedeemPairing(ctx, "wrong-token-0123456789", secret); !errors.Is(err, ErrNotFound) {
+	if _, err := c.RedeemPairing(ctx, "wrong-token-0123456789", secret); !media.IsNotFound(err) {
 		t.Errorf("wrong token: %v", err)
 	}
 	d, err := c.RedeemPairing(ctx, token, secret)
 	if err != nil || d.Label != "tablette atelier" {
 		t.Fatalf("redeem: %+v %v", d, err)
 	}
-	if _, err := c.RedeemPairing(ctx, token, "another-secret-0123456789"); !errors.Is(err, ErrNotFound) {
+	if _, err := c.RedeemPairing(ctx, token, "another-secret-0123456789"); !media.IsNotFound(err) {
 		t.Errorf("second redeem: %v, want ErrNotFound", err)
 	}
 	if got, err := c.DeviceBySecret(ctx, secret); err != nil || got.ID != d.ID {
@@ -178,14 +179,25 @@ func TestPairingIsOneTimeAndHashed(t *testing.T) {
 	}
 	// An expired token is refused.
 	c.CreatePairing(ctx, "late-token-0123456789", "", time.Minute)
-	now = now.Add(2 * time.Minute)
-	if _, err := c.RedeemPairing(ctx, "late-token-0123456789", "late-secret-0123456789"); !errors.Is(err, ErrNotFound) {
+	clock.Advance(2 * time.Minute)
+	if _, err := c.RedeemPairing(ctx, "late-token-0123456789", "late-secret-0123456789"); !media.IsNotFound(err) {
 		t.Errorf("expired token: %v", err)
 	}
 	if err := c.RevokeDevice(ctx, d.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.DeviceBySecret(ctx, secret); !errors.Is(err, ErrNotFound) {
+	if _, err := c.DeviceBySecret(ctx, secret); !media.IsNotFound(err) {
 		t.Errorf("revoked device still found: %v", err)
 	}
+}
+
+// openTestCatalog is a fresh catalog in a temp dir.
+func openTestCatalog(t *testing.T) *Catalog {
+	t.Helper()
+	c, err := Open(context.Background(), filepath.Join(t.TempDir(), "catalog.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }

@@ -1,7 +1,8 @@
-package media
+package catalog
 
 import (
 	"context"
+	"customerroom/media"
 	"database/sql"
 	"embed"
 	"errors"
@@ -29,18 +30,14 @@ type Catalog struct {
 	write *sql.DB
 	read  *sql.DB
 	path  string
-	// Now is the clock used for created/expiry times; tests replace it.
-	Now func() time.Time
+	// Clock dates rows and decides what has expired; tests replace it.
+	Clock media.Clock
 }
 
-// ErrNotFound is returned when a requested row does not exist (or is not
-// visible to the caller, such as an unapproved recording for the room).
-var ErrNotFound = errors.New("not found")
-
-// OpenCatalog opens (creating if needed) the catalog at path and applies any
+// Open opens (creating if needed) the catalog at path and applies any
 // pending migrations. A file that is not a SQLite database gives an error
 // naming the file, never a panic.
-func OpenCatalog(ctx context.Context, path string) (*Catalog, error) {
+func Open(ctx context.Context, path string) (*Catalog, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("catalog directory: %w", err)
 	}
@@ -61,7 +58,7 @@ func OpenCatalog(ctx context.Context, path string) (*Catalog, error) {
 		return nil, err
 	}
 	write.SetMaxOpenConns(1)
-	c := &Catalog{write: write, path: path, Now: time.Now}
+	c := &Catalog{write: write, path: path, Clock: media.RealClock}
 	if err := write.PingContext(ctx); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open catalog %s: %w", path, explain(err))
@@ -163,7 +160,7 @@ func (c *Catalog) apply(ctx context.Context, version int, name string) error {
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, version, name, formatTime(c.Now())); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, version, name, formatTime(c.now())); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -212,3 +209,5 @@ func parseTime(s string) time.Time {
 	t, _ := time.Parse(timeLayout, s)
 	return t
 }
+
+func (c *Catalog) now() time.Time { return c.Clock.Now() }

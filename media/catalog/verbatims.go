@@ -1,20 +1,16 @@
-package media
+package catalog
 
 import (
 	"context"
 	"crypto/sha256"
+	"customerroom/media"
 	"database/sql"
 	"encoding/hex"
 	"strings"
 )
 
-// VerbatimFilter narrows a verbatim listing.
-type VerbatimFilter struct {
-	Status Status // "" = any
-}
-
 // Verbatims lists verbatims, newest first.
-func (c *Catalog) Verbatims(ctx context.Context, f VerbatimFilter) ([]Verbatim, error) {
+func (c *Catalog) Verbatims(ctx context.Context, f media.VerbatimFilter) ([]media.Verbatim, error) {
 	q := `SELECT id, date, channel, topic, score, sentiment, text, status, demo, expires_at FROM verbatims`
 	var args []any
 	if f.Status != "" {
@@ -27,10 +23,10 @@ func (c *Catalog) Verbatims(ctx context.Context, f VerbatimFilter) ([]Verbatim, 
 		return nil, err
 	}
 	defer rows.Close()
-	out := []Verbatim{}
+	out := []media.Verbatim{}
 	for rows.Next() {
 		var (
-			v       Verbatim
+			v       media.Verbatim
 			score   sql.NullInt64
 			demo    int
 			expires string
@@ -51,14 +47,14 @@ func (c *Catalog) Verbatims(ctx context.Context, f VerbatimFilter) ([]Verbatim, 
 
 // VerbatimHash identifies a verbatim for dedupe: the same text on the same
 // date through the same channel is the same comment.
-func VerbatimHash(v Verbatim) string {
+func VerbatimHash(v media.Verbatim) string {
 	h := sha256.Sum256([]byte(strings.Join([]string{v.Date, v.Channel, strings.TrimSpace(v.Text)}, "\x1f")))
 	return hex.EncodeToString(h[:])
 }
 
 // AddVerbatims stores verbatims in one transaction, skipping ones already in
 // the library; it returns how many were new.
-func (c *Catalog) AddVerbatims(ctx context.Context, vs []Verbatim) (int, error) {
+func (c *Catalog) AddVerbatims(ctx context.Context, vs []media.Verbatim) (int, error) {
 	tx, err := c.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
@@ -75,11 +71,11 @@ func (c *Catalog) AddVerbatims(ctx context.Context, vs []Verbatim) (int, error) 
 		return 0, err
 	}
 	defer fts.Close()
-	now := formatTime(c.Now())
+	now := formatTime(c.now())
 	added := 0
 	for _, v := range vs {
 		if v.Status == "" {
-			v.Status = StatusPending
+			v.Status = media.StatusPending
 		}
 		var score any
 		if v.Score != nil {
@@ -104,22 +100,15 @@ func (c *Catalog) AddVerbatims(ctx context.Context, vs []Verbatim) (int, error) 
 	return added, tx.Commit()
 }
 
-// SearchHit is one full-text search result.
-type SearchHit struct {
-	Kind    string `json:"kind"` // recording | verbatim
-	ID      int64  `json:"id"`
-	Snippet string `json:"snippet"`
-}
-
 // Search finds approved recordings and verbatims whose text matches q.
 // The query is treated as plain words, never as FTS5 syntax, so hostile input
 // cannot produce a syntax error.
-func (c *Catalog) Search(ctx context.Context, q string, limit int) ([]SearchHit, error) {
+func (c *Catalog) Search(ctx context.Context, q string, limit int) ([]media.SearchHit, error) {
 	var terms []string
 	for _, w := range strings.FieldsFunc(q, func(r rune) bool { return !(r == '\'' || r == '-' || isWordRune(r)) }) {
 		terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
 	}
-	out := []SearchHit{}
+	out := []media.SearchHit{}
 	if len(terms) == 0 {
 		return out, nil
 	}
@@ -133,7 +122,7 @@ func (c *Catalog) Search(ctx context.Context, q string, limit int) ([]SearchHit,
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var h SearchHit
+		var h media.SearchHit
 		if err := rows.Scan(&h.Kind, &h.ID, &h.Snippet); err != nil {
 			return nil, err
 		}

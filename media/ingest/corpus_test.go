@@ -1,6 +1,6 @@
 //go:build corpus
 
-package media
+package ingest
 
 import (
 	"context"
@@ -80,7 +80,7 @@ func TestCorpus(t *testing.T) {
 		}
 		fmt.Fprintf(&tab, "%-28s %-9s %9d %9.0f %7.2f %7.1f %6.2f %6.1f %5d %5s  %s\n", n, res.Status, res.DurationMS, wantMS, res.LoudnessLUFS, e.LUFS, res.TruePeakDBTP, e.TruePeak, res.Cues, wc, verdict)
 	}
-	before, _ := im.Catalog.CountRecordings(ctx)
+	before, _ := catOf(im).CountRecordings(ctx)
 	files := len(libraryFiles(t, im))
 	bads, _ := filepath.Glob(filepath.Join(root, "bad", "*"))
 	kept := 0
@@ -103,7 +103,7 @@ func TestCorpus(t *testing.T) {
 	} else {
 		fmt.Fprintf(&tab, "%-28s %-9s %9s  ok, %d verbatims\n", "verbatims.csv", res.Status, "", res.Verbatims)
 	}
-	after, _ := im.Catalog.CountRecordings(ctx)
+	after, _ := catOf(im).CountRecordings(ctx)
 	if after != before+kept || len(libraryFiles(t, im)) != files+kept {
 		t.Errorf("rejected files reached the catalog: %d→%d rows", before, after)
 	}

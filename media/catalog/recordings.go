@@ -1,30 +1,16 @@
-package media
+package catalog
 
 import (
 	"context"
+	"customerroom/media"
 	"database/sql"
 	"errors"
-	"fmt"
+	"path/filepath"
 	"strings"
 )
 
-// RecordingFilter narrows a recording listing. The room always asks for
-// playable recordings only.
-type RecordingFilter struct {
-	Status Status // "" = any
-	// Playable keeps only what the room may play (see Recording.Playable).
-	Playable bool
-}
-
 // playableSQL is Recording.Playable as a condition on recordings r.
 const playableSQL = `r.status = 'approved' AND r.rendition_path != ''`
-
-// Playable reports whether the room may list, play and stream r: approved,
-// with its anonymized rendition made. This is the one statement of that
-// privacy rule; playableSQL says the same in SQL.
-func (r Recording) Playable() bool {
-	return r.Status == StatusApproved && r.Rendition != ""
-}
 
 const recordingColumns = `r.id, r.sha256, r.title, r.source_name, r.path, r.rendition_path, r.format, r.codec,
 	r.sample_rate, r.channels, r.duration_ms, r.loudness_lufs, r.true_peak_dbtp, r.status, r.sentiment,
@@ -34,9 +20,9 @@ const recordingColumns = `r.id, r.sha256, r.title, r.source_name, r.path, r.rend
 
 type scanner interface{ Scan(...any) error }
 
-func scanRecording(s scanner) (Recording, error) {
+func scanRecording(s scanner) (media.Recording, error) {
 	var (
-		r                Recording
+		r                media.Recording
 		score            sql.NullInt64
 		created, expires string
 		tags             string
@@ -62,7 +48,7 @@ func scanRecording(s scanner) (Recording, error) {
 }
 
 // Recordings lists recordings, newest first.
-func (c *Catalog) Recordings(ctx context.Context, f RecordingFilter) ([]Recording, error) {
+func (c *Catalog) Recordings(ctx context.Context, f media.RecordingFilter) ([]media.Recording, error) {
 	q := `SELECT ` + recordingColumns + ` FROM recordings r`
 	var (
 		args  []any
@@ -81,7 +67,7 @@ func (c *Catalog) Recordings(ctx context.Context, f RecordingFilter) ([]Recordin
 		return nil, err
 	}
 	defer rows.Close()
-	out := []Recording{}
+	out := []media.Recording{}
 	for rows.Next() {
 		r, err := scanRecording(rows)
 		if err != nil {
@@ -92,34 +78,34 @@ func (c *Catalog) Recordings(ctx context.Context, f RecordingFilter) ([]Recordin
 	return out, rows.Err()
 }
 
-// Recording returns one recording, or ErrNotFound.
-func (c *Catalog) Recording(ctx context.Context, id int64) (Recording, error) {
+// Recording returns one recording, or a not_found error.
+func (c *Catalog) Recording(ctx context.Context, id int64) (media.Recording, error) {
 	r, err := scanRecording(c.read.QueryRowContext(ctx, `SELECT `+recordingColumns+` FROM recordings r WHERE r.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return r, fmt.Errorf("recording %d: %w", id, ErrNotFound)
+		return r, media.Errorf(media.ENotFound, "recording %d", id)
 	}
 	return r, err
 }
 
 // RecordingBySHA256 finds a recording by the hash of its original file, for dedupe.
-func (c *Catalog) RecordingBySHA256(ctx context.Context, sum string) (Recording, error) {
+func (c *Catalog) RecordingBySHA256(ctx context.Context, sum string) (media.Recording, error) {
 	r, err := scanRecording(c.read.QueryRowContext(ctx, `SELECT `+recordingColumns+` FROM recordings r WHERE r.sha256 = ?`, sum))
 	if errors.Is(err, sql.ErrNoRows) {
-		return r, fmt.Errorf("recording %s: %w", sum, ErrNotFound)
+		return r, media.Errorf(media.ENotFound, "recording %s", sum)
 	}
 	return r, err
 }
 
 // Transcript returns a recording's cues in order.
-func (c *Catalog) Transcript(ctx context.Context, id int64) ([]Cue, error) {
+func (c *Catalog) Transcript(ctx context.Context, id int64) ([]media.Cue, error) {
 	rows, err := c.read.QueryContext(ctx, `SELECT start_ms, end_ms, speaker, text FROM cues WHERE recording_id = ? ORDER BY idx`, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []Cue{}
+	out := []media.Cue{}
 	for rows.Next() {
-		var q Cue
+		var q media.Cue
 		if err := rows.Scan(&q.StartMS, &q.EndMS, &q.Speaker, &q.Text); err != nil {
 			return nil, err
 		}
@@ -133,22 +119,14 @@ func (c *Catalog) Peaks(ctx context.Context, id int64) ([]byte, error) {
 	var p string
 	err := c.read.QueryRowContext(ctx, `SELECT peaks FROM recordings WHERE id = ?`, id).Scan(&p)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("recording %d: %w", id, ErrNotFound)
+		return nil, media.Errorf(media.ENotFound, "recording %d", id)
 	}
 	return []byte(p), err
 }
 
-// NewRecording is what ingest hands the catalog: a recording and its transcript,
-// stored in one transaction so nothing partial is ever visible.
-type NewRecording struct {
-	Recording
-	Peaks      []byte
-	Transcript []Cue
-}
-
 // AddRecording stores a recording with its cues and search text in one
 // transaction and returns its id.
-func (c *Catalog) AddRecording(ctx context.Context, n NewRecording) (int64, error) {
+func (c *Catalog) AddRecording(ctx context.Context, n media.NewRecording) (int64, error) {
 	tx, err := c.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
@@ -156,9 +134,9 @@ func (c *Catalog) AddRecording(ctx context.Context, n NewRecording) (int64, erro
 	defer tx.Rollback()
 	r := n.Recording
 	if r.Status == "" {
-		r.Status = StatusPending
+		r.Status = media.StatusPending
 	}
-	now := c.Now()
+	now := c.now()
 	if r.CreatedAt.IsZero() {
 		r.CreatedAt = now
 	}
@@ -212,4 +190,27 @@ func (c *Catalog) CountRecordings(ctx context.Context) (int, error) {
 	var n int
 	err := c.read.QueryRowContext(ctx, `SELECT count(*) FROM recordings`).Scan(&n)
 	return n, err
+}
+
+// ReferencedFiles is every file path (original or rendition, relative to the
+// data dir, with forward slashes) a recording row points at.
+func (c *Catalog) ReferencedFiles(ctx context.Context) (map[string]bool, error) {
+	rows, err := c.read.QueryContext(ctx, `SELECT path, rendition_path FROM recordings`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	known := map[string]bool{}
+	for rows.Next() {
+		var p, r string
+		if err := rows.Scan(&p, &r); err != nil {
+			return nil, err
+		}
+		for _, s := range []string{p, r} {
+			if s != "" {
+				known[strings.TrimPrefix(filepath.ToSlash(filepath.Clean(s)), "./")] = true
+			}
+		}
+	}
+	return known, rows.Err()
 }

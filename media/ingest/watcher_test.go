@@ -1,7 +1,8 @@
-package media
+package ingest
 
 import (
 	"context"
+	"customerroom/media"
 	"io"
 	"log/slog"
 	"os"
@@ -99,7 +100,7 @@ func TestWatcherWaitsForSlowCopy(t *testing.T) {
 	if exists(dst) {
 		t.Errorf("imported file still in the inbox")
 	}
-	if n, _ := im.Catalog.CountRecordings(context.Background()); n != 1 {
+	if n, _ := catOf(im).CountRecordings(context.Background()); n != 1 {
 		t.Errorf("%d recordings, want 1", n)
 	}
 }
@@ -119,7 +120,7 @@ func TestWatcherRenameInWithSidecars(t *testing.T) {
 	if r.Status != Imported || r.Cues != 2 {
 		t.Fatalf("%+v", r)
 	}
-	rec, _ := im.Catalog.Recording(context.Background(), r.ID)
+	rec, _ := catOf(im).Recording(context.Background(), r.ID)
 	if rec.Title != "Facture fausse" {
 		t.Errorf("metadata sidecar not read: %q", rec.Title)
 	}
@@ -161,7 +162,7 @@ func TestWatcherQuarantinesBadFiles(t *testing.T) {
 	if !strings.Contains(string(msg), "line 2") {
 		t.Errorf("csv error.txt: %q", msg)
 	}
-	if n, _ := im.Catalog.CountRecordings(context.Background()); n != 0 || len(libraryFiles(t, im)) != 0 {
+	if n, _ := catOf(im).CountRecordings(context.Background()); n != 0 || len(libraryFiles(t, im)) != 0 {
 		t.Errorf("rejected files reached the catalog or library")
 	}
 	if ents := listDir(b.w.Inbox); len(ents) != 0 {
@@ -196,7 +197,7 @@ func TestWatcherScansAtStart(t *testing.T) {
 	if seen["a.wav"] != Imported || seen["b.json"] != Imported {
 		t.Fatalf("start-up scan: %v", seen)
 	}
-	vs, _ := im.Catalog.Verbatims(context.Background(), VerbatimFilter{})
+	vs, _ := catOf(im).Verbatims(context.Background(), media.VerbatimFilter{})
 	if len(vs) != 1 || vs[0].Date != "2026-05-02" || *vs[0].Score != 9 {
 		t.Errorf("verbatims %+v", vs)
 	}

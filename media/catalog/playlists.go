@@ -1,32 +1,12 @@
-package media
+package catalog
 
 import (
 	"context"
+	"customerroom/media"
 	"database/sql"
 	"errors"
 	"fmt"
 )
-
-// Playlist is an ordered selection of recordings and clips.
-type Playlist struct {
-	ID    int64          `json:"id"`
-	Name  string         `json:"name"`
-	Count int            `json:"count"`
-	Items []PlaylistItem `json:"items,omitempty"`
-}
-
-// PlaylistItem is one entry of a playlist: a recording, or a clip of one.
-type PlaylistItem struct {
-	Pos         int    `json:"pos"`
-	RecordingID int64  `json:"recording_id"`
-	ClipID      int64  `json:"clip_id,omitempty"`
-	Title       string `json:"title"`
-	StartMS     int64  `json:"start_ms"`
-	EndMS       int64  `json:"end_ms"`
-	DurationMS  int64  `json:"duration_ms"`
-	Topic       string `json:"topic"`
-	Sentiment   string `json:"sentiment"`
-}
 
 // playlistItemsSQL lists a playlist's items that the room may play
 // (approved recordings only), in order.
@@ -39,7 +19,7 @@ const playlistItemsSQL = `SELECT pi.pos, r.id, coalesce(cl.id, 0), coalesce(null
 	ORDER BY pi.pos`
 
 // Playlists lists playlists with the number of items the room may play.
-func (c *Catalog) Playlists(ctx context.Context) ([]Playlist, error) {
+func (c *Catalog) Playlists(ctx context.Context) ([]media.Playlist, error) {
 	rows, err := c.read.QueryContext(ctx, `SELECT p.id, p.name, (SELECT count(*) FROM playlist_items pi
 		LEFT JOIN clips cl ON cl.id = pi.clip_id
 		JOIN recordings r ON r.id = coalesce(pi.recording_id, cl.recording_id)
@@ -49,9 +29,9 @@ func (c *Catalog) Playlists(ctx context.Context) ([]Playlist, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []Playlist{}
+	out := []media.Playlist{}
 	for rows.Next() {
-		var p Playlist
+		var p media.Playlist
 		if err := rows.Scan(&p.ID, &p.Name, &p.Count); err != nil {
 			return nil, err
 		}
@@ -60,12 +40,12 @@ func (c *Catalog) Playlists(ctx context.Context) ([]Playlist, error) {
 	return out, rows.Err()
 }
 
-// Playlist returns one playlist with its playable items, or ErrNotFound.
-func (c *Catalog) Playlist(ctx context.Context, id int64) (Playlist, error) {
-	p := Playlist{ID: id, Items: []PlaylistItem{}}
+// Playlist returns one playlist with its playable items, or a not_found error.
+func (c *Catalog) Playlist(ctx context.Context, id int64) (media.Playlist, error) {
+	p := media.Playlist{ID: id, Items: []media.PlaylistItem{}}
 	err := c.read.QueryRowContext(ctx, `SELECT name FROM playlists WHERE id = ?`, id).Scan(&p.Name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, fmt.Errorf("playlist %d: %w", id, ErrNotFound)
+		return p, media.Errorf(media.ENotFound, "playlist %d", id)
 	}
 	if err != nil {
 		return p, err
@@ -76,7 +56,7 @@ func (c *Catalog) Playlist(ctx context.Context, id int64) (Playlist, error) {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var it PlaylistItem
+		var it media.PlaylistItem
 		if err := rows.Scan(&it.Pos, &it.RecordingID, &it.ClipID, &it.Title, &it.StartMS, &it.EndMS, &it.DurationMS, &it.Topic, &it.Sentiment); err != nil {
 			return p, err
 		}
@@ -86,14 +66,8 @@ func (c *Catalog) Playlist(ctx context.Context, id int64) (Playlist, error) {
 	return p, rows.Err()
 }
 
-// PlaylistEntry names one thing to put in a playlist: a recording or a clip.
-type PlaylistEntry struct {
-	RecordingID int64
-	ClipID      int64
-}
-
 // CreatePlaylist stores a playlist with its entries in order, in one transaction.
-func (c *Catalog) CreatePlaylist(ctx context.Context, name string, entries []PlaylistEntry) (int64, error) {
+func (c *Catalog) CreatePlaylist(ctx context.Context, name string, entries []media.PlaylistEntry) (int64, error) {
 	if name == "" {
 		return 0, errors.New("playlist needs a name")
 	}
@@ -102,7 +76,7 @@ func (c *Catalog) CreatePlaylist(ctx context.Context, name string, entries []Pla
 		return 0, err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `INSERT INTO playlists (name, created_at) VALUES (?, ?)`, name, formatTime(c.Now()))
+	res, err := tx.ExecContext(ctx, `INSERT INTO playlists (name, created_at) VALUES (?, ?)`, name, formatTime(c.now()))
 	if err != nil {
 		return 0, err
 	}

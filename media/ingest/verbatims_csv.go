@@ -1,7 +1,8 @@
-package media
+package ingest
 
 import (
 	"bytes"
+	"customerroom/media"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -70,7 +71,7 @@ func readExport(r io.Reader) ([]byte, error) {
 // Windows-1252. The header row names the columns, in French or English; a
 // text column is required. Any malformed row fails the whole file with its
 // line number, so an import is all rows or none.
-func ReadVerbatimsCSV(r io.Reader) ([]Verbatim, error) {
+func ReadVerbatimsCSV(r io.Reader) ([]media.Verbatim, error) {
 	data, err := readExport(r)
 	if err != nil {
 		return nil, err
@@ -103,7 +104,7 @@ func ReadVerbatimsCSV(r io.Reader) ([]Verbatim, error) {
 	if _, ok := cols["text"]; !ok {
 		return nil, fmt.Errorf("CSV line 1: no text column (texte/text/verbatim/commentaire) among %q", header)
 	}
-	var out []Verbatim
+	var out []media.Verbatim
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -143,9 +144,9 @@ func csvError(err error) error {
 
 // verbatimFrom builds a verbatim from one row's fields, checking and
 // normalizing the score and the date; get returns "" for a missing field.
-func verbatimFrom(get func(field string) string) (Verbatim, error) {
+func verbatimFrom(get func(field string) string) (media.Verbatim, error) {
 	f := func(name string) string { return strings.TrimSpace(get(name)) }
-	v := Verbatim{Channel: f("channel"), Topic: f("topic"), Sentiment: f("sentiment"), Text: f("text")}
+	v := media.Verbatim{Channel: f("channel"), Topic: f("topic"), Sentiment: f("sentiment"), Text: f("text")}
 	if v.Text == "" {
 		return v, nil
 	}

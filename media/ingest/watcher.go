@@ -1,4 +1,4 @@
-package media
+package ingest
 
 import (
 	"bytes"
@@ -220,7 +220,7 @@ func (w *Watcher) finish(ctx context.Context, res ImportResult, sidecars []strin
 	case res.Status == Rejected && (res.Retry || ctx.Err() != nil):
 		log.Warn("drop folder: import interrupted, will retry", "err", res.Error)
 	case res.Status == Rejected:
-		q, err := quarantineFiles(w.Quarantine, res.Path, sidecars, res.Error, w.Importer.Catalog.Now())
+		q, err := quarantineFiles(w.Quarantine, res.Path, sidecars, res.Error, w.Importer.Now())
 		if err != nil {
 			log.Error("drop folder: quarantine failed", "err", err)
 		}

@@ -1,4 +1,4 @@
-package media
+package catalog
 
 import (
 	"context"
@@ -20,7 +20,7 @@ type PurgeReport struct {
 // personal data does not stay on the box.
 func (c *Catalog) Purge(ctx context.Context, dataDir string) (PurgeReport, error) {
 	var rep PurgeReport
-	now := formatTime(c.Now())
+	now := formatTime(c.now())
 	rows, err := c.read.QueryContext(ctx, `SELECT id, path, rendition_path FROM recordings WHERE expires_at <= ?`, now)
 	if err != nil {
 		return rep, err

@@ -1,0 +1,73 @@
+package media
+
+// Playlist is an ordered selection of recordings and clips.
+type Playlist struct {
+	ID    int64          `json:"id"`
+	Name  string         `json:"name"`
+	Count int            `json:"count"`
+	Items []PlaylistItem `json:"items,omitempty"`
+}
+
+// PlaylistItem is one entry of a playlist: a recording, or a clip of one.
+type PlaylistItem struct {
+	Pos         int    `json:"pos"`
+	RecordingID int64  `json:"recording_id"`
+	ClipID      int64  `json:"clip_id,omitempty"`
+	Title       string `json:"title"`
+	StartMS     int64  `json:"start_ms"`
+	EndMS       int64  `json:"end_ms"`
+	DurationMS  int64  `json:"duration_ms"`
+	Topic       string `json:"topic"`
+	Sentiment   string `json:"sentiment"`
+}
+
+// PlaylistEntry names one thing to put in a playlist: a recording or a clip.
+type PlaylistEntry struct {
+	RecordingID int64
+	ClipID      int64
+}
+
+// Playable is a recording (or a clip of one) the room may play: approved,
+// with its anonymized rendition. Unapproved material never resolves.
+type Playable struct {
+	Recording Recording
+	ClipID    int64
+	Title     string
+	StartMS   int64
+	EndMS     int64
+}
+
+// RecordingFilter narrows a recording listing. The room always asks for
+// playable recordings only.
+type RecordingFilter struct {
+	Status Status // "" = any
+	// Playable keeps only what the room may play (see Recording.Playable).
+	Playable bool
+}
+
+// Playable reports whether the room may list, play and stream r: approved,
+// with its anonymized rendition made. This is the one statement of that
+// privacy rule; playableSQL says the same in SQL.
+func (r Recording) Playable() bool {
+	return r.Status == StatusApproved && r.Rendition != ""
+}
+
+// NewRecording is what ingest hands the catalog: a recording and its transcript,
+// stored in one transaction so nothing partial is ever visible.
+type NewRecording struct {
+	Recording
+	Peaks      []byte
+	Transcript []Cue
+}
+
+// VerbatimFilter narrows a verbatim listing.
+type VerbatimFilter struct {
+	Status Status // "" = any
+}
+
+// SearchHit is one full-text search result.
+type SearchHit struct {
+	Kind    string `json:"kind"` // recording | verbatim
+	ID      int64  `json:"id"`
+	Snippet string `json:"snippet"`
+}
