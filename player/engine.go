@@ -2,6 +2,7 @@ package player
 
 import (
 	"context"
+	"customerroom/media"
 	"errors"
 	"fmt"
 	"io"
@@ -58,8 +59,8 @@ func (p *Player) Run(ctx context.Context) error {
 			return errors.New("player: engine stopped unexpectedly")
 		case <-tick.C:
 			p.watch()
-			if st := p.State(); st.State == StatePlaying && time.Since(lastPush) >= pushEvery-watchEvery/2 {
-				lastPush = time.Now()
+			if st := p.State(); st.State == StatePlaying && media.Since(p.opt.Clock, lastPush) >= pushEvery-watchEvery/2 {
+				lastPush = p.opt.Clock.Now()
 				p.publish(st)
 			}
 		}
@@ -86,7 +87,7 @@ func closeOutput(out Output) error {
 // position that stops moving while playing marks the output unavailable and
 // stops the transport, so nothing claims to play on a dead device.
 func (p *Player) watch() {
-	now := p.opt.Now()
+	now := p.opt.Clock.Now()
 	p.mu.Lock()
 	var bad error
 	if err := p.out.Err(); err != nil {
@@ -236,7 +237,7 @@ func (p *Player) engine(quit <-chan struct{}) {
 			p.mu.Lock()
 			if p.gen == g {
 				p.posMS = e.src.pos * 1000 / SampleRate
-				p.progress = p.opt.Now()
+				p.progress = p.opt.Clock.Now()
 			}
 			p.mu.Unlock()
 		}
@@ -342,13 +343,13 @@ func (e *engine) fadeOut() {
 func (e *engine) write(b []float32) error {
 	p := e.p
 	p.mu.Lock()
-	p.inWrite = p.opt.Now()
+	p.inWrite = p.opt.Clock.Now()
 	p.mu.Unlock()
 	_, err := p.out.Write(b)
 	p.mu.Lock()
 	p.inWrite = time.Time{}
 	if err == nil {
-		p.progress = p.opt.Now()
+		p.progress = p.opt.Clock.Now()
 		p.stalled = nil
 		p.writeErr = nil
 	}

@@ -1,6 +1,7 @@
 package player
 
 import (
+	"customerroom/media"
 	"errors"
 	"fmt"
 	"strings"
@@ -30,21 +31,6 @@ type Output interface {
 	// Close releases the device. It must be safe to call once after any Write.
 	Close() error
 }
-
-// Clock is the time source that paces the null output; tests pass a fake so
-// they neither sleep nor depend on the machine's load.
-type Clock interface {
-	Now() time.Time
-	Sleep(d time.Duration)
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time        { return time.Now() }
-func (realClock) Sleep(d time.Duration) { time.Sleep(d) }
-
-// RealClock is the wall clock.
-var RealClock Clock = realClock{}
 
 // OpenOutput opens an output from the --audio flag: "alsa", "null" or
 // "file:PATH.wav". A missing sound card is not an error here: the returned
@@ -76,7 +62,7 @@ const nullLead = 100 * time.Millisecond
 
 // NullOutput discards samples at real-time pace, for headless boxes and the demo.
 type NullOutput struct {
-	clock Clock
+	clock media.Clock
 
 	mu      sync.Mutex
 	start   time.Time
@@ -88,9 +74,9 @@ type NullOutput struct {
 // NewNullOutput returns an output that accepts samples no faster than clock
 // allows (nil means the wall clock), so position, progress and the watchdog
 // behave as on a real device.
-func NewNullOutput(clock Clock) *NullOutput {
+func NewNullOutput(clock media.Clock) *NullOutput {
 	if clock == nil {
-		clock = RealClock
+		clock = media.RealClock
 	}
 	return &NullOutput{clock: clock}
 }
@@ -116,7 +102,7 @@ func (o *NullOutput) Write(samples []float32) (int, error) {
 	due := o.start.Add(time.Duration(o.frames)*time.Second/SampleRate - nullLead)
 	o.mu.Unlock()
 	if d := due.Sub(now); d > 0 {
-		o.clock.Sleep(d)
+		<-o.clock.After(d)
 	}
 	return len(samples), nil
 }

@@ -66,7 +66,7 @@ type Options struct {
 	MaxGainDB    float64       // cap on loudness-normalising gain so near-silent files do not boost noise (default 20)
 	FadeMS       int           // fade length on start, stop, pause and seek (default 15)
 	StallTimeout time.Duration // a device Write or position stuck this long marks the output unavailable (default 2s)
-	Now          func() time.Time
+	Clock        media.Clock   // time for the watchdog and progress (default media.RealClock)
 	Logger       *slog.Logger
 }
 
@@ -95,8 +95,8 @@ func (o *Options) defaults() {
 	if o.StallTimeout <= 0 {
 		o.StallTimeout = 2 * time.Second
 	}
-	if o.Now == nil {
-		o.Now = time.Now
+	if o.Clock == nil {
+		o.Clock = media.RealClock
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -244,7 +244,7 @@ func (p *Player) loadLocked(idx int, atMS int64, state string) {
 	p.posMS = atMS
 	p.state = state
 	p.gen++
-	p.progress = p.opt.Now()
+	p.progress = p.opt.Clock.Now()
 }
 
 // changed wakes the engine and tells subscribers.
@@ -273,7 +273,7 @@ func (p *Player) Resume() error {
 			return media.Errorf(media.EUnavailable, "audio output unavailable: %w", err)
 		}
 		p.state = StatePlaying
-		p.progress = p.opt.Now()
+		p.progress = p.opt.Clock.Now()
 	}
 	p.mu.Unlock()
 	p.changed()

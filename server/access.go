@@ -82,7 +82,8 @@ func (s *Server) roomAccess(c *fiber.Ctx) error {
 }
 
 // roomOrStaff lets through who may browse the room's (approved, anonymized)
-// content: the room's screen, paired devices, and logged-in staff. Anyone
+// content and drive its player: the room's screen, paired devices, and
+// logged-in staff (a facilitator's tablet runs a workshop's playback). Anyone
 // else on the office network gets 403: what customers said stays in the room.
 func (s *Server) roomOrStaff(c *fiber.Ctx) error {
 	if s.trusted(s.remoteAddr(c)) || s.paired(c) {
@@ -92,13 +93,6 @@ func (s *Server) roomOrStaff(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	return errForbidden
-}
-
-// playerAccess guards the player. The room's screen, paired remotes and
-// logged-in staff (a facilitator's tablet runs a workshop's playback) may
-// read and drive it; nobody else may even read it.
-func (s *Server) playerAccess(c *fiber.Ctx) error {
-	return s.roomOrStaff(c)
 }
 
 func randomSecret() string {
@@ -126,7 +120,7 @@ func (s *Server) handleCreatePairing(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": token, "path": "/kiosk/?pair=" + token,
-		"expires_at": time.Now().Add(pairingTTL).UTC().Format(time.RFC3339)})
+		"expires_at": s.cfg.Clock.Now().Add(pairingTTL).UTC().Format(time.RFC3339)})
 }
 
 // handlePair spends a pairing code and gives this device its secret cookie.

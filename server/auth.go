@@ -50,7 +50,7 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: "Strict", Expires: time.Now().Add(sessionTTL)})
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: "Strict", Expires: s.cfg.Clock.Now().Add(sessionTTL)})
 	s.log.Info("login", "user", u.Name, "role", u.Role)
 	return c.JSON(u)
 }

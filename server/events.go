@@ -27,10 +27,6 @@ type Broker struct {
 	done    chan struct{}
 }
 
-// KeepAlive is how often an idle stream gets a comment, so a gone client is
-// noticed (Fiber only sees it as a failed Flush) and proxies keep it open.
-var KeepAlive = 15 * time.Second
-
 // NewBroker returns an empty broker.
 func NewBroker() *Broker {
 	return &Broker{clients: map[chan Event]struct{}{}, last: map[string]Event{}, done: make(chan struct{})}
@@ -117,7 +113,7 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 	c.Set("X-Accel-Buffering", "no")
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.events.unsubscribe(ch)
-		tick := time.NewTicker(KeepAlive)
+		tick := time.NewTicker(s.cfg.KeepAlive)
 		defer tick.Stop()
 		fmt.Fprint(w, "retry: 2000\n\n")
 		if w.Flush() != nil {

@@ -78,10 +78,7 @@ func (idlePlayer) Subscribe() (<-chan player.State, func()) {
 // TestEventsStreamKeepAliveAndShutdown runs the real server on a loopback
 // port: an idle stream gets keepalive comments, and shutdown ends it promptly.
 func TestEventsStreamKeepAliveAndShutdown(t *testing.T) {
-	old := KeepAlive
-	KeepAlive = 100 * time.Millisecond
-	defer func() { KeepAlive = old }()
-	s := New(Config{Player: idlePlayer{}})
+	s := New(Config{Player: idlePlayer{}, KeepAlive: 100 * time.Millisecond})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

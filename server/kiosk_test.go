@@ -19,6 +19,7 @@ import (
 	"customerroom/kiosk"
 	"customerroom/media"
 	"customerroom/media/catalog"
+	"customerroom/media/clocktest"
 	"customerroom/player"
 )
 
@@ -105,7 +106,7 @@ func (f kioskFixture) do(t *testing.T, peer, method, path, body string, cookies 
 	for _, c := range cookies {
 		req.AddCookie(c)
 	}
-	resp, err := f.srv.App().Test(req, -1)
+	resp, err := f.srv.app.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +168,7 @@ func TestPairingADevice(t *testing.T) {
 	}
 	login := httptest.NewRequest("POST", "/api/auth/login", strings.NewReader(`{"name":"claire","password":"correct horse"}`))
 	login.Header.Set("Content-Type", "application/json")
-	resp, err := f.srv.App().Test(login, -1)
+	resp, err := f.srv.app.Test(login, -1)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("login: %v %v", err, resp.Status)
 	}
@@ -181,7 +182,7 @@ func TestPairingADevice(t *testing.T) {
 	pairReq := httptest.NewRequest("POST", "/api/kiosk/pair", strings.NewReader(`{"token":"`+token+`"}`))
 	pairReq.Header.Set("Content-Type", "application/json")
 	pairReq.Header.Set("X-Test-Peer", stranger)
-	resp, err = f.srv.App().Test(pairReq, -1)
+	resp, err = f.srv.app.Test(pairReq, -1)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("pair: %v %v", err, resp.Status)
 	}
@@ -274,8 +275,8 @@ func TestReactionFloodIsLimited(t *testing.T) {
 }
 
 func TestLimiter(t *testing.T) {
-	now := time.Unix(0, 0)
-	l := newLimiter(Limit{Rate: 1, Burst: 2}, Limit{Rate: 10, Burst: 3}, func() time.Time { return now })
+	clock := clocktest.New(time.Unix(0, 0))
+	l := newLimiter(Limit{Rate: 1, Burst: 2}, Limit{Rate: 10, Burst: 3}, clock)
 	steps := []struct {
 		key     string
 		advance time.Duration
@@ -291,7 +292,7 @@ func TestLimiter(t *testing.T) {
 		{"c", 100 * time.Millisecond, true},
 	}
 	for i, s := range steps {
-		now = now.Add(s.advance)
+		clock.Advance(s.advance)
 		if got, _ := l.allow(s.key); got != s.want {
 			t.Errorf("step %d (%s): allow = %v, want %v", i, s.key, got, s.want)
 		}

@@ -46,25 +46,25 @@ type limiter struct {
 	total   Limit
 	buckets map[string]*bucket
 	global  bucket
-	now     func() time.Time
+	clock   media.Clock
 }
 
 // maxClients caps the per-client table; past it the table is cleared (the
 // global bucket still holds), so a sweep of addresses cannot grow memory.
 const maxClients = 4096
 
-func newLimiter(client, total Limit, now func() time.Time) *limiter {
-	if now == nil {
-		now = time.Now
+func newLimiter(client, total Limit, clock media.Clock) *limiter {
+	if clock == nil {
+		clock = media.RealClock
 	}
-	return &limiter{client: client, total: total, buckets: map[string]*bucket{}, now: now}
+	return &limiter{client: client, total: total, buckets: map[string]*bucket{}, clock: clock}
 }
 
 // allow spends a token from key's bucket and from the global one.
 func (l *limiter) allow(key string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
+	now := l.clock.Now()
 	b, ok := l.buckets[key]
 	if !ok {
 		if len(l.buckets) >= maxClients {

@@ -1,45 +1,74 @@
 package server
 
 import (
-	"customerroom/media"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"customerroom/media"
 )
 
-// routes is the whole API surface at a glance.
+// routes is the whole API surface at a glance, each route with its guards:
+//   - room: the room's screen (a trusted network, loopback by default) and
+//     paired devices;
+//   - roomOrStaff: those, and logged-in staff (browsing approved content,
+//     driving the player from a facilitator's tablet);
+//   - curator: a logged-in curator or admin.
 func (s *Server) routes() {
 	app := s.app
 	app.Use(recover.New())
 
+	room, roomOrStaff := s.roomAccess, s.roomOrStaff
+	curator := s.requireRole("admin", "curator")
+	lim := func(l [2]Limit) fiber.Handler { return s.limit(newLimiter(l[0], l[1], s.cfg.Clock)) }
+	kiosk := s.kioskConfigured
+
 	api := app.Group("/api")
 	api.Get("/health", s.handleHealth)
-	s.kioskRoutes(api) // the listening station, and who may control the player (before the player routes)
 
-	// Browsing approved content: the room's screen, paired devices, staff.
-	room := s.roomOrStaff
-	api.Get("/recordings", room, s.handleRecordings)
-	api.Get("/recordings/:id", room, s.handleRecording)
-	api.Get("/recordings/:id/transcript", room, s.handleTranscript)
-	api.Get("/recordings/:id/peaks", room, s.handlePeaks)
-	api.Get("/recordings/:id/audio", room, s.handleAudio)
-	api.Get("/verbatims", room, s.handleVerbatims)
-	api.Get("/playlists", room, s.handlePlaylists)
-	api.Get("/playlists/:id", room, s.handlePlaylist)
-	api.Get("/search", room, s.handleSearch)
-	api.Get("/events", room, s.handleEvents)
+	// Browsing approved content.
+	api.Get("/recordings", roomOrStaff, s.handleRecordings)
+	api.Get("/recordings/:id", roomOrStaff, s.handleRecording)
+	api.Get("/recordings/:id/transcript", roomOrStaff, s.handleTranscript)
+	api.Get("/recordings/:id/peaks", roomOrStaff, s.handlePeaks)
+	api.Get("/recordings/:id/audio", roomOrStaff, s.handleAudio)
+	api.Get("/verbatims", roomOrStaff, s.handleVerbatims)
+	api.Get("/playlists", roomOrStaff, s.handlePlaylists)
+	api.Get("/playlists/:id", roomOrStaff, s.handlePlaylist)
+	api.Get("/search", roomOrStaff, s.handleSearch)
+	api.Get("/events", roomOrStaff, s.handleEvents)
 
-	// The player; playerAccess (in kioskRoutes) lets only the room control it.
-	api.Get("/player", s.handlePlayerState)
-	api.Post("/player/:action", s.handlePlayerAction)
+	// The player.
+	api.Get("/player", roomOrStaff, s.handlePlayerState)
+	api.Post("/player/:action", roomOrStaff, s.handlePlayerAction)
 
+	// The listening station: pairing (anyone holding a code; curators make
+	// codes and manage devices and the programme), then the screen's actions
+	// POST /api/kiosk/{wake|home|listen|pause|resume|back|next|finish|done|lang},
+	// each answering the new state, also pushed as the `kiosk` event.
+	api.Post("/kiosk/pair", kiosk, lim(kioskPairLimit), s.handlePair)
+	api.Post("/kiosk/pairings", kiosk, curator, s.handleCreatePairing)
+	api.Get("/kiosk/devices", kiosk, curator, s.handleDevices)
+	api.Delete("/kiosk/devices/:id", kiosk, curator, s.handleRevokeDevice)
+	api.Get("/kiosk/programme", kiosk, curator, s.handleProgramme)
+	api.Post("/kiosk/programme", kiosk, curator, s.handleAddProgramme)
+	api.Delete("/kiosk/programme/:id", kiosk, curator, s.handleDeleteProgramme)
+	api.Get("/kiosk", kiosk, room, s.handleKioskState)
+	api.Get("/kiosk/home", kiosk, room, s.handleKioskHome)
+	api.Post("/kiosk/react", kiosk, room, lim(kioskReactionLimit), s.handleKioskReact)
+	api.Post("/kiosk/guess", kiosk, room, lim(kioskGuessLimit), s.handleKioskGuess)
+	api.Post("/kiosk/:action", kiosk, room, lim(kioskActionLimit), s.handleKioskAction)
+
+	// Logins.
 	api.Post("/auth/login", s.handleLogin)
 	api.Post("/auth/logout", s.handleLogout)
 	api.Get("/auth/me", s.handleMe)
 
-	api.Post("/uploads", s.requireRole("admin", "curator"), s.handleUpload)
+	// Curators bring calls in.
+	api.Post("/uploads", curator, s.handleUpload)
+
 	api.Use(func(c *fiber.Ctx) error {
 		return errorOf(media.ENotFound, "no such API route: "+c.Method()+" "+c.Path())
 	})

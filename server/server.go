@@ -66,6 +66,11 @@ type Config struct {
 	// TrustedNetworks may control the room without pairing; nil means
 	// DefaultTrustedNetworks (loopback: the room's own screen).
 	TrustedNetworks []netip.Prefix
+	// Clock paces rate limits and dates cookies (default media.RealClock).
+	Clock media.Clock
+	// KeepAlive is how often an idle event stream gets a comment, so a gone
+	// client is noticed (default 15 s).
+	KeepAlive time.Duration
 	// RemoteAddr overrides the peer address, for tests of the access rules.
 	RemoteAddr func(c *fiber.Ctx) netip.Addr
 }
@@ -82,6 +87,12 @@ type Server struct {
 func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = media.RealClock
+	}
+	if cfg.KeepAlive <= 0 {
+		cfg.KeepAlive = 15 * time.Second
 	}
 	s := &Server{cfg: cfg, events: NewBroker(), log: cfg.Logger}
 	s.app = fiber.New(fiber.Config{
@@ -100,9 +111,6 @@ func New(cfg Config) *Server {
 
 // Events is the broker that fans live events out to SSE clients.
 func (s *Server) Events() *Broker { return s.events }
-
-// App exposes the Fiber app for tests that want app.Test.
-func (s *Server) App() *fiber.App { return s.app }
 
 // Run serves on ln until ctx ends, then shuts down within a few seconds,
 // closing SSE streams first so they do not hold the shutdown.

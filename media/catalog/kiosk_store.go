@@ -146,9 +146,10 @@ func (c *Catalog) DeleteProgrammeEntry(ctx context.Context, id int64) error {
 	return nil
 }
 
-// HashSecret is how pairing tokens and device secrets are stored: only their
-// SHA-256, so a copy of the database cannot pair a device.
-func HashSecret(secret string) string {
+// hashSecret is how login sessions, pairing tokens and device secrets are
+// stored: only their SHA-256, so a copy of the database can neither log in
+// nor pair a device.
+func hashSecret(secret string) string {
 	h := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(h[:])
 }
@@ -160,7 +161,7 @@ func (c *Catalog) CreatePairing(ctx context.Context, token, label string, ttl ti
 	}
 	now := c.now()
 	_, err := c.write.ExecContext(ctx, `INSERT INTO kiosk_pairings (token_hash, label, created_at, expires_at) VALUES (?,?,?,?)`,
-		HashSecret(token), label, formatTime(now), formatTime(now.Add(ttl)))
+		hashSecret(token), label, formatTime(now), formatTime(now.Add(ttl)))
 	return err
 }
 
@@ -177,7 +178,7 @@ func (c *Catalog) RedeemPairing(ctx context.Context, token, deviceSecret string)
 	defer tx.Rollback()
 	var label, expires string
 	var used sql.NullString
-	err = tx.QueryRowContext(ctx, `SELECT label, expires_at, used_at FROM kiosk_pairings WHERE token_hash = ?`, HashSecret(token)).Scan(&label, &expires, &used)
+	err = tx.QueryRowContext(ctx, `SELECT label, expires_at, used_at FROM kiosk_pairings WHERE token_hash = ?`, hashSecret(token)).Scan(&label, &expires, &used)
 	now := c.now()
 	if errors.Is(err, sql.ErrNoRows) || err == nil && (used.Valid || !now.Before(parseTime(expires))) {
 		return media.Device{}, media.Errorf(media.ENotFound, "pairing code unknown, already used or expired")
@@ -185,10 +186,10 @@ func (c *Catalog) RedeemPairing(ctx context.Context, token, deviceSecret string)
 	if err != nil {
 		return media.Device{}, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE kiosk_pairings SET used_at = ? WHERE token_hash = ?`, formatTime(now), HashSecret(token)); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE kiosk_pairings SET used_at = ? WHERE token_hash = ?`, formatTime(now), hashSecret(token)); err != nil {
 		return media.Device{}, err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO kiosk_devices (secret_hash, label, paired_at) VALUES (?,?,?)`, HashSecret(deviceSecret), label, formatTime(now))
+	res, err := tx.ExecContext(ctx, `INSERT INTO kiosk_devices (secret_hash, label, paired_at) VALUES (?,?,?)`, hashSecret(deviceSecret), label, formatTime(now))
 	if err != nil {
 		return media.Device{}, err
 	}
@@ -205,7 +206,7 @@ func (c *Catalog) DeviceBySecret(ctx context.Context, secret string) (media.Devi
 		d  media.Device
 		at string
 	)
-	err := c.read.QueryRowContext(ctx, `SELECT id, label, paired_at FROM kiosk_devices WHERE secret_hash = ?`, HashSecret(secret)).Scan(&d.ID, &d.Label, &at)
+	err := c.read.QueryRowContext(ctx, `SELECT id, label, paired_at FROM kiosk_devices WHERE secret_hash = ?`, hashSecret(secret)).Scan(&d.ID, &d.Label, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, media.Errorf(media.ENotFound, "device")
 	}

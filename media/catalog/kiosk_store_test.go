@@ -161,7 +161,7 @@ func TestPairingIsOneTimeAndHashed(t *testing.T) {
 	}
 	var stored string
 	c.read.QueryRow(`SELECT token_hash FROM kiosk_pairings`).Scan(&stored)
-	if stored == token || stored != HashSecret(token) {
+	if stored == token || stored != hashSecret(token) {
 		t.Errorf("token stored as %q, want its hash", stored)
 	}
 	if _, err := c.RedeemPairing(ctx, "wrong-token-0123456789", secret); !media.IsNotFound(err) {

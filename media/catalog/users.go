@@ -3,11 +3,9 @@ package catalog
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"customerroom/media"
 	"database/sql"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -85,7 +83,7 @@ func (c *Catalog) CreateSession(ctx context.Context, userID int64, ttl time.Dura
 	token := base64.RawURLEncoding.EncodeToString(b[:])
 	now := c.now()
 	_, err := c.write.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-		tokenHash(token), userID, formatTime(now), formatTime(now.Add(ttl)))
+		hashSecret(token), userID, formatTime(now), formatTime(now.Add(ttl)))
 	if err != nil {
 		return "", err
 	}
@@ -98,7 +96,7 @@ func (c *Catalog) CreateSession(ctx context.Context, userID int64, ttl time.Dura
 func (c *Catalog) SessionUser(ctx context.Context, token string) (media.User, error) {
 	var u media.User
 	err := c.read.QueryRowContext(ctx, `SELECT u.id, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash(token), formatTime(c.now())).Scan(&u.ID, &u.Name, &u.Role)
+		WHERE s.token_hash = ? AND s.expires_at > ?`, hashSecret(token), formatTime(c.now())).Scan(&u.ID, &u.Name, &u.Role)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, media.Errorf(media.ENotFound, "session")
 	}
@@ -107,7 +105,7 @@ func (c *Catalog) SessionUser(ctx context.Context, token string) (media.User, er
 
 // DeleteSession ends a session (logout).
 func (c *Catalog) DeleteSession(ctx context.Context, token string) error {
-	_, err := c.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash(token))
+	_, err := c.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hashSecret(token))
 	return err
 }
 
@@ -115,9 +113,4 @@ func (c *Catalog) DeleteSession(ctx context.Context, token string) error {
 func (c *Catalog) Audit(ctx context.Context, actor, action, detail string) error {
 	_, err := c.write.ExecContext(ctx, `INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)`, formatTime(c.now()), actor, action, detail)
 	return err
-}
-
-func tokenHash(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
 }
