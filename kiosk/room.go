@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"customerroom/media"
+	"customerroom/media/fanout"
 	"customerroom/player"
 )
 
@@ -146,14 +147,14 @@ type Room struct {
 	st         State
 	lastTouch  time.Time
 	sawPlaying bool // the current call has been seen playing (so idle means it ended)
-	subs       map[chan State]struct{}
+	subs       *fanout.Hub[State]
 	poke       chan struct{}
 }
 
 // New returns a room on its attract screen.
 func New(opt Options) *Room {
 	r := &Room{lib: opt.Library, pl: opt.Player, clock: opt.Clock, idle: opt.IdleTimeout, loc: opt.Location, log: opt.Logger,
-		subs: map[chan State]struct{}{}, poke: make(chan struct{}, 1)}
+		subs: fanout.NewLatest[State](), poke: make(chan struct{}, 1)}
 	if r.clock == nil {
 		r.clock = media.RealClock
 	}
@@ -182,19 +183,9 @@ func (r *Room) State() State {
 // reader misses intermediate ones, never the last), starting with the current
 // one. cancel unsubscribes and closes it.
 func (r *Room) Subscribe() (<-chan State, func()) {
-	ch := make(chan State, 1)
 	r.mu.Lock()
-	ch <- r.st
-	r.subs[ch] = struct{}{}
-	r.mu.Unlock()
-	return ch, func() {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if _, ok := r.subs[ch]; ok {
-			delete(r.subs, ch)
-			close(ch)
-		}
-	}
+	defer r.mu.Unlock()
+	return r.subs.Subscribe(r.st)
 }
 
 // set changes the state under r.mu and tells subscribers; f edits a copy.
@@ -209,13 +200,7 @@ func (r *Room) setLocked(f func(st *State)) State {
 	f(&st)
 	st.Seq = r.st.Seq + 1
 	r.st = st
-	for ch := range r.subs {
-		select { // replace a stale unread state with the latest
-		case <-ch:
-		default:
-		}
-		ch <- st
-	}
+	r.subs.Publish(st)
 	r.wake() // Run re-arms the idle timer for the new screen
 	return st
 }

@@ -12,6 +12,7 @@ package player
 import (
 	"context"
 	"customerroom/media"
+	"customerroom/media/fanout"
 	"log/slog"
 	"sync"
 	"time"
@@ -160,8 +161,7 @@ type Player struct {
 	progress time.Time // last time a Write returned or the position moved
 	inWrite  time.Time // when the pending Write started; zero when not writing
 
-	subMu sync.Mutex
-	subs  map[chan State]struct{}
+	subs *fanout.Hub[State]
 }
 
 // New returns a player writing to out and resolving requests with lib.
@@ -175,7 +175,7 @@ func New(out Output, lib Library, opt Options) *Player {
 		wake:   make(chan struct{}, 1),
 		state:  StateIdle,
 		volume: opt.Volume,
-		subs:   map[chan State]struct{}{},
+		subs:   fanout.NewLatest[State](),
 	}
 }
 
@@ -409,37 +409,10 @@ func (p *Player) Health() Health {
 // it only misses intermediate states and always gets the latest. cancel
 // unsubscribes and closes the channel.
 func (p *Player) Subscribe() (<-chan State, func()) {
-	ch := make(chan State, 1)
-	p.subMu.Lock()
-	p.subs[ch] = struct{}{}
-	p.subMu.Unlock()
-	var once sync.Once
-	return ch, func() {
-		once.Do(func() {
-			p.subMu.Lock()
-			delete(p.subs, ch)
-			close(ch)
-			p.subMu.Unlock()
-		})
-	}
+	return p.subs.Subscribe()
 }
 
 // publish hands s to every subscriber, replacing an unread older state.
 func (p *Player) publish(s State) {
-	p.subMu.Lock()
-	defer p.subMu.Unlock()
-	for ch := range p.subs {
-		select {
-		case ch <- s:
-		default:
-			select {
-			case <-ch:
-			default:
-			}
-			select {
-			case ch <- s:
-			default:
-			}
-		}
-	}
+	p.subs.Publish(s)
 }

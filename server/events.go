@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"customerroom/media"
+	"customerroom/media/fanout"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -20,16 +21,16 @@ type Event struct {
 // Broker fans events out to SSE clients. Publish never blocks: a client that
 // cannot keep up is dropped (its browser reconnects and gets the latest state).
 type Broker struct {
-	mu      sync.Mutex
-	clients map[chan Event]struct{}
-	last    map[string]Event // latest event of each type, sent to new clients
-	closed  bool
-	done    chan struct{}
+	hub  *fanout.Hub[Event]
+	mu   sync.Mutex
+	last map[string]Event // latest event of each type, sent to new clients
+	done chan struct{}
+	once sync.Once
 }
 
 // NewBroker returns an empty broker.
 func NewBroker() *Broker {
-	return &Broker{clients: map[chan Event]struct{}{}, last: map[string]Event{}, done: make(chan struct{})}
+	return &Broker{hub: fanout.NewQueue[Event](32), last: map[string]Event{}, done: make(chan struct{})}
 }
 
 // Publish sends v, marshalled to JSON, as an event of type typ to every client.
@@ -41,69 +42,44 @@ func (b *Broker) Publish(typ string, v any) {
 	ev := Event{Type: typ, Data: data}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.closed {
-		return
-	}
 	b.last[typ] = ev
-	for ch := range b.clients {
-		select {
-		case ch <- ev:
-		default:
-			delete(b.clients, ch)
-			close(ch)
-		}
-	}
+	b.hub.Publish(ev)
 }
 
-// subscribe registers a client and queues the latest event of each type.
-func (b *Broker) subscribe() (chan Event, bool) {
+// subscribe registers a client and queues the latest event of each type; ok
+// is false once the broker is closed.
+func (b *Broker) subscribe() (ch <-chan Event, cancel func(), ok bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.closed {
-		return nil, false
+	select {
+	case <-b.done:
+		return nil, nil, false
+	default:
 	}
-	ch := make(chan Event, 32)
+	last := make([]Event, 0, len(b.last))
 	for _, ev := range b.last {
-		ch <- ev
+		last = append(last, ev)
 	}
-	b.clients[ch] = struct{}{}
-	return ch, true
-}
-
-func (b *Broker) unsubscribe(ch chan Event) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if _, ok := b.clients[ch]; ok {
-		delete(b.clients, ch)
-		close(ch)
-	}
+	ch, cancel = b.hub.Subscribe(last...)
+	return ch, cancel, true
 }
 
 // Clients is the number of connected streams.
-func (b *Broker) Clients() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.clients)
-}
+func (b *Broker) Clients() int { return b.hub.Len() }
 
 // Close ends every stream; used at shutdown so open streams do not hold it up.
 func (b *Broker) Close() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.closed {
-		return
-	}
-	b.closed = true
-	close(b.done)
-	for ch := range b.clients {
-		delete(b.clients, ch)
-		close(ch)
-	}
+	b.once.Do(func() {
+		close(b.done)
+		b.hub.Close()
+	})
 }
 
 // handleEvents streams events to one client until it goes away or the server stops.
 func (s *Server) handleEvents(c *fiber.Ctx) error {
-	ch, ok := s.events.subscribe()
+	ch, cancel, ok := s.events.subscribe()
 	if !ok {
 		return errorOf(media.EUnavailable, "server is shutting down")
 	}
@@ -112,7 +88,7 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 	c.Set("Connection", "keep-alive")
 	c.Set("X-Accel-Buffering", "no")
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		defer s.events.unsubscribe(ch)
+		defer cancel()
 		tick := time.NewTicker(s.cfg.KeepAlive)
 		defer tick.Stop()
 		fmt.Fprint(w, "retry: 2000\n\n")

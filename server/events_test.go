@@ -14,8 +14,8 @@ import (
 
 func TestBrokerNeverBlocksAndDropsSlowClients(t *testing.T) {
 	b := NewBroker()
-	fast, _ := b.subscribe()
-	slow, _ := b.subscribe()
+	fast, _, _ := b.subscribe()
+	slow, _, _ := b.subscribe()
 	done := make(chan struct{})
 	go func() {
 		for i := 0; i < 1000; i++ {
@@ -50,7 +50,7 @@ func TestBrokerReplaysLatestStateToNewClients(t *testing.T) {
 	b.Publish("player", map[string]string{"state": "playing"})
 	b.Publish("player", map[string]string{"state": "paused"})
 	b.Publish("kiosk", map[string]string{"screen": "home"})
-	ch, _ := b.subscribe()
+	ch, _, _ := b.subscribe()
 	got := map[string]string{}
 	for i := 0; i < 2; i++ {
 		ev := <-ch
@@ -63,7 +63,7 @@ func TestBrokerReplaysLatestStateToNewClients(t *testing.T) {
 	if _, ok := <-ch; ok {
 		t.Error("Close left a client stream open")
 	}
-	if _, ok := b.subscribe(); ok {
+	if _, _, ok := b.subscribe(); ok {
 		t.Error("subscribe after Close succeeded")
 	}
 }
