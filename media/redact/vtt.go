@@ -43,8 +43,10 @@ func ParseVTTWords(r io.Reader) ([]TimedCue, error) {
 	if first := lines[0]; first != "WEBVTT" && !strings.HasPrefix(first, "WEBVTT ") && !strings.HasPrefix(first, "WEBVTT\t") {
 		return nil, invalidf("not a WebVTT file: the first line must be WEBVTT")
 	}
+	// The header runs to the first blank line; a timing line ends it too,
+	// as tools that forget the blank line still mean it as a cue.
 	i := 1
-	for i < len(lines) && lines[i] != "" { // header
+	for i < len(lines) && lines[i] != "" && !strings.Contains(lines[i], "-->") {
 		i++
 	}
 	var cues []TimedCue

@@ -148,6 +148,16 @@ func TestParseVTTWordsErrors(t *testing.T) {
 	})
 }
 
+func TestParseVTTWordsNoBlankAfterHeader(t *testing.T) {
+	cues, err := ParseVTTWords(strings.NewReader("WEBVTT\n00:01.000 --> 00:02.000\nOui.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []TimedCue{{StartMS: 1000, EndMS: 2000, Text: "Oui."}}; !reflect.DeepEqual(cues, want) {
+		t.Errorf("cues %+v, want %+v", cues, want)
+	}
+}
+
 func TestParseVTTWordsEdges(t *testing.T) {
 	in := "WEBVTT\r\rNOTE a\r\r01:00:00.000 --> 01:00:01,500 line:0\r<v Agent>hi\r\rstray text block\r\r00:05.000 --> 00:06.000\r\r"
 	cues, err := ParseVTTWords(strings.NewReader(in))
