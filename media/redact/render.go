@@ -11,7 +11,8 @@ import (
 	"customerroom/media/audio"
 )
 
-// Sound is what a redacted range is replaced with.
+// Sound is what a redacted range is replaced with; the empty Sound means
+// SoundBleep, the default of --redact-sound.
 type Sound string
 
 // The sounds Render can put over a range (--redact-sound).
@@ -61,10 +62,10 @@ const (
 // Why not FLAC, which would take about half the space for speech (8 kHz
 // mono: 57.6 MB per hour as WAV, ~25–30 MB as FLAC)? Every browser plays WAV
 // in <audio> and our player decodes it natively; a WAV can be served with
-// byte-range requests where byte = 44 + frame × 2 × channels, so seeking
-// needs no index; and we would have to write or vendor a FLAC encoder for a
+// byte-range requests where byte = 44 + frame × 2 × channels (mono and
+// stereo), so seeking needs no index; and we would have to write or vendor a FLAC encoder for a
 // saving that, at call lengths (a 10-minute 8 kHz call is 9.6 MB), does not
-// matter on the room's disk. A 44.1 kHz stereo source costs ten times that
+// matter on the room's disk. A 44.1 kHz stereo source costs eleven times that
 // (106 MB for 10 minutes); if such sources become common, downmixing or
 // FLAC is the change to make here.
 //
@@ -77,7 +78,7 @@ const (
 // Render streams block by block and never holds the call in memory. It
 // writes the header first with the sizes the source announces and seeks back
 // to fix them when the source's length was unknown (Frames() == -1) or
-// wrong; dst must be positioned where the file starts. progress, if not nil,
+// wrong; the rendition starts at dst's current offset. progress, if not nil,
 // is called with frames done and the total (-1 when unknown) at the start,
 // every ~2^18 frames and at the end. When ctx is cancelled Render returns
 // ctx.Err() and leaves a partial file: the caller writes to a staging name
