@@ -22,7 +22,7 @@ type Recording struct {
 	ID           int64     `json:"id"`
 	SHA256       string    `json:"sha256"`
 	Title        string    `json:"title"`
-	SourceName   string    `json:"path"` // the file name it was imported from
+	SourceName   string    `json:"path,omitempty"` // the file name it was imported from: staff only
 	Path         string    `json:"-"`    // original, relative to the data dir
 	Rendition    string    `json:"-"`    // anonymized copy, relative to the data dir
 	Format       string    `json:"format"`
@@ -75,4 +75,12 @@ type Metadata struct {
 	Topic     string `json:"topic"`
 	Score     *int   `json:"score"`
 	Sentiment string `json:"sentiment"`
+}
+
+// ForRoom is r as the room's screen and paired devices may see it: without
+// the source file name (it can name the customer) and without the score,
+// which is the answer to the listener's guess and comes only with the reveal.
+func (r Recording) ForRoom() Recording {
+	r.SourceName, r.Score = "", nil
+	return r
 }

@@ -105,3 +105,10 @@ func (s *Server) requireRole(roles ...string) fiber.Handler {
 		return errorOf(media.EForbidden, "this needs the role "+strings.Join(roles, " or "))
 	}
 }
+
+// isStaff reports whether the request comes from a logged-in user, who may
+// see what the room may not (source file names, scores before a reveal).
+func (s *Server) isStaff(c *fiber.Ctx) bool {
+	_, ok := s.currentUser(c)
+	return ok
+}

@@ -58,6 +58,11 @@ func (s *Server) handleRecordings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if !s.isStaff(c) {
+		for i := range rs {
+			rs[i] = rs[i].ForRoom()
+		}
+	}
 	return c.JSON(rs)
 }
 
@@ -65,6 +70,9 @@ func (s *Server) handleRecording(c *fiber.Ctx) error {
 	r, err := s.roomRecording(c)
 	if err != nil {
 		return err
+	}
+	if !s.isStaff(c) {
+		r = r.ForRoom()
 	}
 	return c.JSON(r)
 }

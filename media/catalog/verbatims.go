@@ -100,7 +100,8 @@ func (c *Catalog) AddVerbatims(ctx context.Context, vs []media.Verbatim) (int, e
 	return added, tx.Commit()
 }
 
-// Search finds approved recordings and verbatims whose text matches q.
+// Search finds what the room may see (playable recordings, approved
+// verbatims) whose text matches q.
 // The query is treated as plain words, never as FTS5 syntax, so hostile input
 // cannot produce a syntax error.
 func (c *Catalog) Search(ctx context.Context, q string, limit int) ([]media.SearchHit, error) {
@@ -114,7 +115,7 @@ func (c *Catalog) Search(ctx context.Context, q string, limit int) ([]media.Sear
 	}
 	rows, err := c.read.QueryContext(ctx, `SELECT s.kind, s.ref_id, snippet(search_text, 2, '[', ']', '…', 12) FROM search_text s
 		WHERE search_text MATCH ? AND (
-			(s.kind = 'recording' AND EXISTS (SELECT 1 FROM recordings r WHERE r.id = s.ref_id AND r.status = 'approved')) OR
+			(s.kind = 'recording' AND EXISTS (SELECT 1 FROM recordings r WHERE r.id = s.ref_id AND `+playableSQL+`)) OR
 			(s.kind = 'verbatim' AND EXISTS (SELECT 1 FROM verbatims v WHERE v.id = s.ref_id AND v.status = 'approved')))
 		ORDER BY rank LIMIT ?`, strings.Join(terms, " "), limit)
 	if err != nil {
