@@ -23,8 +23,8 @@ type Recording struct {
 	SHA256       string    `json:"sha256"`
 	Title        string    `json:"title"`
 	SourceName   string    `json:"path,omitempty"` // the file name it was imported from: staff only
-	Path         string    `json:"-"`    // original, relative to the data dir
-	Rendition    string    `json:"-"`    // anonymized copy, relative to the data dir
+	Path         string    `json:"-"`              // original, relative to the data dir
+	Rendition    string    `json:"-"`              // anonymized copy, relative to the data dir
 	Format       string    `json:"format"`
 	Codec        string    `json:"codec"`
 	SampleRate   int       `json:"sample_rate"`

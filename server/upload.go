@@ -42,10 +42,7 @@ func (s *Server) handleUpload(c *fiber.Ctx) error {
 	if len(files) == 0 {
 		return errorOf(media.EInvalid, "no \"file\" field in the form")
 	}
-	inbox := filepath.Join(s.cfg.DataDir, "inbox")
-	if err := os.MkdirAll(inbox, 0o750); err != nil {
-		return err
-	}
+	inbox := media.Layout{Dir: s.cfg.DataDir}.Inbox()
 	out := []uploaded{}
 	for _, fh := range files {
 		name := uploadName(fh.Filename)
@@ -92,41 +89,29 @@ func uploadName(name string) string {
 
 // saveToInbox copies an upload to a hidden staging file in inbox, then renames
 // it to name (or name-2, name-3… if taken) and returns the name used.
-func saveToInbox(fh *multipart.FileHeader, inbox, name string) (string, error) {
+func saveToInbox(fh *multipart.FileHeader, inbox, name string) (final string, err error) {
 	src, err := fh.Open()
 	if err != nil {
 		return "", err
 	}
 	defer src.Close()
-	tmp, err := os.CreateTemp(inbox, ".upload-*.part")
-	if err != nil {
-		return "", err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, io.LimitReader(src, maxUploadBytes+1)); err != nil {
-		tmp.Close()
-		return "", err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", err
-	}
 	stem, ext := strings.TrimSuffix(name, filepath.Ext(name)), filepath.Ext(name)
-	for n := 1; n < 1000; n++ {
-		cand := name
-		if n > 1 {
-			cand = stem + "-" + strconv.Itoa(n) + ext
+	_, err = media.WriteStaged(inbox, ".upload-*.part", io.LimitReader(src, maxUploadBytes+1), func(staged string) error {
+		for n := 1; n < 1000; n++ {
+			cand := name
+			if n > 1 {
+				cand = stem + "-" + strconv.Itoa(n) + ext
+			}
+			// A hard link fails when the name is taken, unlike rename, so two
+			// uploads of the same name never overwrite each other.
+			if err := os.Link(staged, filepath.Join(inbox, cand)); err == nil {
+				final = cand
+				return nil
+			} else if !errors.Is(err, os.ErrExist) {
+				return err
+			}
 		}
-		// A hard link fails when the name is taken, unlike rename, so two
-		// uploads of the same name never overwrite each other.
-		if err := os.Link(tmp.Name(), filepath.Join(inbox, cand)); err == nil {
-			return cand, nil
-		} else if !errors.Is(err, os.ErrExist) {
-			return "", err
-		}
-	}
-	return "", fmt.Errorf("no free name for %s in the inbox", name)
+		return fmt.Errorf("no free name for %s in the inbox", name)
+	})
+	return final, err
 }

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
+	"customerroom/media"
 	"customerroom/media/audio"
 	"customerroom/media/catalog"
 	"customerroom/media/ingest"
@@ -21,7 +21,7 @@ func openCatalog(ctx context.Context, c config) (*catalog.Catalog, string, error
 	if err != nil {
 		return nil, "", err
 	}
-	cat, err := catalog.Open(ctx, filepath.Join(dataDir, "catalog.db"))
+	cat, err := catalog.Open(ctx, media.Layout{Dir: dataDir}.Catalog())
 	if err != nil {
 		return nil, "", oneLine(err)
 	}
@@ -31,8 +31,9 @@ func openCatalog(ctx context.Context, c config) (*catalog.Catalog, string, error
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
 	fs := newFlags("import", stderr, &c)
+	retentionFlag(fs, &c)
 	asJSON := fs.Bool("json", false, "print one JSON object per input file")
-	if err := parseFlags(fs, getenv, args); err != nil {
+	if err := parseFlags(fs, &c, getenv, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -44,7 +45,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer cat.Close()
 	log, _ := newLogger(io.Discard, "error")
-	imp := &ingest.Importer{Catalog: cat, DataDir: dataDir, Logger: log}
+	imp := &ingest.Importer{Catalog: cat, DataDir: dataDir, Retention: c.Retention, Logger: log}
 	if _, err := imp.Recover(ctx); err != nil {
 		return fmt.Errorf("recovering interrupted imports: %w", err)
 	}
@@ -91,7 +92,7 @@ func runAnalyze(ctx context.Context, args []string, getenv func(string) string, 
 	var c config
 	fs := newFlags("analyze", stderr, &c)
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseFlags(fs, getenv, args); err != nil {
+	if err := parseFlags(fs, &c, getenv, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -126,7 +127,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	var c config
 	fs := newFlags("user add", stderr, &c)
 	role := fs.String("role", "", "admin, curator or facilitator")
-	if err := parseFlags(fs, getenv, args[1:]); err != nil {
+	if err := parseFlags(fs, &c, getenv, args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -151,7 +152,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 func runBackup(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
 	fs := newFlags("backup", stderr, &c)
-	if err := parseFlags(fs, getenv, args); err != nil {
+	if err := parseFlags(fs, &c, getenv, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -172,7 +173,7 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 func runCheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
 	fs := newFlags("check", stderr, &c)
-	if err := parseFlags(fs, getenv, args); err != nil {
+	if err := parseFlags(fs, &c, getenv, args); err != nil {
 		return err
 	}
 	cat, _, err := openCatalog(ctx, c)
@@ -202,7 +203,7 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 func runPurge(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
 	fs := newFlags("purge", stderr, &c)
-	if err := parseFlags(fs, getenv, args); err != nil {
+	if err := parseFlags(fs, &c, getenv, args); err != nil {
 		return err
 	}
 	cat, dataDir, err := openCatalog(ctx, c)

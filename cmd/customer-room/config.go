@@ -76,12 +76,16 @@ func fromEnv(fs *flag.FlagSet, getenv func(string) string) error {
 	return errors.Join(errs...)
 }
 
-// parseFlags sets fs from the environment, then from the command line.
-func parseFlags(fs *flag.FlagSet, getenv func(string) string, args []string) error {
+// parseFlags sets fs from the environment, then from the command line, and
+// checks the values of c that fs sets.
+func parseFlags(fs *flag.FlagSet, c *config, getenv func(string) string, args []string) error {
 	if err := fromEnv(fs, getenv); err != nil {
 		return err
 	}
-	return fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return c.validate(fs)
 }
 
 // newFlags makes a flag set with --data, which every command takes.
@@ -100,9 +104,31 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error (env CR_LOG_LEVEL)")
 	fs.Float64Var(&c.TargetLUFS, "target-lufs", -19, "loudness every call is played at, LUFS (env CR_TARGET_LUFS)")
 	fs.IntVar(&c.MaxVolume, "max-volume", 10, "highest volume step a listener can choose (env CR_MAX_VOLUME)")
-	fs.DurationVar(&c.Retention, "retention", 4392*time.Hour, "how long recordings are kept after the call (env CR_RETENTION, default about 6 months)")
+	retentionFlag(fs, c)
 	fs.IntVar(&c.Workers, "workers", 1, "parallel imports (env CR_WORKERS)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 90*time.Second, "room screen returns to its attract loop after this long untouched (env CR_IDLE_TIMEOUT)")
+}
+
+// retentionFlag adds --retention, which every command that brings calls in takes.
+func retentionFlag(fs *flag.FlagSet, c *config) {
+	fs.DurationVar(&c.Retention, "retention", 4392*time.Hour, "how long recordings are kept after the call (env CR_RETENTION, default about 6 months)")
+}
+
+// validate refuses settings out of their range, for the flags fs defines,
+// instead of silently replacing them with defaults.
+func (c config) validate(fs *flag.FlagSet) error {
+	var errs []error
+	check := func(name string, ok bool, want string) {
+		if fs.Lookup(name) != nil && !ok {
+			errs = append(errs, fmt.Errorf("--%s %s: want %s", name, fs.Lookup(name).Value, want))
+		}
+	}
+	check("target-lufs", c.TargetLUFS >= -40 && c.TargetLUFS <= -5, "a loudness from -40 to -5 LUFS (speech is usually -19 to -16)")
+	check("max-volume", c.MaxVolume >= 1 && c.MaxVolume <= 20, "a step from 1 to 20")
+	check("retention", c.Retention >= 24*time.Hour, "at least 24h")
+	check("workers", c.Workers >= 1 && c.Workers <= 16, "1 to 16")
+	check("idle-timeout", c.IdleTimeout >= 10*time.Second && c.IdleTimeout <= 24*time.Hour, "10s to 24h")
+	return errors.Join(errs...)
 }
 
 // newLogger makes the program's slog logger.

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"customerroom/media"
+	"customerroom/media/catalog"
 	"io"
 	"path/filepath"
 	"strings"
@@ -57,5 +59,48 @@ func TestConfigFromEnvironmentAndFlags(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSettingsAreCheckedAndHonoured: a value out of range is refused with the
+// flag's name instead of silently becoming a default, and import honours
+// --retention / CR_RETENTION like serve does.
+func TestSettingsAreCheckedAndHonoured(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"serve", "--data", dir, "--target-lufs", "0"}, nil, "--target-lufs"},
+		{[]string{"serve", "--data", dir}, map[string]string{"CR_MAX_VOLUME": "0"}, "--max-volume"},
+		{[]string{"serve", "--data", dir, "--workers", "0"}, nil, "--workers"},
+		{[]string{"serve", "--data", dir, "--idle-timeout", "1s"}, nil, "--idle-timeout"},
+		{[]string{"import", "--data", dir, "--retention", "1h", "testdata/tone.wav"}, nil, "--retention"},
+	} {
+		err := run(context.Background(), tc.args, env(tc.env), strings.NewReader(""), io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v %v: err = %v, want a refusal naming %s", tc.args, tc.env, err, tc.want)
+		}
+	}
+
+	data := filepath.Join(dir, "ret")
+	before := time.Now()
+	if err := run(context.Background(), []string{"import", "--data", data, "testdata/tone.wav"},
+		env(map[string]string{"CR_RETENTION": "48h"}), strings.NewReader(""), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := catalog.Open(context.Background(), filepath.Join(data, "catalog.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Close()
+	rs, err := cat.Recordings(context.Background(), media.RecordingFilter{})
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("recordings: %v %v", rs, err)
+	}
+	if exp := rs[0].ExpiresAt; exp.Before(before.Add(47*time.Hour)) || exp.After(time.Now().Add(49*time.Hour)) {
+		t.Errorf("imported with CR_RETENTION=48h, expires at %v (now %v)", exp, before)
 	}
 }

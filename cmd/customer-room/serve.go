@@ -26,7 +26,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	var c config
 	fs := newFlags("serve", stderr, &c)
 	serveFlags(fs, &c)
-	if err := parseFlags(fs, getenv, args); err != nil {
+	if err := parseFlags(fs, &c, getenv, args); err != nil {
 		return err
 	}
 	log, err := newLogger(stderr, c.LogLevel)
@@ -37,7 +37,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	cat, err := catalog.Open(ctx, filepath.Join(dataDir, "catalog.db"))
+	cat, err := catalog.Open(ctx, media.Layout{Dir: dataDir}.Catalog())
 	if err != nil {
 		return oneLine(err)
 	}
@@ -73,8 +73,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	g.Go(func() error { return purgeLoop(gctx, cat, dataDir, log) })
 	pool := ingest.NewPool(c.Workers)
 	g.Go(func() error { return pool.Run(gctx) })
-	inbox := &ingest.Watcher{Importer: imp, Pool: pool, Inbox: filepath.Join(dataDir, "inbox"),
-		Quarantine: filepath.Join(dataDir, "quarantine"), Logger: log,
+	inbox := &ingest.Watcher{Importer: imp, Pool: pool, Inbox: media.Layout{Dir: dataDir}.Inbox(),
+		Quarantine: media.Layout{Dir: dataDir}.Quarantine(), Logger: log,
 		// Screens learn that the library changed; file names stay off the wire
 		// (they may name a customer).
 		OnResult: func(r ingest.ImportResult) {

@@ -273,33 +273,20 @@ func (im *Importer) copyIn(f *os.File, sum, ext string) (string, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return "", err
 	}
-	rel := filepath.Join("library", sum[:2], sum+"."+strings.TrimPrefix(ext, "ogg-"))
-	dst := filepath.Join(im.DataDir, rel)
-	staging := filepath.Join(im.DataDir, "staging")
-	if err := os.MkdirAll(staging, 0o750); err != nil {
-		return "", err
-	}
+	lay := im.layout()
+	rel := lay.Original(sum, ext)
+	dst := lay.Abs(rel)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		return "", err
 	}
-	tmp, err := os.CreateTemp(staging, sum[:8]+"-*.part")
-	if err != nil {
-		return "", err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, f); err != nil {
-		tmp.Close()
-		return "", err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", err
-	}
-	return rel, os.Rename(tmp.Name(), dst)
+	_, err := media.WriteStaged(lay.Staging(), sum[:8]+"-*.part", f, func(staged string) error {
+		return os.Rename(staged, dst)
+	})
+	return rel, err
 }
+
+// layout is where the importer's data folder keeps things.
+func (im *Importer) layout() media.Layout { return media.Layout{Dir: im.DataDir} }
 
 func readTranscriptSidecar(audioPath string) ([]media.Cue, error) {
 	base := strings.TrimSuffix(audioPath, filepath.Ext(audioPath))

@@ -34,7 +34,7 @@ func (im *Importer) Recover(ctx context.Context) (RecoverReport, error) {
 		st, err := os.Lstat(path)
 		return err == nil && st.ModTime().Before(cutoff)
 	}
-	staging := filepath.Join(im.DataDir, "staging")
+	staging := im.layout().Staging()
 	ents, err := os.ReadDir(staging)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return rep, err
@@ -49,7 +49,7 @@ func (im *Importer) Recover(ctx context.Context) (RecoverReport, error) {
 	if err != nil {
 		return rep, err
 	}
-	lib := filepath.Join(im.DataDir, "library")
+	lib := im.layout().LibraryDir()
 	err = filepath.WalkDir(lib, func(p string, d fs.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) && p == lib {
 			return filepath.SkipDir

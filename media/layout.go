@@ -1,0 +1,78 @@
+package media
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Layout is where the room keeps its files under the data folder. Paths the
+// catalog stores are relative to it, with forward slashes, so a data folder
+// can be moved or restored elsewhere.
+type Layout struct {
+	Dir string
+}
+
+// Catalog is the SQLite database file.
+func (l Layout) Catalog() string { return filepath.Join(l.Dir, "catalog.db") }
+
+// Inbox is the drop folder the watcher imports from.
+func (l Layout) Inbox() string { return filepath.Join(l.Dir, "inbox") }
+
+// Quarantine holds files that could not be imported, each with NAME.error.txt.
+func (l Layout) Quarantine() string { return filepath.Join(l.Dir, "quarantine") }
+
+// Staging holds files being written; anything left there is a crash's leftover.
+func (l Layout) Staging() string { return filepath.Join(l.Dir, "staging") }
+
+// LibraryDir holds originals and renditions, under library/ and renditions/.
+func (l Layout) LibraryDir() string { return filepath.Join(l.Dir, "library") }
+
+// RenditionsDir holds the anonymized renditions the room plays.
+func (l Layout) RenditionsDir() string { return filepath.Join(l.Dir, "renditions") }
+
+// Original is the relative path of an imported original with hash sum and
+// extension ext ("wav", "mp3", …), sharded by the hash's first two digits.
+func (l Layout) Original(sum, ext string) string {
+	return "library/" + sum[:2] + "/" + sum + "." + strings.TrimPrefix(ext, "ogg-")
+}
+
+// Rendition is the relative path of a recording's anonymized rendition; the
+// version changes with every approval so a player never reads a file being
+// replaced.
+func (l Layout) Rendition(sum string, version int64) string {
+	return "renditions/" + sum[:2] + "/" + sum + "-" + strconv.FormatInt(version, 10) + ".wav"
+}
+
+// Abs turns a stored relative path into a path on disk.
+func (l Layout) Abs(rel string) string { return filepath.Join(l.Dir, filepath.FromSlash(rel)) }
+
+// WriteStaged writes r to a new file in dir (named by pattern, as
+// os.CreateTemp does), syncs and closes it, then calls place with its path to
+// move it where it belongs (a rename, or a link that must not overwrite).
+// The staged file is removed whatever happens, so a failure or a crash
+// leaves no partial file under a real name: the "write to a temp name,
+// fsync, rename" rule of every file the room writes.
+func WriteStaged(dir, pattern string, r io.Reader, place func(staged string) error) (n int64, err error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return 0, err
+	}
+	tmp, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(tmp.Name())
+	n, err = io.Copy(tmp, r)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return n, err
+	}
+	return n, place(tmp.Name())
+}
