@@ -12,9 +12,18 @@ import (
 	"io"
 )
 
+// MaxJunk is how many bytes before the first frame (zero padding, broken
+// bytes, after any ID3v2 tags) Open searches, and so how far a sniffer must
+// look to find what Open would. Exporters have been seen padding with 100 KiB
+// of zeros; decoders such as ffmpeg's search further still.
+const MaxJunk = 1 << 20
+
+// MaxFrameSize is the largest layer III frame: 320 kbit/s MPEG-1 at 32 kHz
+// (or 160 kbit/s MPEG-2.5 at 8 kHz), with the padding byte.
+const MaxFrameSize = 1441
+
 // MP3 limits and constants.
 const (
-	maxJunk      = 1 << 20 // bytes searched for the first frame after tags
 	decoderDelay = 529     // samples every layer III decoder adds (LAME's figure)
 	seekPreroll  = 10      // frames decoded before a seek target: bit reservoir + overlap
 	maxFrames    = 1 << 24 // about 100 hours at 48 kHz; caps the index
@@ -166,10 +175,30 @@ type index struct {
 	xing    bool
 }
 
+// Sync returns the offset of the first layer III frame in b that is
+// confirmed by a header of the same stream where its size says the next frame
+// starts: the test findFirstFrame makes, so a sniffer that finds a frame in
+// the first MaxJunk+2*MaxFrameSize bytes knows Open will find it too.
+func Sync(b []byte) (int, bool) {
+	for i := 0; i+4 <= len(b) && i < MaxJunk; i++ {
+		if b[i] != 0xFF {
+			continue
+		}
+		h, ok := parseHeader(b[i:])
+		if !ok || i+h.size+4 > len(b) {
+			continue
+		}
+		if h2, ok := parseHeader(b[i+h.size:]); ok && h2.sameStream(h) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
 // findFirstFrame scans for a header followed by a second one where the first
 // one's size says; junk before it (tags, broken bytes) is skipped.
 func findFirstFrame(br *bufio.Reader, off int64) (int64, header, error) {
-	for scanned := 0; scanned < maxJunk; scanned++ {
+	for scanned := 0; scanned < MaxJunk; scanned++ {
 		b, err := br.Peek(4)
 		if len(b) < 4 {
 			if err == nil {
@@ -192,7 +221,7 @@ func findFirstFrame(br *bufio.Reader, off int64) (int64, header, error) {
 		}
 		off++
 	}
-	return 0, header{}, fmt.Errorf("no MPEG audio frame in the first %d bytes", maxJunk)
+	return 0, header{}, fmt.Errorf("no MPEG audio frame in the first %d bytes", MaxJunk)
 }
 
 func buildIndex(r io.ReadSeeker) (*index, error) {
