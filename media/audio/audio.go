@@ -9,7 +9,12 @@ import (
 	"io"
 )
 
-// Stream is a decoded audio stream. Samples are interleaved float32 in [-1, 1].
+// Stream is a decoded audio stream. Samples are interleaved float32, full
+// scale ±1, finite (decoders turn NaN and infinities into silence), but not
+// clamped: a lossy decoder returns a clipped master above full scale (by a
+// dB or two) and a float WAV can hold overs, and that overshoot is the true
+// peak Analyze must measure. Whoever needs [-1, 1] (an output device, a
+// 16-bit file) limits or clamps at its own output, as the player does.
 type Stream interface {
 	// SampleRate is the stream's rate in Hz.
 	SampleRate() int

@@ -2,7 +2,9 @@ package audio
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,7 +13,9 @@ import (
 // id3v2Tag builds an ID3v2 tag with body bytes of frames and padding, with
 // the v2.4 footer if footer is set.
 func id3v2Tag(body int, footer bool) []byte {
-	ss := func(n int) []byte { return []byte{byte(n >> 21 & 0x7F), byte(n >> 14 & 0x7F), byte(n >> 7 & 0x7F), byte(n & 0x7F)} }
+	ss := func(n int) []byte {
+		return []byte{byte(n >> 21 & 0x7F), byte(n >> 14 & 0x7F), byte(n >> 7 & 0x7F), byte(n & 0x7F)}
+	}
 	flags := byte(0)
 	if footer {
 		flags = 0x10
@@ -156,5 +160,40 @@ func TestSplicedReader(t *testing.T) {
 	}
 	if _, err := r.Seek(-9, io.SeekEnd); err == nil {
 		t.Error("seek before the start: no error")
+	}
+}
+
+// TestWAVFloatNonFinite: NaN, infinities and doubles beyond float32's range
+// come out as silence, overs pass unclamped, so every sample is finite.
+func TestWAVFloatNonFinite(t *testing.T) {
+	tests := []struct {
+		name string
+		bits uint16
+		in   []float64
+		want []float32
+	}{
+		{"float32", 32, []float64{0.5, math.NaN(), math.Inf(1), math.Inf(-1), 1.5}, []float32{0.5, 0, 0, 0, 1.5}},
+		{"float64", 64, []float64{0.5, math.NaN(), math.Inf(-1), 1e300, -1e300, -2}, []float32{0.5, 0, 0, 0, 0, -2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var data bytes.Buffer
+			for _, v := range tt.in {
+				if tt.bits == 32 {
+					binary.Write(&data, binary.LittleEndian, float32(v))
+				} else {
+					binary.Write(&data, binary.LittleEndian, v)
+				}
+			}
+			b := append(wavHeader(3, 1, 8000, tt.bits/8, tt.bits, nil, uint32(data.Len())), data.Bytes()...)
+			s, _, err := Open(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := decodeAll(t, s, 1000)
+			if !equalSamples(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

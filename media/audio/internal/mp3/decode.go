@@ -12,6 +12,15 @@ import (
 // frames. Every table index and bit read is bounded: a corrupt frame gives an
 // error (the caller outputs silence for it) and never a panic.
 
+// MaxSample bounds the decoded samples. They are not clamped to ±1: a
+// clipped master comes back from the codec above full scale, and that
+// overshoot is the true peak the meter must see (ffmpeg's float decoder does
+// not clamp either; the player limits at its output). No real encoder's
+// output overshoots by 18 dB, though, so a frame with a sample beyond ±8 is
+// corrupt bits that happened to parse: it is decoded as silence, like any
+// other corrupt frame.
+const MaxSample = 8
+
 var (
 	errReservoir = errors.New("mp3: frame refers to main data before the stream start")
 	errCorrupt   = errors.New("mp3: corrupt layer III frame")
@@ -424,6 +433,13 @@ func (d *decoder) decodeFrame(frame []byte, out []float32) (int, error) {
 		for ch := 0; ch < nch; ch++ {
 			d.hybrid(gr, ch, rate)
 			d.synth[ch].run(&d.hyb, out[gr*576*nch+ch:], nch)
+		}
+	}
+	for _, v := range out[:n*nch] {
+		if !(v >= -MaxSample && v <= MaxSample) { // NaN included
+			clear(out[:n*nch])
+			d.resetTransforms()
+			return n, errCorrupt
 		}
 	}
 	return n, nil
@@ -977,8 +993,7 @@ func (s *synthFilter) run(hyb *[576]float32, out []float32, stride int) {
 				b := &s.v[(s.pos+2*i+1)&15]
 				sum += synthWindow[i*64+j]*a[j] + synthWindow[i*64+32+j]*b[32+j]
 			}
-			sum = max(-1, min(1, sum))
-			o[j*stride] = sum
+			o[j*stride] = sum // unclamped: see MaxSample
 		}
 	}
 }

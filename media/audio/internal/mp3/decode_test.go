@@ -183,7 +183,7 @@ func TestCorruptFrames(t *testing.T) {
 				m, err := s.Read(buf)
 				n += int64(m / s.Channels())
 				for _, v := range buf[:m] {
-					if v != v || v < -1 || v > 1 {
+					if !(v >= -MaxSample && v <= MaxSample) {
 						t.Fatalf("%s trial %d: sample %v", name, trial, v)
 					}
 				}

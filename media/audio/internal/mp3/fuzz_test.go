@@ -40,7 +40,7 @@ func FuzzFrame(f *testing.F) {
 				t.Fatalf("decoded %d samples, header says %d", n, h.samples)
 			}
 			for _, v := range out[:n*h.channels] {
-				if v != v || v < -1 || v > 1 {
+				if !(v >= -MaxSample && v <= MaxSample) {
 					t.Fatalf("sample %v", v)
 				}
 			}
