@@ -9,7 +9,12 @@ import (
 	"io"
 )
 
-// Stream is a decoded audio stream. Samples are interleaved float32 in [-1, 1].
+// Stream is a decoded audio stream. Samples are interleaved float32, full
+// scale ±1, finite (decoders turn NaN and infinities into silence), but not
+// clamped: a lossy decoder returns a clipped master above full scale (by a
+// dB or two) and a float WAV can hold overs, and that overshoot is the true
+// peak Analyze must measure. Whoever needs [-1, 1] (an output device, a
+// 16-bit file) limits or clamps at its own output, as the player does.
 type Stream interface {
 	// SampleRate is the stream's rate in Hz.
 	SampleRate() int
@@ -53,16 +58,20 @@ var ErrUnknownFormat = errors.New("unknown audio format")
 
 // Open sniffs the format of r from its first bytes and returns a decoding stream.
 // The caller keeps ownership of r and must keep it open while reading the stream.
+//
+// ID3v2 tags at the start are skipped whatever follows them (taggers put them
+// on FLAC and WAV too), and the decoder sees the file as starting after them.
+// If the first bytes match no format, Open looks for an MP3 frame up to
+// mp3.MaxJunk bytes in, as MP3 decoders do: exporters pad with zeros.
 func Open(r io.ReadSeeker) (Stream, Info, error) {
-	head := make([]byte, 64)
-	n, err := io.ReadFull(r, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, Info{}, fmt.Errorf("read header: %w", err)
-	}
-	if _, err := r.Seek(0, io.SeekStart); err != nil {
+	start, err := skipID3v2(r)
+	if err != nil {
 		return nil, Info{}, err
 	}
-	f, err := Sniff(head[:n])
+	if start > 0 {
+		r = &splicedReader{r: r, base: start}
+	}
+	f, err := sniffReader(r)
 	if err != nil {
 		return nil, Info{}, err
 	}

@@ -1,13 +1,145 @@
 package audio
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/mewkiz/flac"
 	"github.com/mewkiz/flac/frame"
+	"github.com/mewkiz/flac/meta"
 )
+
+// FLAC metadata block types we keep (the format's numbers).
+const (
+	flacStreamInfo = 0
+	flacSeekTable  = 3
+	flacInvalid    = 127
+)
+
+// flacMaxSearch bounds the search for the first frame when the metadata
+// chain is broken: past pictures and padding, as far as MP3's junk search.
+const flacMaxSearch = 1 << 20
+
+// flacHeader reads the signature and metadata blocks at the start of r and
+// returns what mewkiz/flac needs to decode: "fLaC", STREAMINFO and, if it
+// parses, SEEKTABLE (the last block); and the offset of the first frame.
+// Everything else (tags, pictures, cue sheets) is left out, because
+// mewkiz/flac refuses a whole file over one malformed block ("unable to
+// locate '=' in vector" in a Vorbis comment) and metadata must never cost the
+// audio. If the block chain is broken (a length running past the end, the
+// invalid type 127) or does not end at a frame, the first frame is searched
+// for: a frame header with a good CRC-8 numbered 0.
+func flacHeader(r io.ReadSeeker) (head []byte, frames int64, err error) {
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, 0, err
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	var si [4 + 4 + 34]byte
+	if _, err := io.ReadFull(br, si[:]); err != nil {
+		return nil, 0, fmt.Errorf("read STREAMINFO: %w", err)
+	}
+	if string(si[:4]) != "fLaC" {
+		return nil, 0, errors.New("no fLaC signature")
+	}
+	if si[4]&0x7F != flacStreamInfo || int(si[5])<<16|int(si[6])<<8|int(si[7]) != 34 {
+		return nil, 0, errors.New("first metadata block is not a 34-byte STREAMINFO")
+	}
+	afterInfo := int64(len(si))
+	var seek []byte
+	off := afterInfo
+	broken := false
+	for last := si[4]&0x80 != 0; !last; {
+		var h [4]byte
+		if _, err := io.ReadFull(br, h[:]); err != nil {
+			broken = true
+			break
+		}
+		typ, size := h[0]&0x7F, int(h[1])<<16|int(h[2])<<8|int(h[3])
+		if typ == flacInvalid || typ == flacStreamInfo {
+			broken = true
+			break
+		}
+		last = h[0]&0x80 != 0
+		if typ == flacSeekTable && seek == nil {
+			body := make([]byte, size)
+			if _, err := io.ReadFull(br, body); err != nil {
+				broken = true
+				break
+			}
+			blk := append([]byte{0x80 | flacSeekTable, h[1], h[2], h[3]}, body...)
+			if _, err := meta.Parse(bytes.NewReader(blk)); err == nil {
+				seek = blk
+			}
+		} else if n, err := br.Discard(size); n < size || err != nil {
+			broken = true
+			break
+		}
+		off += 4 + int64(size)
+	}
+	if at, eof := flacFrameAt(r, off); broken || !at && !eof {
+		if off, err = flacFindFrame(r, afterInfo); err != nil {
+			return nil, 0, err
+		}
+		seek = nil // its offsets count from where the chain said the frames are
+	}
+	head = append([]byte(nil), si[:]...)
+	if seek == nil {
+		head[4] |= 0x80 // STREAMINFO is the last block
+	} else {
+		head[4] &^= 0x80
+		head = append(head, seek...)
+	}
+	return head, off, nil
+}
+
+// flacFrameAt reports whether a frame header numbered 0 with a good CRC-8
+// starts at off, or whether the file ends there (a stream with no frames is
+// empty, not broken).
+func flacFrameAt(r io.ReadSeeker, off int64) (at, eof bool) {
+	if _, err := r.Seek(off, io.SeekStart); err != nil {
+		return false, false
+	}
+	var b [16]byte // the longest frame header
+	n, _ := io.ReadFull(r, b[:])
+	return flacFirstFrame(b[:n]), n == 0
+}
+
+// flacFirstFrame reports whether b starts with the header of a stream's first
+// frame: sync code, a good CRC-8 (mewkiz/flac checks it) and number 0.
+func flacFirstFrame(b []byte) bool {
+	if len(b) < 2 || b[0] != 0xFF || b[1]&0xFE != 0xF8 {
+		return false
+	}
+	var fr *frame.Frame
+	err := guard("flac", func() error {
+		var err error
+		fr, err = frame.New(bytes.NewReader(b))
+		return err
+	})
+	return err == nil && fr.Num == 0
+}
+
+// flacFindFrame searches for the first frame from off on.
+func flacFindFrame(r io.ReadSeeker, off int64) (int64, error) {
+	if _, err := r.Seek(off, io.SeekStart); err != nil {
+		return 0, err
+	}
+	win := make([]byte, flacMaxSearch+16)
+	n, err := io.ReadFull(r, win)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return 0, err
+	}
+	win = win[:n]
+	for i := 0; i+2 <= len(win) && i < flacMaxSearch; i++ {
+		if win[i] == 0xFF && flacFirstFrame(win[i:min(len(win), i+16)]) {
+			return off + int64(i), nil
+		}
+	}
+	return 0, errors.New("metadata blocks are broken and no audio frame follows them")
+}
 
 // flacStream decodes FLAC frame by frame; a frame holds at most 65535 samples per
 // channel, so memory is bounded by one frame.
@@ -27,10 +159,14 @@ type flacStream struct {
 var _ Seeker = (*flacStream)(nil)
 
 func openFLAC(r io.ReadSeeker) (Stream, string, error) {
+	head, frames, err := flacHeader(r)
+	if err != nil {
+		return nil, "", fmt.Errorf("read header: %w", err)
+	}
 	var s *flac.Stream
-	err := guard("flac", func() error {
+	err = guard("flac", func() error {
 		var err error
-		s, err = flac.NewSeek(r)
+		s, err = flac.NewSeek(&splicedReader{head: head, r: r, base: frames})
 		return err
 	})
 	if err != nil {

@@ -181,7 +181,9 @@ func (o *oggReader) readPage(resync bool) (int64, error) {
 			return 0, io.ErrUnexpectedEOF
 		}
 		nseg := int(hdr[26])
-		lac, err := o.br.Peek(oggHeaderSize + nseg)
+		// As with the header: fewer bytes than the segment table needs is a
+		// truncated page, whatever Peek's error says.
+		lac, _ := o.br.Peek(oggHeaderSize + nseg)
 		if len(lac) < oggHeaderSize+nseg {
 			return 0, io.ErrUnexpectedEOF
 		}

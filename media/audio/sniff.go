@@ -1,9 +1,18 @@
 package audio
 
-import "bytes"
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"customerroom/media/audio/internal/mp3"
+)
 
 // Sniff detects the format from the first bytes of a file (at least 12, ideally 64).
-// It never trusts a file name.
+// It never trusts a file name. A file that starts with an ID3v2 tag is
+// guessed to be MP3: what follows the tag is out of sight (Open skips tags
+// before it sniffs).
 func Sniff(head []byte) (Format, error) {
 	switch {
 	case len(head) >= 12 && (bytes.Equal(head[:4], []byte("RIFF")) || bytes.Equal(head[:4], []byte("RF64"))) && bytes.Equal(head[8:12], []byte("WAVE")):
@@ -43,4 +52,31 @@ func isMP3Frame(h []byte) bool {
 	bitrate := h[2] >> 4
 	rate := (h[2] >> 2) & 3
 	return version != 1 && layer == 1 && bitrate != 0 && bitrate != 15 && rate != 3
+}
+
+// sniffReader sniffs r from its start and leaves r there. Past the 64 bytes
+// Sniff needs, it searches for an MP3 frame (mp3.Sync) as far as the MP3
+// decoder would, so a file with more zero padding than Sniff sees still opens.
+func sniffReader(r io.ReadSeeker) (Format, error) {
+	head := make([]byte, 64)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read header: %w", err)
+	}
+	f, err := Sniff(head[:n])
+	if errors.Is(err, ErrUnknownFormat) && n == len(head) {
+		win := make([]byte, mp3.MaxJunk+2*mp3.MaxFrameSize+4)
+		copy(win, head)
+		m, rerr := io.ReadFull(r, win[n:])
+		if rerr != nil && !errors.Is(rerr, io.ErrUnexpectedEOF) && !errors.Is(rerr, io.EOF) {
+			return "", fmt.Errorf("read header: %w", rerr)
+		}
+		if _, ok := mp3.Sync(win[:n+m]); ok {
+			f, err = FormatMP3, nil
+		}
+	}
+	if _, serr := r.Seek(0, io.SeekStart); serr != nil {
+		return "", serr
+	}
+	return f, err
 }

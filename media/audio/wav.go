@@ -502,11 +502,13 @@ func decodeF64(dst []float32, src []byte) int {
 	n := min(len(dst), len(src)/8)
 	dst, src = dst[:n], src[:8*n]
 	for i := range dst {
-		v := math.Float64frombits(binary.LittleEndian.Uint64(src[8*i:]))
+		// Checked after the conversion: a finite double beyond float32's
+		// range (1e300) becomes an infinity there.
+		v := float32(math.Float64frombits(binary.LittleEndian.Uint64(src[8*i:])))
 		if v-v != 0 {
 			v = 0
 		}
-		dst[i] = float32(v)
+		dst[i] = v
 	}
 	return n
 }

@@ -1,4 +1,4 @@
-package audio
+package mp3
 
 import (
 	"encoding/binary"
@@ -7,18 +7,27 @@ import (
 )
 
 // Our MPEG-1/2/2.5 layer III decoder, written from ISO/IEC 11172-3 and
-// 13818-3. One mp3Decoder decodes one stream frame by frame; it keeps the bit
+// 13818-3. One decoder decodes one stream frame by frame; it keeps the bit
 // reservoir, the IMDCT overlap and the synthesis filterbank state between
 // frames. Every table index and bit read is bounded: a corrupt frame gives an
 // error (the caller outputs silence for it) and never a panic.
 
+// MaxSample bounds the decoded samples. They are not clamped to ±1: a
+// clipped master comes back from the codec above full scale, and that
+// overshoot is the true peak the meter must see (ffmpeg's float decoder does
+// not clamp either; the player limits at its output). No real encoder's
+// output overshoots by 18 dB, though, so a frame with a sample beyond ±8 is
+// corrupt bits that happened to parse: it is decoded as silence, like any
+// other corrupt frame.
+const MaxSample = 8
+
 var (
-	errMP3Reservoir = errors.New("mp3: frame refers to main data before the stream start")
-	errMP3Corrupt   = errors.New("mp3: corrupt layer III frame")
+	errReservoir = errors.New("mp3: frame refers to main data before the stream start")
+	errCorrupt   = errors.New("mp3: corrupt layer III frame")
 )
 
-// mp3Granule is one granule's side information for one channel.
-type mp3Granule struct {
+// granule is one granule's side information for one channel.
+type granule struct {
 	part23      int // bits of scalefactors + Huffman data
 	bigValues   int
 	globalGain  int
@@ -34,43 +43,43 @@ type mp3Granule struct {
 	count1Table int
 }
 
-// mp3Band is a scalefactor band in Huffman (coded) order.
-type mp3Band struct {
+// band is a scalefactor band in Huffman (coded) order.
+type band struct {
 	start, width int16
 	win          int8 // -1 long, else the short window
 	sfb          int8
 }
 
-// mp3Layout lists the bands of one block kind at one rate.
-type mp3Layout struct {
-	bands    []mp3Band
+// layout lists the bands of one block kind at one rate.
+type layout struct {
+	bands    []band
 	nLong    int // long bands at the start (all for long blocks)
 	switchAt int // first line of the short part (576 for long blocks)
 }
 
 const (
-	mp3KindLong = iota
-	mp3KindShort
-	mp3KindMixed
+	kindLong = iota
+	kindShort
+	kindMixed
 )
 
-var mp3Layouts = func() (l [9][3]mp3Layout) {
+var layouts = func() (l [9][3]layout) {
 	for r := range l {
-		L, S := mp3SfbLong[r], mp3SfbShort[r]
-		var long, short []mp3Band
+		L, S := sfbLong[r], sfbShort[r]
+		var long, short []band
 		for sfb := 0; sfb < 22; sfb++ {
-			long = append(long, mp3Band{L[sfb], L[sfb+1] - L[sfb], -1, int8(sfb)})
+			long = append(long, band{L[sfb], L[sfb+1] - L[sfb], -1, int8(sfb)})
 		}
 		for sfb := 0; sfb < 13; sfb++ {
 			w := S[sfb+1] - S[sfb]
 			for win := 0; win < 3; win++ {
-				short = append(short, mp3Band{3*S[sfb] + int16(win)*w, w, int8(win), int8(sfb)})
+				short = append(short, band{3*S[sfb] + int16(win)*w, w, int8(win), int8(sfb)})
 			}
 		}
-		l[r][mp3KindLong] = mp3Layout{long, 22, 576}
-		l[r][mp3KindShort] = mp3Layout{short, 0, 0}
+		l[r][kindLong] = layout{long, 22, 576}
+		l[r][kindShort] = layout{short, 0, 0}
 		sw := 3 * int(S[3])
-		var mixed []mp3Band
+		var mixed []band
 		for _, b := range long {
 			if int(b.start+b.width) <= sw {
 				mixed = append(mixed, b)
@@ -78,18 +87,18 @@ var mp3Layouts = func() (l [9][3]mp3Layout) {
 		}
 		n := len(mixed)
 		mixed = append(mixed, short[9:]...) // short bands from sfb 3
-		l[r][mp3KindMixed] = mp3Layout{mixed, n, sw}
+		l[r][kindMixed] = layout{mixed, n, sw}
 	}
 	return l
 }()
 
-// mp3Bits reads big-endian bits from a byte slice; past the end it reads zeros.
-type mp3Bits struct {
+// bitReader reads big-endian bits from a byte slice; past the end it reads zeros.
+type bitReader struct {
 	b   []byte
 	pos int // in bits
 }
 
-func (r *mp3Bits) word(i int) uint32 {
+func (r *bitReader) word(i int) uint32 {
 	if i >= 0 && i+4 <= len(r.b) {
 		return binary.BigEndian.Uint32(r.b[i:])
 	}
@@ -104,11 +113,11 @@ func (r *mp3Bits) word(i int) uint32 {
 }
 
 // peek returns the next n (1..24) bits without consuming them.
-func (r *mp3Bits) peek(n int) uint32 {
+func (r *bitReader) peek(n int) uint32 {
 	return r.word(r.pos>>3) << (r.pos & 7) >> (32 - n)
 }
 
-func (r *mp3Bits) bits(n int) int {
+func (r *bitReader) bits(n int) int {
 	if n == 0 {
 		return 0
 	}
@@ -117,22 +126,22 @@ func (r *mp3Bits) bits(n int) int {
 	return int(v)
 }
 
-// mp3Huff is a decoding table: a first level indexed by mp3HuffRoot bits,
+// huffTable is a decoding table: a first level indexed by huffRoot bits,
 // then subtables. A leaf is value | used bits << 8; a link has bit 31 set,
 // the subtable's offset in bits 0-23 and its index width in bits 24-28.
-type mp3Huff struct {
+type huffTable struct {
 	t       []uint32
 	linbits int
 }
 
 const (
-	mp3HuffRoot    = 8
-	mp3HuffInvalid = 0xFFFFFFFF
-	mp3HuffLink    = 1 << 31
+	huffRoot    = 8
+	huffInvalid = 0xFFFFFFFF
+	huffLink    = 1 << 31
 )
 
 // build makes the lookup tables from the spec's (length, code) list.
-func buildMP3Huff(codes []uint32, size int) []uint32 {
+func buildHuff(codes []uint32, size int) []uint32 {
 	type cw struct {
 		len  int
 		code uint32
@@ -174,23 +183,23 @@ func buildMP3Huff(codes []uint32, size int) []uint32 {
 			}
 			off := len(t)
 			for k := 0; k < 1<<sub; k++ {
-				t = append(t, mp3HuffInvalid)
+				t = append(t, huffInvalid)
 			}
-			t[base+int(p)] = mp3HuffLink | uint32(off) | uint32(sub)<<24
+			t[base+int(p)] = huffLink | uint32(off) | uint32(sub)<<24
 			t = fill(t, off, sub, g, depth+bits)
 		}
 		return t
 	}
-	t := make([]uint32, 1<<mp3HuffRoot)
+	t := make([]uint32, 1<<huffRoot)
 	for i := range t {
-		t[i] = mp3HuffInvalid
+		t[i] = huffInvalid
 	}
-	return fill(t, 0, mp3HuffRoot, all, 0)
+	return fill(t, 0, huffRoot, all, 0)
 }
 
-// mp3HuffTables are the 32 big_values tables (0, 4 and 14 empty) and the
+// huffTables are the 32 big_values tables (0, 4 and 14 empty) and the
 // count1 tables A (32) and B (33).
-var mp3HuffTables = func() (h [34]mp3Huff) {
+var huffTables = func() (h [34]huffTable) {
 	type def struct {
 		name          string
 		size, linbits int
@@ -211,34 +220,34 @@ var mp3HuffTables = func() (h [34]mp3Huff) {
 			continue
 		}
 		if built[d.name] == nil {
-			built[d.name] = buildMP3Huff(mp3HuffSpec[d.name], d.size)
+			built[d.name] = buildHuff(huffSpec[d.name], d.size)
 		}
-		h[i] = mp3Huff{built[d.name], d.linbits}
+		h[i] = huffTable{built[d.name], d.linbits}
 	}
 	return h
 }()
 
 // decode reads one code word; ok is false on an invalid code.
-func (h *mp3Huff) decode(r *mp3Bits) (v int, ok bool) {
+func (h *huffTable) decode(r *bitReader) (v int, ok bool) {
 	t := h.t
-	e := t[r.peek(mp3HuffRoot)]
-	for e&mp3HuffLink != 0 && e != mp3HuffInvalid {
-		r.pos += mp3HuffRoot
+	e := t[r.peek(huffRoot)]
+	if e == huffInvalid {
+		return 0, false
+	}
+	if e&huffLink != 0 {
+		// A word longer than huffRoot bits. buildHuff sizes each subtable
+		// for the longest word under its prefix, so one subtable holds the
+		// rest of the word: there is no third level.
+		r.pos += huffRoot
 		bits := int(e >> 24 & 31)
 		off := int(e & 0xFFFFFF)
 		if bits == 0 || off+(1<<bits) > len(t) {
 			return 0, false
 		}
 		e = t[off+int(r.peek(bits))]
-		if e&mp3HuffLink == 0 {
-			r.pos += int(e >> 8 & 0xFF)
-			return int(e & 0xFF), true
+		if e&huffLink != 0 { // huffInvalid included
+			return 0, false
 		}
-		// Deeper levels are never needed: subtables cover the rest of each code.
-		return 0, false
-	}
-	if e == mp3HuffInvalid {
-		return 0, false
 	}
 	r.pos += int(e >> 8 & 0xFF)
 	return int(e & 0xFF), true
@@ -246,14 +255,14 @@ func (h *mp3Huff) decode(r *mp3Bits) (v int, ok bool) {
 
 // Requantization and transform tables.
 var (
-	mp3Pow43 = func() (t [8207]float32) {
+	pow43 = func() (t [8207]float32) {
 		for i := range t {
 			t[i] = float32(math.Pow(float64(i), 4.0/3))
 		}
 		return t
 	}()
-	mp3Pow2Quarter         = [4]float64{1, math.Pow(2, 0.25), math.Sqrt2, math.Pow(2, 0.75)}
-	mp3AliasCs, mp3AliasCa = func() (cs, ca [8]float32) {
+	pow2Quarter      = [4]float64{1, math.Pow(2, 0.25), math.Sqrt2, math.Pow(2, 0.75)}
+	aliasCs, aliasCa = func() (cs, ca [8]float32) {
 		ci := [8]float64{-0.6, -0.535, -0.33, -0.185, -0.095, -0.041, -0.0142, -0.0037}
 		for i, c := range ci {
 			d := math.Sqrt(1 + c*c)
@@ -261,8 +270,8 @@ var (
 		}
 		return
 	}()
-	// mp3IMDCTLong[bt][i][k]: cos term × window for block type bt (0, 1, 3).
-	mp3IMDCTLong = func() (t [4][36][18]float32) {
+	// imdctLong[bt][i][k]: cos term × window for block type bt (0, 1, 3).
+	imdctLong = func() (t [4][36][18]float32) {
 		var win [4][36]float64
 		for i := 0; i < 36; i++ {
 			win[0][i] = math.Sin(math.Pi / 36 * (float64(i) + 0.5))
@@ -295,7 +304,7 @@ var (
 		}
 		return t
 	}()
-	mp3IMDCTShort = func() (t [12][6]float32) {
+	imdctShort = func() (t [12][6]float32) {
 		for i := 0; i < 12; i++ {
 			w := math.Sin(math.Pi / 12 * (float64(i) + 0.5))
 			for k := 0; k < 6; k++ {
@@ -304,7 +313,7 @@ var (
 		}
 		return t
 	}()
-	mp3ISRatio = func() (t [7][2]float32) { // MPEG-1 intensity positions 0..6
+	isRatio = func() (t [7][2]float32) { // MPEG-1 intensity positions 0..6
 		for p := range t {
 			r := math.Tan(float64(p) * math.Pi / 12)
 			t[p] = [2]float32{float32(r / (1 + r)), float32(1 / (1 + r))}
@@ -313,12 +322,12 @@ var (
 	}()
 )
 
-// mp3Decoder holds the state carried between frames.
-type mp3Decoder struct {
+// decoder holds the state carried between frames.
+type decoder struct {
 	res   []byte // bit reservoir: main data of recent frames
 	ov    [2][576]float32
-	synth [2]mp3Synth
-	gr    [2][2]mp3Granule
+	synth [2]synthFilter
+	gr    [2][2]granule
 	sf    [2][2][39]uint8 // scalefactors in band order, [gr][ch]
 	isMax [39]int         // LSF: the illegal intensity position of each band
 	xr    [2][576]float32
@@ -329,12 +338,12 @@ type mp3Decoder struct {
 }
 
 // reset forgets the state, as after a seek.
-func (d *mp3Decoder) reset() {
-	*d = mp3Decoder{res: d.res[:0]}
+func (d *decoder) reset() {
+	*d = decoder{res: d.res[:0]}
 }
 
-// mp3RateIndex maps a header to the row of the band tables.
-func mp3RateIndex(version, ri int) int {
+// rateIndex maps a header to the row of the band tables.
+func rateIndex(version, ri int) int {
 	switch version {
 	case 3:
 		return ri
@@ -347,10 +356,10 @@ func mp3RateIndex(version, ri int) int {
 // decodeFrame decodes one whole frame (header included) into out, interleaved
 // by the frame's channels, and returns the samples per channel. On error the
 // frame's samples are silence and the reservoir still takes its main data.
-func (d *mp3Decoder) decodeFrame(frame []byte, out []float32) (int, error) {
-	h, ok := parseMP3Header(frame)
+func (d *decoder) decodeFrame(frame []byte, out []float32) (int, error) {
+	h, ok := parseHeader(frame)
 	if !ok || len(frame) < h.size {
-		return 0, errMP3Corrupt
+		return 0, errCorrupt
 	}
 	nch := h.channels
 	ngr := 1
@@ -359,7 +368,7 @@ func (d *mp3Decoder) decodeFrame(frame []byte, out []float32) (int, error) {
 	}
 	n := 576 * ngr
 	if len(out) < n*nch {
-		return 0, errMP3Corrupt
+		return 0, errCorrupt
 	}
 	clear(out[:n*nch])
 	mode := int(frame[3] >> 6)
@@ -367,7 +376,7 @@ func (d *mp3Decoder) decodeFrame(frame []byte, out []float32) (int, error) {
 	if mode != 1 {
 		modeExt = 0
 	}
-	rate := mp3RateIndex(h.version, int(frame[2]>>2)&3)
+	rate := rateIndex(h.version, int(frame[2]>>2)&3)
 	p := 4
 	if h.crc {
 		p += 2
@@ -380,9 +389,9 @@ func (d *mp3Decoder) decodeFrame(frame []byte, out []float32) (int, error) {
 		sideLen = 9
 	}
 	if p+sideLen > h.size {
-		return n, errMP3Corrupt
+		return n, errCorrupt
 	}
-	side := &mp3Bits{b: frame[p : p+sideLen]}
+	side := &bitReader{b: frame[p : p+sideLen]}
 	mdb, err := d.readSide(side, h.version == 3, nch, rate)
 	main := frame[p+sideLen : h.size]
 	// Main data starts mdb bytes back in the reservoir.
@@ -399,9 +408,9 @@ func (d *mp3Decoder) decodeFrame(frame []byte, out []float32) (int, error) {
 	}
 	if mdb > avail {
 		d.resetTransforms()
-		return n, errMP3Reservoir
+		return n, errReservoir
 	}
-	br := &mp3Bits{b: d.res[avail-mdb:]}
+	br := &bitReader{b: d.res[avail-mdb:]}
 	for gr := 0; gr < ngr; gr++ {
 		for ch := 0; ch < nch; ch++ {
 			g := &d.gr[gr][ch]
@@ -409,11 +418,11 @@ func (d *mp3Decoder) decodeFrame(frame []byte, out []float32) (int, error) {
 			d.readScalefactors(br, gr, ch, h.version == 3, modeExt&1 != 0 && ch == 1, rate)
 			if br.pos > end {
 				d.resetTransforms()
-				return n, errMP3Corrupt
+				return n, errCorrupt
 			}
 			if !d.readHuffman(br, g, ch, end, rate) {
 				d.resetTransforms()
-				return n, errMP3Corrupt
+				return n, errCorrupt
 			}
 			br.pos = end
 			d.requantize(gr, ch, rate)
@@ -426,17 +435,24 @@ func (d *mp3Decoder) decodeFrame(frame []byte, out []float32) (int, error) {
 			d.synth[ch].run(&d.hyb, out[gr*576*nch+ch:], nch)
 		}
 	}
+	for _, v := range out[:n*nch] {
+		if !(v >= -MaxSample && v <= MaxSample) { // NaN included
+			clear(out[:n*nch])
+			d.resetTransforms()
+			return n, errCorrupt
+		}
+	}
 	return n, nil
 }
 
 // resetTransforms clears the overlap after a frame that could not be decoded,
 // so its silence does not click on the next one.
-func (d *mp3Decoder) resetTransforms() {
+func (d *decoder) resetTransforms() {
 	d.ov = [2][576]float32{}
 }
 
 // readSide parses the side information into d.gr and returns main_data_begin.
-func (d *mp3Decoder) readSide(r *mp3Bits, mpeg1 bool, nch, rate int) (int, error) {
+func (d *decoder) readSide(r *bitReader, mpeg1 bool, nch, rate int) (int, error) {
 	var mdb, ngr int
 	if mpeg1 {
 		mdb = r.bits(9)
@@ -459,7 +475,7 @@ func (d *mp3Decoder) readSide(r *mp3Bits, mpeg1 bool, nch, rate int) (int, error
 	for gr := 0; gr < ngr; gr++ {
 		for ch := 0; ch < nch; ch++ {
 			g := &d.gr[gr][ch]
-			*g = mp3Granule{}
+			*g = granule{}
 			g.part23 = r.bits(12)
 			g.bigValues = r.bits(9)
 			g.globalGain = r.bits(8)
@@ -469,7 +485,7 @@ func (d *mp3Decoder) readSide(r *mp3Bits, mpeg1 bool, nch, rate int) (int, error
 				g.sfCompress = r.bits(9)
 			}
 			if g.bigValues > 288 {
-				return mdb, errMP3Corrupt
+				return mdb, errCorrupt
 			}
 			var r0, r1 int
 			if r.bits(1) == 1 { // window switching
@@ -480,14 +496,14 @@ func (d *mp3Decoder) readSide(r *mp3Bits, mpeg1 bool, nch, rate int) (int, error
 					g.subGain[w] = r.bits(3)
 				}
 				if g.blockType == 0 {
-					return mdb, errMP3Corrupt // reserved
+					return mdb, errCorrupt // reserved
 				}
 				if g.blockType == 2 && !g.mixed {
-					g.region1 = 3 * int(mp3SfbShort[rate][3])
+					g.region1 = 3 * int(sfbShort[rate][3])
 				} else {
-					g.region1 = int(mp3SfbLong[rate][8])
+					g.region1 = int(sfbLong[rate][8])
 					if g.blockType == 2 {
-						g.region1 = mp3Layouts[rate][mp3KindMixed].switchAt
+						g.region1 = layouts[rate][kindMixed].switchAt
 					}
 				}
 				g.region2 = 576
@@ -496,8 +512,8 @@ func (d *mp3Decoder) readSide(r *mp3Bits, mpeg1 bool, nch, rate int) (int, error
 					g.table[i] = r.bits(5)
 				}
 				r0, r1 = r.bits(4), r.bits(3)
-				g.region1 = int(mp3SfbLong[rate][min(r0+1, 22)])
-				g.region2 = int(mp3SfbLong[rate][min(r0+r1+2, 22)])
+				g.region1 = int(sfbLong[rate][min(r0+1, 22)])
+				g.region2 = int(sfbLong[rate][min(r0+r1+2, 22)])
 			}
 			if mpeg1 {
 				g.preflag = r.bits(1) == 1
@@ -509,26 +525,26 @@ func (d *mp3Decoder) readSide(r *mp3Bits, mpeg1 bool, nch, rate int) (int, error
 	return mdb, nil
 }
 
-func (g *mp3Granule) kind() int {
+func (g *granule) kind() int {
 	switch {
 	case g.blockType != 2:
-		return mp3KindLong
+		return kindLong
 	case g.mixed:
-		return mp3KindMixed
+		return kindMixed
 	}
-	return mp3KindShort
+	return kindShort
 }
 
 // readScalefactors fills d.sf[gr][ch] in band order (and d.isMax for the
 // intensity-stereo right channel of an LSF frame).
-func (d *mp3Decoder) readScalefactors(r *mp3Bits, gr, ch int, mpeg1, isRight bool, rate int) {
+func (d *decoder) readScalefactors(r *bitReader, gr, ch int, mpeg1, isRight bool, rate int) {
 	g := &d.gr[gr][ch]
 	sf := &d.sf[gr][ch]
 	*sf = [39]uint8{}
 	kind := g.kind()
 	if mpeg1 {
-		sl := mp3Slen[g.sfCompress&15]
-		if kind == mp3KindLong {
+		sl := slen[g.sfCompress&15]
+		if kind == kindLong {
 			groups := [5]int{0, 6, 11, 16, 21}
 			for b := 0; b < 4; b++ {
 				slen := int(sl[0])
@@ -546,7 +562,7 @@ func (d *mp3Decoder) readScalefactors(r *mp3Bits, gr, ch int, mpeg1, isRight boo
 			return
 		}
 		n1 := 18
-		if kind == mp3KindMixed {
+		if kind == kindMixed {
 			n1 = 17
 		}
 		for i := 0; i < n1; i++ {
@@ -592,7 +608,7 @@ func (d *mp3Decoder) readScalefactors(r *mp3Bits, gr, ch int, mpeg1, isRight boo
 		}
 	}
 	i := 0
-	for part, cnt := range mp3LSFPartitions[row][kind] {
+	for part, cnt := range lsfPartitions[row][kind] {
 		for k := 0; k < int(cnt) && i < len(sf); k++ {
 			sf[i] = uint8(r.bits(slen[part]))
 			if isRight {
@@ -610,7 +626,7 @@ func (d *mp3Decoder) readScalefactors(r *mp3Bits, gr, ch int, mpeg1, isRight boo
 
 // readHuffman decodes the spectral values of one granule/channel into
 // d.xr[ch] as integers (still to requantize); it stops at end (in bits).
-func (d *mp3Decoder) readHuffman(r *mp3Bits, g *mp3Granule, ch, end, rate int) bool {
+func (d *decoder) readHuffman(r *bitReader, g *granule, ch, end, rate int) bool {
 	xr := &d.xr[ch]
 	*xr = [576]float32{}
 	bv := 2 * g.bigValues
@@ -631,7 +647,7 @@ func (d *mp3Decoder) readHuffman(r *mp3Bits, g *mp3Granule, ch, end, rate int) b
 			i = max(i, stop) // all zero
 			continue
 		}
-		h := &mp3HuffTables[tab]
+		h := &huffTables[tab]
 		lin := h.linbits
 		for ; i < stop; i += 2 {
 			if r.pos > end {
@@ -647,9 +663,9 @@ func (d *mp3Decoder) readHuffman(r *mp3Bits, g *mp3Granule, ch, end, rate int) b
 					x += r.bits(lin)
 				}
 				if r.bits(1) == 1 {
-					xr[i] = -mp3Pow43[x]
+					xr[i] = -pow43[x]
 				} else {
-					xr[i] = mp3Pow43[x]
+					xr[i] = pow43[x]
 				}
 			}
 			if y != 0 {
@@ -657,15 +673,15 @@ func (d *mp3Decoder) readHuffman(r *mp3Bits, g *mp3Granule, ch, end, rate int) b
 					y += r.bits(lin)
 				}
 				if r.bits(1) == 1 {
-					xr[i+1] = -mp3Pow43[y]
+					xr[i+1] = -pow43[y]
 				} else {
-					xr[i+1] = mp3Pow43[y]
+					xr[i+1] = pow43[y]
 				}
 			}
 		}
 	}
 	i = bv
-	h := &mp3HuffTables[32+g.count1Table]
+	h := &huffTables[32+g.count1Table]
 	for i+4 <= 576 && r.pos < end {
 		save := r.pos
 		v, ok := h.decode(r)
@@ -693,10 +709,10 @@ func (d *mp3Decoder) readHuffman(r *mp3Bits, g *mp3Granule, ch, end, rate int) b
 }
 
 // requantize scales d.xr[ch] (|v|^4/3 with its sign) by the gains.
-func (d *mp3Decoder) requantize(gr, ch, rate int) {
+func (d *decoder) requantize(gr, ch, rate int) {
 	g := &d.gr[gr][ch]
 	sf := &d.sf[gr][ch]
-	lay := &mp3Layouts[rate][g.kind()]
+	lay := &layouts[rate][g.kind()]
 	xr := &d.xr[ch]
 	mult := 2 * (1 + g.sfScale) // quarter steps per scalefactor step
 	nz := d.nz[ch]
@@ -710,10 +726,10 @@ func (d *mp3Decoder) requantize(gr, ch, rate int) {
 		if b.win >= 0 {
 			q -= 8 * g.subGain[b.win]
 		} else if g.preflag {
-			s += int(mp3Pretab[b.sfb])
+			s += int(pretab[b.sfb])
 		}
 		q -= mult * s
-		f := float32(math.Ldexp(mp3Pow2Quarter[q&3], q>>2))
+		f := float32(math.Ldexp(pow2Quarter[q&3], q>>2))
 		for i := start; i < start+int(b.width) && i < nz; i++ {
 			xr[i] *= f
 		}
@@ -721,9 +737,9 @@ func (d *mp3Decoder) requantize(gr, ch, rate int) {
 }
 
 // stereo applies mid/side and intensity stereo to granule gr.
-func (d *mp3Decoder) stereo(gr, modeExt int, mpeg1 bool, rate int) {
+func (d *decoder) stereo(gr, modeExt int, mpeg1 bool, rate int) {
 	g := &d.gr[gr][1]
-	lay := &mp3Layouts[rate][g.kind()]
+	lay := &layouts[rate][g.kind()]
 	l, r := &d.xr[0], &d.xr[1]
 	ms := modeExt&2 != 0
 	var is [39]bool // band is intensity-coded
@@ -774,7 +790,7 @@ func (d *mp3Decoder) stereo(gr, modeExt int, mpeg1 bool, rate int) {
 				if pos >= 7 {
 					legal = false
 				} else {
-					kl, kr = mp3ISRatio[pos][0], mp3ISRatio[pos][1]
+					kl, kr = isRatio[pos][0], isRatio[pos][1]
 				}
 			} else {
 				if pos == d.isMax[pi] {
@@ -810,7 +826,7 @@ func (d *mp3Decoder) stereo(gr, modeExt int, mpeg1 bool, rate int) {
 // hybrid reorders short blocks, reduces aliasing and runs the IMDCT with
 // overlap-add and frequency inversion, leaving 18 × 32 samples in d.hyb
 // (time-major within each subband: hyb[sb*18+t]).
-func (d *mp3Decoder) hybrid(gr, ch, rate int) {
+func (d *decoder) hybrid(gr, ch, rate int) {
 	g := &d.gr[gr][ch]
 	xr := &d.xr[ch]
 	kind := g.kind()
@@ -820,13 +836,13 @@ func (d *mp3Decoder) hybrid(gr, ch, rate int) {
 		nz--
 	}
 	longEnd := 32 // subbands with a long IMDCT
-	if kind != mp3KindLong {
-		lay := &mp3Layouts[rate][kind]
+	if kind != kindLong {
+		lay := &layouts[rate][kind]
 		longEnd = lay.switchAt / 18
 		tmp := &d.tmp
 		*tmp = [576]float32{}
 		for _, b := range lay.bands[lay.nLong:] {
-			base := 3 * int(mp3SfbShort[rate][b.sfb])
+			base := 3 * int(sfbShort[rate][b.sfb])
 			for j := 0; j < int(b.width); j++ {
 				tmp[base+3*j+int(b.win)] = xr[int(b.start)+j]
 			}
@@ -839,14 +855,14 @@ func (d *mp3Decoder) hybrid(gr, ch, rate int) {
 	sbMax := min(32, (nz+17)/18)
 	// Alias reduction between long subbands.
 	aliasEnd := min(sbMax, longEnd-1)
-	if kind == mp3KindLong {
+	if kind == kindLong {
 		aliasEnd = min(sbMax, 31)
 	}
 	for sb := 0; sb < aliasEnd; sb++ {
 		for i := 0; i < 8; i++ {
 			a, b := xr[18*sb+17-i], xr[18*sb+18+i]
-			xr[18*sb+17-i] = a*mp3AliasCs[i] - b*mp3AliasCa[i]
-			xr[18*sb+18+i] = b*mp3AliasCs[i] + a*mp3AliasCa[i]
+			xr[18*sb+17-i] = a*aliasCs[i] - b*aliasCa[i]
+			xr[18*sb+18+i] = b*aliasCs[i] + a*aliasCa[i]
 		}
 	}
 	if aliasEnd == sbMax && sbMax < 32 && aliasEnd > 0 {
@@ -868,7 +884,7 @@ func (d *mp3Decoder) hybrid(gr, ch, rate int) {
 				if bt == 2 {
 					bt = 0 // the long subbands of mixed blocks
 				}
-				m := &mp3IMDCTLong[bt]
+				m := &imdctLong[bt]
 				for i := 0; i < 36; i++ {
 					var s float32
 					row := &m[i]
@@ -882,7 +898,7 @@ func (d *mp3Decoder) hybrid(gr, ch, rate int) {
 				for w := 0; w < 3; w++ {
 					for i := 0; i < 12; i++ {
 						var s float32
-						row := &mp3IMDCTShort[i]
+						row := &imdctShort[i]
 						for k := 0; k < 6; k++ {
 							s += row[k] * in[3*k+w]
 						}
@@ -903,14 +919,14 @@ func (d *mp3Decoder) hybrid(gr, ch, rate int) {
 	}
 }
 
-// mp3Synth is the polyphase synthesis filterbank of one channel.
-type mp3Synth struct {
+// synthFilter is the polyphase synthesis filterbank of one channel.
+type synthFilter struct {
 	v   [16][64]float32 // the last 16 V vectors, v[pos] newest
 	pos int
 }
 
-// mp3DCTCos[n] holds 1/(2cos((2i+1)π/(2n))) for the fast DCT of size n.
-var mp3DCTCos = func() (t [33][]float32) {
+// dctCos[n] holds 1/(2cos((2i+1)π/(2n))) for the fast DCT of size n.
+var dctCos = func() (t [33][]float32) {
 	for n := 2; n <= 32; n *= 2 {
 		t[n] = make([]float32, n/2)
 		for i := range t[n] {
@@ -920,9 +936,9 @@ var mp3DCTCos = func() (t [33][]float32) {
 	return t
 }()
 
-// mp3DCT computes X[k] = Σ x[n] cos((2n+1)kπ/2N) in place (Lee's recursion);
+// dct computes X[k] = Σ x[n] cos((2n+1)kπ/2N) in place (Lee's recursion);
 // tmp is scratch of the same length.
-func mp3DCT(x, tmp []float32) {
+func dct(x, tmp []float32) {
 	n := len(x)
 	if n == 1 {
 		return
@@ -933,14 +949,14 @@ func mp3DCT(x, tmp []float32) {
 		return
 	}
 	half := n / 2
-	c := mp3DCTCos[n]
+	c := dctCos[n]
 	for i := 0; i < half; i++ {
 		a, b := x[i], x[n-1-i]
 		tmp[i] = a + b
 		tmp[half+i] = (a - b) * c[i]
 	}
-	mp3DCT(tmp[:half], x[:half])
-	mp3DCT(tmp[half:], x[half:])
+	dct(tmp[:half], x[:half])
+	dct(tmp[half:], x[half:])
 	for i := 0; i < half-1; i++ {
 		x[2*i] = tmp[i]
 		x[2*i+1] = tmp[half+i] + tmp[half+i+1]
@@ -951,13 +967,13 @@ func mp3DCT(x, tmp []float32) {
 
 // run turns 18 time slots of 32 subband samples (hyb[sb*18+t]) into 576 PCM
 // samples written to out[0], out[stride], ...
-func (s *mp3Synth) run(hyb *[576]float32, out []float32, stride int) {
+func (s *synthFilter) run(hyb *[576]float32, out []float32, stride int) {
 	var x, tmp [32]float32
 	for t := 0; t < 18; t++ {
 		for sb := 0; sb < 32; sb++ {
 			x[sb] = hyb[sb*18+t]
 		}
-		mp3DCT(x[:], tmp[:])
+		dct(x[:], tmp[:])
 		s.pos = (s.pos + 15) & 15
 		v := &s.v[s.pos]
 		// V[i] = Σ S[k] cos((16+i)(2k+1)π/64) from the DCT-II X.
@@ -975,10 +991,9 @@ func (s *mp3Synth) run(hyb *[576]float32, out []float32, stride int) {
 			for i := 0; i < 8; i++ {
 				a := &s.v[(s.pos+2*i)&15]
 				b := &s.v[(s.pos+2*i+1)&15]
-				sum += mp3SynthWindow[i*64+j]*a[j] + mp3SynthWindow[i*64+32+j]*b[32+j]
+				sum += synthWindow[i*64+j]*a[j] + synthWindow[i*64+32+j]*b[32+j]
 			}
-			sum = max(-1, min(1, sum))
-			o[j*stride] = sum
+			o[j*stride] = sum // unclamped: see MaxSample
 		}
 	}
 }

@@ -1,16 +1,16 @@
-package audio
+package mp3
 
 // Static layer III tables of ISO/IEC 11172-3 (MPEG-1) and 13818-3 (MPEG-2 LSF,
 // and the MPEG-2.5 extension) that are not generated: scalefactor bands,
 // pretab, scalefactor lengths and the LSF scalefactor partitions.
 
-// mp3SfbLong and mp3SfbShort are the scalefactor band boundaries in spectral
+// sfbLong and sfbShort are the scalefactor band boundaries in spectral
 // lines for each rate index: 0-2 MPEG-1 44.1/48/32 kHz, 3-5 MPEG-2
 // 22.05/24/16 kHz, 6-8 MPEG-2.5 11.025/12/8 kHz. As in the reference decoders
 // (and the Fraunhofer encoder that defined MPEG-2.5), 11.025 and 12 kHz use
 // the 16 kHz bands.
 var (
-	mp3SfbLong = [9][23]int16{
+	sfbLong = [9][23]int16{
 		{0, 4, 8, 12, 16, 20, 24, 30, 36, 44, 52, 62, 74, 90, 110, 134, 162, 196, 238, 288, 342, 418, 576},
 		{0, 4, 8, 12, 16, 20, 24, 30, 36, 42, 50, 60, 72, 88, 106, 128, 156, 190, 230, 276, 330, 384, 576},
 		{0, 4, 8, 12, 16, 20, 24, 30, 36, 44, 54, 66, 82, 102, 126, 156, 194, 240, 296, 364, 448, 550, 576},
@@ -21,7 +21,7 @@ var (
 		{0, 6, 12, 18, 24, 30, 36, 44, 54, 66, 80, 96, 116, 140, 168, 200, 238, 284, 336, 396, 464, 522, 576},
 		{0, 12, 24, 36, 48, 60, 72, 88, 108, 132, 160, 192, 232, 280, 336, 400, 476, 566, 568, 570, 572, 574, 576},
 	}
-	mp3SfbShort = [9][14]int16{
+	sfbShort = [9][14]int16{
 		{0, 4, 8, 12, 16, 22, 30, 40, 52, 66, 84, 106, 136, 192},
 		{0, 4, 8, 12, 16, 22, 28, 38, 50, 64, 80, 100, 126, 192},
 		{0, 4, 8, 12, 16, 22, 30, 42, 58, 78, 104, 138, 180, 192},
@@ -34,20 +34,20 @@ var (
 	}
 )
 
-// mp3Pretab is added to the long-block scalefactors when preflag is set.
-var mp3Pretab = [22]uint8{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 3, 3, 2, 0}
+// pretab is added to the long-block scalefactors when preflag is set.
+var pretab = [22]uint8{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 3, 3, 2, 0}
 
-// mp3Slen is MPEG-1's (slen1, slen2) for each scalefac_compress.
-var mp3Slen = [16][2]uint8{
+// slen is MPEG-1's (slen1, slen2) for each scalefac_compress.
+var slen = [16][2]uint8{
 	{0, 0}, {0, 1}, {0, 2}, {0, 3}, {3, 0}, {1, 1}, {1, 2}, {1, 3},
 	{2, 1}, {2, 2}, {2, 3}, {3, 1}, {3, 2}, {3, 3}, {4, 2}, {4, 3},
 }
 
-// mp3LSFPartitions is nr_of_sfb of ISO/IEC 13818-3 Table 2.4.3.2: how many
+// lsfPartitions is nr_of_sfb of ISO/IEC 13818-3 Table 2.4.3.2: how many
 // scalefactors each of the four slen groups covers, by scalefac_compress
 // range (rows 0-2, 3-5 for the intensity-stereo right channel) and block kind
 // (long, short, mixed). Short counts are scalefactors (bands × 3 windows).
-var mp3LSFPartitions = [6][3][4]uint8{
+var lsfPartitions = [6][3][4]uint8{
 	{{6, 5, 5, 5}, {9, 9, 9, 9}, {6, 9, 9, 9}},
 	{{6, 5, 7, 3}, {9, 9, 12, 6}, {6, 9, 12, 6}},
 	{{11, 10, 0, 0}, {18, 18, 0, 0}, {15, 18, 0, 0}},
