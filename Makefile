@@ -9,6 +9,8 @@ DATA       ?= ./data
 ADDR       ?= :8080
 AUDIO      ?= auto
 BIN        := bin/customer-room
+STATICCHECK_VERSION := v0.8.2
+TOOLS      := $(HOME)/.cache/customer-room/tools
 
 # Debian packages the build needs, and those the tests need on top.
 BUILD_PKGS := gcc libc6-dev pkg-config libasound2-dev ca-certificates curl unzip
@@ -21,7 +23,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO := $(shell command -v go 2>/dev/null || ls /usr/local/go/bin/go 2>/dev/null || echo $(HOME)/.cache/customer-room/go/bin/go)
 export CGO_ENABLED := 1
 
-.PHONY: run test build bench corpus-check deps test-deps go fmt clean
+.PHONY: run test build bench corpus-check deps test-deps go staticcheck fmt clean
 
 run: build
 	$(BIN) serve --data $(DATA) --addr $(ADDR) --audio $(AUDIO)
@@ -29,9 +31,11 @@ run: build
 build: deps go
 	$(GO) build -tags $(TAGS) -ldflags "-X main.version=$$(git describe --always --dirty 2>/dev/null || echo dev)" -o $(BIN) ./cmd/customer-room
 
-test: deps test-deps go
+test: deps test-deps go staticcheck
 	@test -z "$$($(GO)fmt -l $$(git ls-files '*.go') 2>/dev/null)" || { echo "gofmt needed:"; $(GO)fmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) mod tidy -diff
 	$(GO) vet -tags $(TAGS) ./...
+	$(TOOLS)/staticcheck -tags $(TAGS) ./...
 	$(GO) test -race -tags $(TAGS) -count=1 -timeout 15m ./...
 
 bench: deps test-deps go
@@ -65,6 +69,11 @@ go:
 	rm -rf $$dir/go $$dir/golang.org && unzip -q $$dir/go.zip -d $$dir && \
 	mv "$$dir/golang.org/toolchain@v0.0.1-go$(GO_VERSION).linux-$$arch" $$dir/go && rm -rf $$dir/go.zip $$dir/golang.org && \
 	chmod +x $$dir/go/bin/* $$dir/go/pkg/tool/*/*; fi
+
+# staticcheck installs the linter `make test` runs, from the Go module proxy.
+staticcheck: go
+	@[ -x $(TOOLS)/staticcheck ] && $(TOOLS)/staticcheck -version | grep -q "($(STATICCHECK_VERSION:v%=%))" || \
+	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 fmt: go
 	$(GO)fmt -w $$(git ls-files '*.go')

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"customerroom/media"
-	"customerroom/media/catalog"
 )
 
 // Accounts is what the server needs to log curators, facilitators and
@@ -40,9 +38,6 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 		return errorOf(media.EInvalid, "name and password are required")
 	}
 	u, err := s.cfg.Accounts.Authenticate(c.UserContext(), utils.CopyString(b.Name), b.Password)
-	if errors.Is(err, catalog.ErrBadCredentials) {
-		return errorOf(media.EUnauthorized, err.Error())
-	}
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	return nil
 }
 
-// analysis is `analyze --json` output, as the contract in DESIGN.md says.
+// analysis is `analyze --json` output, as the command-line contract says (README, "Configuration").
 type analysis struct {
 	Format       string  `json:"format"`
 	Codec        string  `json:"codec"`

@@ -46,15 +46,15 @@ func (c *Catalog) AddUser(ctx context.Context, name, role, password string) erro
 	return err
 }
 
-// ErrBadCredentials is returned for an unknown user or a wrong password,
+// errBadCredentials is returned for an unknown user or a wrong password,
 // without saying which.
-var ErrBadCredentials = errors.New("wrong user name or password")
+var errBadCredentials = media.Errorf(media.EUnauthorized, "wrong user name or password")
 
 // dummyHash is compared against when the user does not exist, so a login for
 // an unknown name takes as long as one with a wrong password.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("customer-room-dummy"), bcrypt.DefaultCost)
 
-// Authenticate checks a user's password.
+// Authenticate checks a user's password; a wrong one is an unauthorized error.
 func (c *Catalog) Authenticate(ctx context.Context, name, password string) (media.User, error) {
 	var (
 		u    media.User
@@ -63,13 +63,13 @@ func (c *Catalog) Authenticate(ctx context.Context, name, password string) (medi
 	err := c.read.QueryRowContext(ctx, `SELECT id, name, role, password_hash FROM users WHERE name = ?`, name).Scan(&u.ID, &u.Name, &u.Role, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return media.User{}, ErrBadCredentials
+		return media.User{}, errBadCredentials
 	}
 	if err != nil {
 		return media.User{}, err
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
-		return media.User{}, ErrBadCredentials
+		return media.User{}, errBadCredentials
 	}
 	return u, nil
 }

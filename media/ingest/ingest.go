@@ -102,7 +102,7 @@ type ImportOptions struct {
 }
 
 // DefaultRetention is how long a recording is kept after its call when the
-// configuration does not say: six months, as DESIGN.md's privacy rules ask.
+// configuration does not say: six months, as the room's privacy rules ask (README, "Listening station").
 const DefaultRetention = 183 * 24 * time.Hour
 
 // ImportFile imports one audio file with its sidecars (NAME.vtt or NAME.srt,
