@@ -1,0 +1,219 @@
+package pii
+
+import (
+	_ "embed"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// firstNamesText is the shipped first-name list, one lower-case name a line
+// (see README.md for where it comes from and how it was extracted).
+//
+//go:embed firstnames.txt
+var firstNamesText string
+
+// firstNames is firstNamesText as a set, built once.
+var firstNames = func() map[string]bool {
+	m := make(map[string]bool, 13000)
+	for _, l := range strings.Split(firstNamesText, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			m[l] = true
+		}
+	}
+	return m
+}()
+
+// notNames are capitalized words that the first-name list has or that
+// follow a first name in ordinary speech, but that in a customer call are
+// far more often a place, a brand, a product, a month or a word starting a
+// sentence. They never start or extend a name.
+var notNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`
+		france paris lyon marseille nice lille nantes bordeaux toulouse rennes strasbourg montpellier
+		grenoble dijon brest tours metz reims toulon angers nancy orléans caen rouen avignon
+		london londres bruxelles genève berlin madrid europe bretagne normandie provence alsace
+		orange free sfr sosh bouygues bbox livebox freebox red numericable apple iphone ipad samsung galaxy
+		pixel google android windows microsoft amazon prime netflix disney canal deezer spotify facebook
+		whatsapp instagram chrome firefox renault peugeot citroën zoé clio mégane twingo tesla mercedes
+		fnac darty boulanger carrefour leclerc auchan lidl ikea decathlon sncf ratp edf engie poste
+		visa mastercard paypal crédit agricole société générale bnp caisse banque
+		service client clients conseiller conseillère support assistance internet fibre box mobile forfait
+		madame monsieur mademoiselle merci bonjour bonsoir allô oui non voilà alors donc bref
+		lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet
+		août septembre octobre novembre décembre noël pâques toussaint
+		le la les un une des du de mon ma mes votre vos notre nos je tu il elle nous vous ils elles on
+		ce cet cette ces et ou mais est sont avec pour par sur sans dans chez en au aux
+		the a an and or my your our his her this that is are was i you he she we they it
+		mr mrs ms dr miss sir madam thanks thank hello hi dear customer team
+		rue avenue boulevard place route chemin impasse allée quai cours street road lane
+	`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// nameWord is one capitalized name word: "Dupont", "DUPONT", "Jean-Pierre",
+// "N'Diaye", "O’Brien".
+const nameWord = `\p{Lu}[\p{L}]*(?:[\-'’]\p{Lu}[\p{L}]*)*`
+
+// nameSeq is up to three name words, with French and other particles
+// between them ("Jean de La Fontaine", "Ludwig van Beethoven").
+const nameSeq = `(` + nameWord + `(?:[ ]+(?:(?:de|du|des|le|la|van|von|der|di|da|del|dos|ben|bin|el|al)[ ]+)?` + nameWord + `){0,3})`
+
+const honorific = `(?:M\.|MM\.|Mr\.?|Mrs\.?|Ms\.?|Mme\.?|Mlle\.?|Dr\.?|Pr\.?|(?i:madame|monsieur|mademoiselle|miss|docteur|maître|professeur))`
+
+// Name contexts. Each regexp's group 1 is the name; the context words are
+// kept in the text so a listener still knows who speaks ("Madame [nom]").
+var (
+	// Self-introductions that name whoever follows, whatever the name.
+	introRe = regexp.MustCompile(`(?i:je m['’]appelle|moi c['’]est|mon nom (?:est|c['’]est)|mon prénom (?:est|c['’]est)|de la part de|au nom de|my name is|my name's|name is)[ ]+(?:` + honorific + `[ ]+)?` + nameSeq)
+	// Introductions that are also ordinary phrases ("je suis Français",
+	// "ici Paris"): only a known first name or an honorific counts.
+	weakIntroRe = regexp.MustCompile(`(?i:je suis|c['’]est|ici|this is|i am|i['’]m|it['’]s)[ ]+` + nameSeq)
+	honorificRe = regexp.MustCompile(`(?:^|[^\p{L}])` + honorific + `[ ]+` + nameSeq)
+	// "Camille à l'appareil", "Jean Dupont speaking".
+	appareilRe = regexp.MustCompile(nameSeq + `[ ,]+(?i:à l['’]appareil|speaking|au téléphone)`)
+	// Greetings and thanks naming the other person: "Bonjour Camille".
+	greetRe = regexp.MustCompile(`(?i:bonjour|bonsoir|merci|au revoir|allô|allo|salut|bonne journée|bonne soirée|hello|hi|thanks|thank you|goodbye|bye|dear|cher|chère)[ ,]+` + nameSeq)
+	// The agent naming themself: "Camille du service client".
+	agentRe = regexp.MustCompile(nameSeq + `[ ,]+(?i:du service|de chez|de la société|du support|de l['’]équipe|du cabinet|votre conseill|conseill|from)`)
+	// Capitalized words, to find "Jean Dupont" anywhere.
+	capWordRe = regexp.MustCompile(nameWord)
+)
+
+// isFirstName reports whether w (or, for "Jean-Pierre", its first part) is
+// in the first-name list and not a word better read otherwise.
+func isFirstName(w string) bool {
+	l := strings.ToLower(w)
+	if notNames[l] {
+		return false
+	}
+	if firstNames[l] {
+		return true
+	}
+	if i := strings.IndexAny(l, "-"); i > 0 {
+		return firstNames[l[:i]] && !notNames[l[:i]]
+	}
+	return false
+}
+
+// wordsIn splits a nameSeq match into its words with byte offsets relative
+// to the match.
+func wordsIn(s string) [][2]int {
+	var out [][2]int
+	i := 0
+	for i < len(s) {
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		j := i
+		for j < len(s) && s[j] != ' ' {
+			j++
+		}
+		if j > i {
+			out = append(out, [2]int{i, j})
+		}
+		i = j
+	}
+	return out
+}
+
+func isParticle(w string) bool {
+	return w != "" && unicode.IsLower(firstRune(w))
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+// trimName cuts a name candidate text[s:e] at its first word that is not a
+// name (a city, a brand, a common word) and drops trailing particles. It
+// returns the kept end, or s when nothing is left.
+func trimName(text string, s, e int) int {
+	end := s
+	for _, w := range wordsIn(text[s:e]) {
+		word := text[s+w[0] : s+w[1]]
+		if isParticle(word) {
+			continue
+		}
+		if notNames[strings.ToLower(word)] {
+			break
+		}
+		end = s + w[1]
+	}
+	return end
+}
+
+func findNames(text string, add func(Kind, int, int)) {
+	if !hasUpper(text) {
+		return
+	}
+	sub := func(re *regexp.Regexp, needFirst bool) {
+		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
+			s, e := m[2], m[3]
+			if s < 0 {
+				continue
+			}
+			ws := wordsIn(text[s:e])
+			if len(ws) == 0 {
+				continue
+			}
+			first := text[s+ws[0][0] : s+ws[0][1]]
+			if needFirst && !isFirstName(first) {
+				continue
+			}
+			if end := trimName(text, s, e); end > s {
+				add(Name, s, end)
+			}
+		}
+	}
+	sub(introRe, false)
+	sub(honorificRe, false)
+	sub(appareilRe, true)
+	sub(greetRe, true)
+	sub(agentRe, true)
+	// "je suis Camille", "c'est Madame Dupont" (the honorific rule takes
+	// the latter), "this is John".
+	sub(weakIntroRe, true)
+	// "Jean Dupont": a first name then a capitalized word that is not a
+	// city, brand or common word. Every capitalized word is tried as a
+	// start, so "Hier Jean Dupont" still finds "Jean Dupont".
+	ws := capWordRe.FindAllStringIndex(text, -1)
+	for i := 0; i+1 < len(ws); i++ {
+		s, e := ws[i][0], ws[i][1]
+		if !bounded(text, s, e) || !isFirstName(text[s:e]) {
+			continue
+		}
+		end := e
+		for j := i + 1; j < len(ws) && j <= i+2; j++ {
+			if !onlySpaces(text[end:ws[j][0]]) || !bounded(text, ws[j][0], ws[j][1]) ||
+				notNames[strings.ToLower(text[ws[j][0]:ws[j][1]])] {
+				break
+			}
+			end = ws[j][1]
+		}
+		if end > e {
+			add(Name, s, end)
+		}
+	}
+}
+
+func onlySpaces(s string) bool {
+	if s == "" || len(s) > 3 {
+		return false
+	}
+	return strings.Trim(s, " ") == ""
+}
+
+func hasUpper(s string) bool {
+	for _, r := range s {
+		if unicode.IsUpper(r) {
+			return true
+		}
+	}
+	return false
+}
