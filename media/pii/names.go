@@ -48,12 +48,18 @@ var notNames = func() map[string]bool {
 		ce cet cette ces et ou mais est sont avec pour par sur sans dans chez en au aux
 		the a an and or my your our his her this that is are was i you he she we they it
 		mr mrs ms dr miss sir madam thanks thank hello hi dear customer team
+		premium pro particulier particuliers entreprise entreprises fidèle vip gold business
 		rue avenue boulevard place route chemin impasse allée quai cours street road lane
 	`) {
 		m[w] = true
 	}
 	return m
 }()
+
+// nameParticles may start a surname with a capital ("Le Gall", "Da Silva").
+var nameParticles = map[string]bool{
+	"le": true, "la": true, "de": true, "du": true, "des": true, "da": true, "di": true, "van": true, "von": true, "del": true, "dos": true,
+}
 
 // nameWord is one capitalized name word: "Dupont", "DUPONT", "Jean-Pierre",
 // "N'Diaye", "O’Brien".
@@ -80,6 +86,10 @@ var (
 	greetRe = regexp.MustCompile(`(?i:bonjour|bonsoir|merci|au revoir|allô|allo|salut|bonne journée|bonne soirée|hello|hi|thanks|thank you|goodbye|bye|dear|cher|chère)[ ,]+` + nameSeq)
 	// The agent naming themself: "Camille du service client".
 	agentRe = regexp.MustCompile(nameSeq + `[ ,]+(?i:du service|de chez|de la société|du support|de l['’]équipe|du cabinet|votre conseill|conseill|from)`)
+	// The person's role or status before their name: "le conseiller,
+	// Camille", "Client Dupont".
+	roleRe = regexp.MustCompile(`(?i:conseill(?:er|ère)|technicien(?:ne)?|opérat(?:eur|rice)|vendeu(?:r|se)|interlocut(?:eur|rice)|agent|advisor|agent)[ ,]+` + nameSeq)
+	clientRe = regexp.MustCompile(`(?:^|[^\p{L}])(?:Client|Cliente|Abonné|Abonnée|Customer|client|cliente|abonné|abonnée|customer)[ ]+` + nameSeq)
 	// Capitalized words, to find "Jean Dupont" anywhere.
 	capWordRe = regexp.MustCompile(nameWord)
 )
@@ -135,9 +145,15 @@ func firstRune(s string) rune {
 // returns the kept end, or s when nothing is left.
 func trimName(text string, s, e int) int {
 	end := s
-	for _, w := range wordsIn(text[s:e]) {
+	ws := wordsIn(text[s:e])
+	for i, w := range ws {
 		word := text[s+w[0] : s+w[1]]
 		if isParticle(word) {
+			continue
+		}
+		// "Le Gall", "Da Silva", "De Gaulle": a capitalized particle
+		// inside a name, followed by the rest of it.
+		if i+1 < len(ws) && nameParticles[strings.ToLower(word)] {
 			continue
 		}
 		if notNames[strings.ToLower(word)] {
@@ -179,6 +195,8 @@ func findNames(text string, add func(Kind, int, int)) {
 	// "je suis Camille", "c'est Madame Dupont" (the honorific rule takes
 	// the latter), "this is John".
 	sub(weakIntroRe, true)
+	sub(roleRe, true)
+	sub(clientRe, false)
 	// "Jean Dupont": a first name then a capitalized word that is not a
 	// city, brand or common word. Every capitalized word is tried as a
 	// start, so "Hier Jean Dupont" still finds "Jean Dupont".
@@ -188,13 +206,21 @@ func findNames(text string, add func(Kind, int, int)) {
 		if !bounded(text, s, e) || !isFirstName(text[s:e]) {
 			continue
 		}
-		end := e
-		for j := i + 1; j < len(ws) && j <= i+2; j++ {
-			if !onlySpaces(text[end:ws[j][0]]) || !bounded(text, ws[j][0], ws[j][1]) ||
-				notNames[strings.ToLower(text[ws[j][0]:ws[j][1]])] {
+		end, prev := e, e
+		for j := i + 1; j < len(ws) && j <= i+3; j++ {
+			if !onlySpaces(text[prev:ws[j][0]]) || !bounded(text, ws[j][0], ws[j][1]) {
 				break
 			}
-			end = ws[j][1]
+			w := strings.ToLower(text[ws[j][0]:ws[j][1]])
+			if nameParticles[w] && j+1 < len(ws) && onlySpaces(text[ws[j][1]:ws[j+1][0]]) &&
+				!notNames[strings.ToLower(text[ws[j+1][0]:ws[j+1][1]])] {
+				prev = ws[j][1]
+				continue // "Lucas Le Gall": wait for the word after "Le"
+			}
+			if notNames[w] {
+				break
+			}
+			end, prev = ws[j][1], ws[j][1]
 		}
 		if end > e {
 			add(Name, s, end)
