@@ -56,6 +56,20 @@ var notNames = func() map[string]bool {
 	return m
 }()
 
+// spokenWords are lower-case words that follow a first name in speech
+// and are not a surname ("je m'appelle julie et je …").
+var spokenWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`
+		et je j'ai j'appelle pour parce que qui alors donc euh ben bah hein voilà enfin bon
+		oui non merci bonjour madame monsieur comme aussi mais puis ça c'est
+		and i i'm calling from about so well yes no thanks hello
+	`) {
+		m[w] = true
+	}
+	return m
+}()
+
 // nameParticles may start a surname with a capital ("Le Gall", "Da Silva").
 var nameParticles = map[string]bool{
 	"le": true, "la": true, "de": true, "du": true, "des": true, "da": true, "di": true, "van": true, "von": true, "del": true, "dos": true,
@@ -88,8 +102,12 @@ var (
 	agentRe = regexp.MustCompile(nameSeq + `[ ,]+(?i:du service|de chez|de la société|du support|de l['’]équipe|du cabinet|votre conseill|conseill|from)`)
 	// The person's role or status before their name: "le conseiller,
 	// Camille", "Client Dupont".
-	roleRe = regexp.MustCompile(`(?i:conseill(?:er|ère)|technicien(?:ne)?|opérat(?:eur|rice)|vendeu(?:r|se)|interlocut(?:eur|rice)|agent|advisor|agent)[ ,]+` + nameSeq)
+	roleRe   = regexp.MustCompile(`(?i:transférée? à|passée? à|je vous passe|conseill(?:er|ère)|technicien(?:ne)?|opérat(?:eur|rice)|vendeu(?:r|se)|interlocut(?:eur|rice)|agent|advisor)[ ,]+` + nameSeq)
 	clientRe = regexp.MustCompile(`(?:^|[^\p{L}])(?:Client|Cliente|Abonné|Abonnée|Customer|client|cliente|abonné|abonnée|customer)[ ]+` + nameSeq)
+	// Speech recognition often writes names in lower case: after a strong
+	// introduction, a known first name in lower case and the word after it
+	// ("je m'appelle jean dupont").
+	lowerIntroRe = regexp.MustCompile(`(?i:je m['’]appelle|moi c['’]est|mon nom (?:est|c['’]est)|mon prénom (?:est|c['’]est)|my name is|my name's)[ ]+(\p{Ll}[\p{L}\-'’]*)(?:[ ]+((?:(?:de|du|des|da|di|dos|del|le|la|van|von)[ ]+)?\p{Ll}[\p{L}\-'’]*))?`)
 	// Capitalized words, to find "Jean Dupont" anywhere.
 	capWordRe = regexp.MustCompile(nameWord)
 )
@@ -165,6 +183,20 @@ func trimName(text string, s, e int) int {
 }
 
 func findNames(text string, add func(Kind, int, int)) {
+	for _, m := range lowerIntroRe.FindAllStringSubmatchIndex(text, -1) {
+		if !isFirstName(text[m[2]:m[3]]) {
+			continue
+		}
+		end := m[3]
+		if m[4] >= 0 {
+			ws := strings.Fields(strings.ToLower(text[m[4]:m[5]]))
+			w := ws[len(ws)-1]
+			if len(w) > 2 && !notNames[w] && !spokenWords[w] && !spokenWords[ws[0]] {
+				end = m[5]
+			}
+		}
+		add(Name, m[2], end)
+	}
 	if !hasUpper(text) {
 		return
 	}

@@ -123,7 +123,7 @@ func findPhones(text string, add func(Kind, int, int)) {
 		for e > s && (text[e-1] == '(' || text[e-1] == ' ') {
 			e--
 		}
-		if !bounded(text, s, e) {
+		if !bounded(text, s, e) || referenceBefore(text, s) {
 			continue
 		}
 		n := len(digitsOf(text[s:e]))

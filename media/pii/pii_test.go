@@ -75,6 +75,8 @@ func TestPhone(t *testing.T) {
 		{"zéro six douze", ""},
 		{"réf 06123456789", ""},
 		{"+12,5 %", ""},
+		{"Votre dossier 003198181527 est en cours", ""},
+		{"rendez-vous le 06 12 2024 à 14h", ""},
 	})
 }
 
@@ -142,6 +144,12 @@ func TestName(t *testing.T) {
 		{"merci Thomas pour votre aide", "Thomas"},
 		{"Bonjour, Camille du service client", "Camille"},
 		{"Hier Jean Dupont a rappelé", "Jean Dupont"},
+		{"euh je m'appelle julie martin voilà", "julie martin"},
+		{"je m'appelle julie et je vous appelle", "julie"},
+		{"J'ai eu Lucas Le Gall au téléphone", "Lucas Le Gall"},
+		{"Client N'Diaye — IBAN", "N'Diaye"},
+		{"Le conseiller, Yasmine, a été très aimable.", "Yasmine"},
+		{"mademoiselle Le Gall attend", "Le Gall"},
 		// decoys
 		{"Je suis en France depuis hier", ""},
 		{"Orange a coupé ma ligne", ""},
