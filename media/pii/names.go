@@ -112,6 +112,39 @@ var (
 	capWordRe = regexp.MustCompile(nameWord)
 )
 
+// nameContext is a name regexp, the lower-case words one of which a line
+// must hold for the regexp to be worth running, and whether the name must
+// start with a known first name.
+type nameContext struct {
+	re        *regexp.Regexp
+	keys      []string
+	needFirst bool
+}
+
+var lowerIntroKeys = []string{"appelle", "c'est", "c’est", "nom", "name"}
+
+var nameContexts = []nameContext{
+	{introRe, []string{"appelle", "c'est", "c’est", "nom ", "prénom", "part de", "name"}, false},
+	{honorificRe, []string{"m.", "mr", "ms", "mme", "mlle", "dr", "pr", "madame", "monsieur", "mademoiselle", "miss", "docteur", "maître", "professeur"}, false},
+	{appareilRe, []string{"appareil", "speaking", "au téléphone"}, true},
+	{greetRe, []string{"bonjour", "bonsoir", "merci", "revoir", "allô", "allo", "salut", "bonne journée", "bonne soirée", "hello", "hi", "thank", "bye", "dear", "cher"}, true},
+	{agentRe, []string{"du service", "de chez", "de la société", "du support", "équipe", "du cabinet", "conseill", "from"}, true},
+	// "je suis Camille", "c'est Madame Dupont" (the honorific rule takes
+	// the latter), "this is John".
+	{weakIntroRe, []string{"je suis", "c'est", "c’est", "ici", "this is", "i am", "i'm", "i’m", "it's", "it’s"}, true},
+	{roleRe, []string{"transféré", "passé", "je vous passe", "conseill", "technicien", "opérat", "vendeu", "interlocut", "agent", "advisor"}, true},
+	{clientRe, []string{"client", "abonné", "customer"}, false},
+}
+
+func mentions(low string, keys []string) bool {
+	for _, k := range keys {
+		if strings.Contains(low, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // isFirstName reports whether w (or, for "Jean-Pierre", its first part) is
 // in the first-name list and not a word better read otherwise.
 func isFirstName(w string) bool {
@@ -183,19 +216,11 @@ func trimName(text string, s, e int) int {
 }
 
 func findNames(text string, add func(Kind, int, int)) {
-	for _, m := range lowerIntroRe.FindAllStringSubmatchIndex(text, -1) {
-		if !isFirstName(text[m[2]:m[3]]) {
-			continue
-		}
-		end := m[3]
-		if m[4] >= 0 {
-			ws := strings.Fields(strings.ToLower(text[m[4]:m[5]]))
-			w := ws[len(ws)-1]
-			if len(w) > 2 && !notNames[w] && !spokenWords[w] && !spokenWords[ws[0]] {
-				end = m[5]
-			}
-		}
-		add(Name, m[2], end)
+	// The context regexps are the costly part of Find; a line that has
+	// none of a context's words skips it.
+	low := strings.ToLower(text)
+	if mentions(low, lowerIntroKeys) {
+		findLowerNames(text, add)
 	}
 	if !hasUpper(text) {
 		return
@@ -219,16 +244,11 @@ func findNames(text string, add func(Kind, int, int)) {
 			}
 		}
 	}
-	sub(introRe, false)
-	sub(honorificRe, false)
-	sub(appareilRe, true)
-	sub(greetRe, true)
-	sub(agentRe, true)
-	// "je suis Camille", "c'est Madame Dupont" (the honorific rule takes
-	// the latter), "this is John".
-	sub(weakIntroRe, true)
-	sub(roleRe, true)
-	sub(clientRe, false)
+	for _, c := range nameContexts {
+		if mentions(low, c.keys) {
+			sub(c.re, c.needFirst)
+		}
+	}
 	// "Jean Dupont": a first name then a capitalized word that is not a
 	// city, brand or common word. Every capitalized word is tried as a
 	// start, so "Hier Jean Dupont" still finds "Jean Dupont".
@@ -265,6 +285,24 @@ func onlySpaces(s string) bool {
 		return false
 	}
 	return strings.Trim(s, " ") == ""
+}
+
+// findLowerNames finds lower-case names after a strong introduction.
+func findLowerNames(text string, add func(Kind, int, int)) {
+	for _, m := range lowerIntroRe.FindAllStringSubmatchIndex(text, -1) {
+		if !isFirstName(text[m[2]:m[3]]) {
+			continue
+		}
+		end := m[3]
+		if m[4] >= 0 {
+			ws := strings.Fields(strings.ToLower(text[m[4]:m[5]]))
+			w := ws[len(ws)-1]
+			if len(w) > 2 && !notNames[w] && !spokenWords[w] && !spokenWords[ws[0]] {
+				end = m[5]
+			}
+		}
+		add(Name, m[2], end)
+	}
 }
 
 func hasUpper(s string) bool {

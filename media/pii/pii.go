@@ -220,20 +220,21 @@ func resolve(spans []span) []span {
 		}
 		return merged[i].start < merged[j].start
 	})
+	// kept stays sorted by start and non-overlapping, so a candidate only
+	// needs checking against its two neighbours.
 	var kept []span
 	for _, s := range merged {
-		ok := true
-		for _, k := range kept {
-			if s.start < k.end && k.start < s.end {
-				ok = false
-				break
-			}
+		i := sort.Search(len(kept), func(i int) bool { return kept[i].start >= s.start })
+		if i > 0 && kept[i-1].end > s.start {
+			continue
 		}
-		if ok {
-			kept = append(kept, s)
+		if i < len(kept) && kept[i].start < s.end {
+			continue
 		}
+		kept = append(kept, span{})
+		copy(kept[i+1:], kept[i:])
+		kept[i] = s
 	}
-	sort.Slice(kept, func(i, j int) bool { return kept[i].start < kept[j].start })
 	return kept
 }
 

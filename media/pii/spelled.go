@@ -34,7 +34,7 @@ type token struct {
 func spelledTokens(text string) []token {
 	var toks []token
 	i := 0
-	sep := ""
+	sepStart := 0
 	for i < len(text) {
 		r, w := utf8.DecodeRuneInString(text[i:])
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -46,12 +46,11 @@ func spelledTokens(text string) []token {
 				}
 				j += w2
 			}
-			toks = append(toks, token{strings.ToLower(text[i:j]), i, j, sep})
-			sep = ""
+			toks = append(toks, token{strings.ToLower(text[i:j]), i, j, text[sepStart:i]})
 			i = j
+			sepStart = j
 			continue
 		}
-		sep += text[i : i+w]
 		i += w
 	}
 	return toks
