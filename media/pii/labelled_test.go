@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -191,4 +192,27 @@ func BenchmarkFind(b *testing.B) {
 		n += len(lines)
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// BenchmarkFindLongLine runs Find on long adversarial lines (the fuzzer
+// once found a separator run that made tokenizing quadratic); it reports
+// bytes/s through b.SetBytes.
+func BenchmarkFindLongLine(b *testing.B) {
+	d, err := New(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct{ name, text string }{
+		{"separators", "zéro" + strings.Repeat(", ", 50000)},
+		{"names", strings.Repeat("Bonjour Camille Dupont ", 4000)},
+		{"digits", strings.Repeat("4111 ", 20000)},
+		{"phones", strings.Repeat("06 12 34 56 78 x ", 5000)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.text)))
+			for b.Loop() {
+				d.Find(c.text)
+			}
+		})
+	}
 }

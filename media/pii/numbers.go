@@ -16,19 +16,21 @@ var (
 	spokenEmailRe = regexp.MustCompile(`(?i)[\p{L}\p{N}]+(?:[ ](?:point|tiret|underscore|tiret du bas)[ ][\p{L}\p{N}]+)*[ ]arobase[ ][\p{L}\p{N}\-]+(?:[ ]point[ ][\p{L}]{2,})+`)
 
 	// French numbers: 0X then four pairs, or +33/0033 with an optional (0).
-	frPhoneRe = regexp.MustCompile(`(?:(?:\+|00)[ ]?33[ .\-]?(?:\(0\)[ .\-]?)?[1-9]|0[1-9])(?:[ .\-]?[0-9]{2}){4}`)
+	// Separators include the no-break spaces that word processors put in
+	// written numbers, and the slash some people use.
+	frPhoneRe = regexp.MustCompile(`(?:(?:\+|00)[ \x{a0}\x{202f}]?33[ .\-\x{a0}\x{202f}]?(?:\(0\)[ .\-\x{a0}\x{202f}]?)?[1-9]|0[1-9])(?:[ .\-/\x{a0}\x{202f}]?[0-9]{2}){4}`)
 	// Other countries' E.164 numbers: + or 00, a country code, then groups.
-	intlPhoneRe = regexp.MustCompile(`(?:\+|00)[1-9][0-9]{0,2}(?:[ .\-]?\(?[0-9]{1,5}\)?){2,6}`)
+	intlPhoneRe = regexp.MustCompile(`(?:\+|00)[1-9][0-9]{0,2}(?:[ .\-\x{a0}\x{202f}]?\(?[0-9]{1,5}\)?){2,6}`)
 
 	// Cards: 4-4-4-4(-3), Amex 4-6-5, or 13 to 19 digits in one run.
-	cardRe = regexp.MustCompile(`[0-9]{4}(?:[ \-]?[0-9]{4}){2,3}(?:[ \-]?[0-9]{1,3})?|[0-9]{4}[ \-]?[0-9]{6}[ \-]?[0-9]{4,5}|[0-9]{13,19}`)
+	cardRe = regexp.MustCompile(`[0-9]{4}(?:[ \-\x{a0}\x{202f}]?[0-9]{4}){2,3}(?:[ \-\x{a0}\x{202f}]?[0-9]{1,3})?|[0-9]{4}[ \-\x{a0}\x{202f}]?[0-9]{6}[ \-\x{a0}\x{202f}]?[0-9]{4,5}|[0-9]{13,19}`)
 
 	// IBAN starts: two letters and two check digits; the rest is scanned.
 	ibanStartRe = regexp.MustCompile(`(?i)[a-z]{2}[0-9]{2}`)
 
 	// NIR: sex, year, month, department (2A/2B for Corsica), commune,
 	// order, key; spaces or dots allowed between the groups.
-	nirRe = regexp.MustCompile(`[1-478][ .]?[0-9]{2}[ .]?[0-9]{2}[ .]?(?:[0-9]{2}|2[ABab])(?:[ .]?[0-9]){6}[ .]?[0-9]{2}`)
+	nirRe = regexp.MustCompile(`[1-478][ .\x{a0}\x{202f}]?[0-9]{2}[ .\x{a0}\x{202f}]?[0-9]{2}[ .\x{a0}\x{202f}]?(?:[0-9]{2}|2[ABab])(?:[ .\x{a0}\x{202f}]?[0-9]){6}[ .\x{a0}\x{202f}]?[0-9]{2}`)
 )
 
 // wordRune is true for runes that glue onto a number or a word, so a match
@@ -59,13 +61,18 @@ func bounded(text string, s, e int) bool {
 // groups ("12 34 56 78 90 12 34"): a phone regexp must not cut one out of an
 // order or parcel number read out in pairs.
 func numberRun(text string, s, e int) bool {
-	if s >= 2 && (text[s-1] == ' ' || text[s-1] == '.' || text[s-1] == '-') && isDigitByte(text[s-2]) {
+	if r, w := utf8.DecodeLastRuneInString(text[:s]); isSep(r) && s-w > 0 && isDigitByte(text[s-w-1]) {
 		return true
 	}
-	if e+1 < len(text) && (text[e] == ' ' || text[e] == '.' || text[e] == '-') && isDigitByte(text[e+1]) {
+	if r, w := utf8.DecodeRuneInString(text[e:]); isSep(r) && e+w < len(text) && isDigitByte(text[e+w]) {
 		return true
 	}
 	return false
+}
+
+// isSep is a separator inside a written number.
+func isSep(r rune) bool {
+	return r == ' ' || r == '.' || r == '-' || r == '/' || r == '\u00a0' || r == '\u202f'
 }
 
 func isDigitByte(b byte) bool { return b >= '0' && b <= '9' }
@@ -113,6 +120,11 @@ func referenceBefore(text string, s int) bool {
 func findPhones(text string, add func(Kind, int, int)) {
 	for _, m := range frPhoneRe.FindAllStringIndex(text, -1) {
 		if !bounded(text, m[0], m[1]) || numberRun(text, m[0], m[1]) || referenceBefore(text, m[0]) {
+			continue
+		}
+		// Slashes only between every pair: "01/02/2024 10:30" is a date
+		// and a time.
+		if n := strings.Count(text[m[0]:m[1]], "/"); n != 0 && n != 4 {
 			continue
 		}
 		add(Phone, m[0], m[1])
@@ -236,15 +248,17 @@ func findIBANs(text string, add func(Kind, int, int)) {
 		i := s
 		for i < len(text) && len(b) < want {
 			c := text[i]
-			switch {
-			case isAlnumByte(c):
+			if isAlnumByte(c) {
 				b = append(b, upperASCII(c))
 				i++
-			case (c == ' ' || c == '-') && i+1 < len(text) && isAlnumByte(text[i+1]) && len(b) >= 4:
-				i++
-			default:
-				i = len(text) + 1
+				continue
 			}
+			r, w := utf8.DecodeRuneInString(text[i:])
+			if (r == ' ' || r == '-' || r == '\u00a0' || r == '\u202f') && i+w < len(text) && isAlnumByte(text[i+w]) && len(b) >= 4 {
+				i += w
+				continue
+			}
+			i = len(text) + 1
 		}
 		if len(b) != want || i > len(text) || !bounded(text, s, i) {
 			continue

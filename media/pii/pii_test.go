@@ -67,6 +67,10 @@ func TestPhone(t *testing.T) {
 		{"zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit", "zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit"},
 		{"c'est le zéro un quarante-deux soixante et onze quatre-vingt-dix-neuf vingt et un merci", "zéro un quarante-deux soixante et onze quatre-vingt-dix-neuf vingt et un"},
 		{"zéro six 12 34 cinquante-six 78", "zéro six 12 34 cinquante-six 78"},
+		{"zéro neuf quatre-vingts dix-sept zéro cinq soixante-douze", "zéro neuf quatre-vingts dix-sept zéro cinq soixante-douze"},
+		{"zero sept vingt et un trente et un quarante et un cinquante et un, un grand merci", "zero sept vingt et un trente et un quarante et un cinquante et un"},
+		{"zéro problème, quarante-neuf euros quatre-vingt-dix", ""},
+		{"zéro six douze trente-quatre cinquante-six soixante-dix-huit quatre-vingt-dix", ""},
 		// decoys
 		{"le 12/03/2024 à 14h30", ""},
 		{"commande 0612345678", ""},
@@ -75,6 +79,9 @@ func TestPhone(t *testing.T) {
 		{"zéro six douze", ""},
 		{"réf 06123456789", ""},
 		{"+12,5 %", ""},
+		{"tél.\u00a0: 06\u00a012\u00a034\u00a056\u00a078", "06\u00a012\u00a034\u00a056\u00a078"},
+		{"06/12/34/56/78", "06/12/34/56/78"},
+		{"le 01/02/2024 10:30", ""},
 		{"Votre dossier 003198181527 est en cours", ""},
 		{"rendez-vous le 06 12 2024 à 14h", ""},
 	})
@@ -88,6 +95,7 @@ func TestIBAN(t *testing.T) {
 		{"GB82 WEST 1234 5698 7654 32.", "GB82 WEST 1234 5698 7654 32"},
 		{"BE68539007547034", "BE68539007547034"},
 		{"NL91ABNA0417164300", "NL91ABNA0417164300"},
+		{"BE68\u00a05390\u00a00754\u00a07034", "BE68\u00a05390\u00a00754\u00a07034"},
 		// one digit off: mod-97 fails
 		{"FR76 3000 6000 0112 3456 7890 188", ""},
 		{"DE89370400440532013001", ""},
@@ -104,6 +112,7 @@ func TestCard(t *testing.T) {
 		{"4012888888881881", "4012888888881881"},
 		{"amex 3782 822463 10005", "3782 822463 10005"},
 		{"6011111111111117", "6011111111111117"},
+		{"4111\u202f1111\u202f1111\u202f1111", "4111\u202f1111\u202f1111\u202f1111"},
 		// Luhn fails
 		{"4111 1111 1111 1112", ""},
 		{"commande 1234567890123456", ""},
@@ -117,6 +126,7 @@ func TestNIR(t *testing.T) {
 	runKind(t, NIR, []kindCase{
 		{"sécu 1 85 05 78 006 084 91 voilà", "1 85 05 78 006 084 91"},
 		{"185057800608491", "185057800608491"},
+		{"1\u00a085\u00a005\u00a078\u00a0006\u00a0084\u00a091", "1\u00a085\u00a005\u00a078\u00a0006\u00a0084\u00a091"},
 		{"2 93 02 2A 123 456 28", "2 93 02 2A 123 456 28"},
 		{"1 79 01 2B 123 456 96", "1 79 01 2B 123 456 96"},
 		// wrong key

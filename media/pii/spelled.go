@@ -99,7 +99,10 @@ func parseNumber(toks []token, i int) (string, int) {
 		if x, ok := next(); ok && x == 20 {
 			v = 80
 			n++
-			v, n = addUnits(toks, i, n, v, true)
+			// "quatre-vingts" with its s is 80 and ends there.
+			if toks[i+n-1].w == "vingt" {
+				v, n = addUnits(toks, i, n, v, true)
+			}
 		}
 	case v == 10:
 		// dix-sept, dix-huit, dix-neuf

@@ -128,9 +128,13 @@ func pairs(ds string, sep string) string {
 func phone() string {
 	pre := pick([]string{"06", "07", "06", "07", "01", "02", "03", "04", "05", "09"})
 	ds := pre + digits(8)
-	switch rng.Intn(11) {
+	switch rng.Intn(13) {
 	case 0, 1, 2:
 		return pairs(ds, " ")
+	case 11:
+		return pairs(ds, "\u00a0") // word processors' no-break spaces
+	case 12:
+		return pairs(ds, "/")
 	case 3:
 		return pairs(ds, ".")
 	case 4:
@@ -319,7 +323,9 @@ func formatCard(s string, amex bool) string {
 		return s
 	}
 	var sep string
-	switch cardStyle % 3 {
+	switch cardStyle % 4 {
+	case 3:
+		sep = "\u202f"
 	case 0:
 		sep = " "
 	case 1:
