@@ -104,6 +104,9 @@ var (
 	// Camille", "Client Dupont".
 	roleRe   = regexp.MustCompile(`(?i:transférée? à|passée? à|je vous passe|conseill(?:er|ère)|technicien(?:ne)?|opérat(?:eur|rice)|vendeu(?:r|se)|interlocut(?:eur|rice)|agent|advisor)[ ,]+` + nameSeq)
 	clientRe = regexp.MustCompile(`(?:^|[^\p{L}])(?:Client|Cliente|Abonné|Abonnée|Customer|client|cliente|abonné|abonnée|customer)[ ]+` + nameSeq)
+	// Family and contact: "ma fille Léa", "mon mari, Patrick", "joindre
+	// Kévin", "parlé à Inès" — a known first name only.
+	relationRe = regexp.MustCompile(`(?i:ma fille|mon fils|mon mari|ma femme|mon épouse|mon époux|ma mère|mon père|mon frère|ma sœur|ma soeur|mon compagnon|ma compagne|ma voisine|mon voisin|mon collègue|ma collègue|my wife|my husband|my son|my daughter|my mother|my father|joindre|contacter|rappeler|parlé à|parler à|parlé avec|parler avec|demander|demandez|spoke to|spoke with|talk to|ask for)[ ,]+` + nameSeq)
 	// Speech recognition often writes names in lower case: after a strong
 	// introduction, a known first name in lower case and the word after it
 	// ("je m'appelle jean dupont").
@@ -134,6 +137,7 @@ var nameContexts = []nameContext{
 	{weakIntroRe, []string{"je suis", "c'est", "c’est", "ici", "this is", "i am", "i'm", "i’m", "it's", "it’s"}, true},
 	{roleRe, []string{"transféré", "passé", "je vous passe", "conseill", "technicien", "opérat", "vendeu", "interlocut", "agent", "advisor"}, true},
 	{clientRe, []string{"client", "abonné", "customer"}, false},
+	{relationRe, []string{"ma ", "mon ", "my ", "joindre", "contacter", "rappeler", "parl", "demande", "spoke", "talk", "ask"}, true},
 }
 
 func mentions(low string, keys []string) bool {

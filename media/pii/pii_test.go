@@ -160,7 +160,11 @@ func TestName(t *testing.T) {
 		{"Client N'Diaye — IBAN", "N'Diaye"},
 		{"Le conseiller, Yasmine, a été très aimable.", "Yasmine"},
 		{"mademoiselle Le Gall attend", "Le Gall"},
+		{"ma fille Léa au 06", "Léa"},
+		{"mon mari, Patrick, s'occupe des factures", "Patrick"},
 		// decoys
+		{"j'ai dû contacter Free puis rappeler Orange", ""},
+		{"mon fils a cassé sa Livebox", ""},
 		{"Je suis en France depuis hier", ""},
 		{"Orange a coupé ma ligne", ""},
 		{"Margot est une marque de vin", ""},
