@@ -93,9 +93,12 @@ var (
 	// Introductions that are also ordinary phrases ("je suis Français",
 	// "ici Paris"): only a known first name or an honorific counts.
 	weakIntroRe = regexp.MustCompile(`(?i:je suis|c['’]est|ici|this is|i am|i['’]m|it['’]s)[ ]+` + nameSeq)
-	honorificRe = regexp.MustCompile(`(?:^|[^\p{L}])` + honorific + `[ ]+` + nameSeq)
+	honorificRe = regexp.MustCompile(`(?:^|[^\p{L}])` + honorific + `[ ]+(?:(?:veuve|épouse|née|widow)[ ]+)?` + nameSeq)
 	// "Camille à l'appareil", "Jean Dupont speaking".
-	appareilRe = regexp.MustCompile(nameSeq + `[ ,]+(?i:à l['’]appareil|speaking|au téléphone)`)
+	appareilRe = regexp.MustCompile(nameSeq + `[ ,]+(?i:à l['’]appareil|speaking|au téléphone|ici\b|here\b)`)
+	// A name said last, as a vocative or a signature: "Merci pour votre
+	// aide, Sandrine." — a known first name only.
+	vocativeRe = regexp.MustCompile(`,[ ]+` + nameSeq + `[ ]*[.!?]*[ ]*$`)
 	// Greetings and thanks naming the other person: "Bonjour Camille".
 	greetRe = regexp.MustCompile(`(?i:bonjour|bonsoir|merci|au revoir|allô|allo|salut|bonne journée|bonne soirée|hello|hi|thanks|thank you|goodbye|bye|dear|cher|chère)[ ,]+` + nameSeq)
 	// The agent naming themself: "Camille du service client".
@@ -106,7 +109,7 @@ var (
 	clientRe = regexp.MustCompile(`(?:^|[^\p{L}])(?:Client|Cliente|Abonné|Abonnée|Customer|client|cliente|abonné|abonnée|customer)[ ]+` + nameSeq)
 	// Family and contact: "ma fille Léa", "mon mari, Patrick", "joindre
 	// Kévin", "parlé à Inès" — a known first name only.
-	relationRe = regexp.MustCompile(`(?i:ma fille|mon fils|mon mari|ma femme|mon épouse|mon époux|ma mère|mon père|mon frère|ma sœur|ma soeur|mon compagnon|ma compagne|ma voisine|mon voisin|mon collègue|ma collègue|my wife|my husband|my son|my daughter|my mother|my father|joindre|contacter|rappeler|parlé à|parler à|parlé avec|parler avec|demander|demandez|spoke to|spoke with|talk to|ask for)[ ,]+` + nameSeq)
+	relationRe = regexp.MustCompile(`(?i:ma fille|mon fils|mon mari|ma femme|mon épouse|mon époux|ma mère|mon père|mon frère|ma sœur|ma soeur|mon compagnon|ma compagne|ma voisine|mon voisin|mon collègue|ma collègue|my wife|my husband|my son|my daughter|my mother|my father|joindre|contacter|rappeler|parlé à|parler à|parlé avec|parler avec|demander|demandez|dites à|dire à|dis à|spoke to|spoke with|talk to|ask for|tell)[ ,]+` + nameSeq)
 	// Speech recognition often writes names in lower case: after a strong
 	// introduction, a known first name in lower case and the word after it
 	// ("je m'appelle jean dupont").
@@ -129,7 +132,8 @@ var lowerIntroKeys = []string{"appelle", "c'est", "c’est", "nom", "name"}
 var nameContexts = []nameContext{
 	{introRe, []string{"appelle", "c'est", "c’est", "nom ", "prénom", "part de", "name"}, false},
 	{honorificRe, []string{"m.", "mr", "ms", "mme", "mlle", "dr", "pr", "madame", "monsieur", "mademoiselle", "miss", "docteur", "maître", "professeur"}, false},
-	{appareilRe, []string{"appareil", "speaking", "au téléphone"}, true},
+	{appareilRe, []string{"appareil", "speaking", "au téléphone", "ici", "here"}, true},
+	{vocativeRe, []string{","}, true},
 	{greetRe, []string{"bonjour", "bonsoir", "merci", "revoir", "allô", "allo", "salut", "bonne journée", "bonne soirée", "hello", "hi", "thank", "bye", "dear", "cher"}, true},
 	{agentRe, []string{"du service", "de chez", "de la société", "du support", "équipe", "du cabinet", "conseill", "from"}, true},
 	// "je suis Camille", "c'est Madame Dupont" (the honorific rule takes
@@ -137,7 +141,7 @@ var nameContexts = []nameContext{
 	{weakIntroRe, []string{"je suis", "c'est", "c’est", "ici", "this is", "i am", "i'm", "i’m", "it's", "it’s"}, true},
 	{roleRe, []string{"transféré", "passé", "je vous passe", "conseill", "technicien", "opérat", "vendeu", "interlocut", "agent", "advisor"}, true},
 	{clientRe, []string{"client", "abonné", "customer"}, false},
-	{relationRe, []string{"ma ", "mon ", "my ", "joindre", "contacter", "rappeler", "parl", "demande", "spoke", "talk", "ask"}, true},
+	{relationRe, []string{"ma ", "mon ", "my ", "joindre", "contacter", "rappeler", "parl", "demande", "spoke", "talk", "ask", "dit", "dire", "dis ", "tell"}, true},
 }
 
 func mentions(low string, keys []string) bool {

@@ -19,6 +19,8 @@ var (
 	// Separators include the no-break spaces that word processors put in
 	// written numbers, and the slash some people use.
 	frPhoneRe = regexp.MustCompile(`(?:(?:\+|00)[ \x{a0}\x{202f}]?33[ .\-\x{a0}\x{202f}]?(?:\(0\)[ .\-\x{a0}\x{202f}]?)?[1-9]|0[1-9])(?:[ .\-/\x{a0}\x{202f}]?[0-9]{2}){4}`)
+	// Dictated digit by digit: "0 6 1 2 3 4 5 6 7 8".
+	digitPhoneRe = regexp.MustCompile(`0(?:[ .\-][0-9]){9}`)
 	// Other countries' E.164 numbers: + or 00, a country code, then groups.
 	intlPhoneRe = regexp.MustCompile(`(?:\+|00)[1-9][0-9]{0,2}(?:[ .\-\x{a0}\x{202f}]?\(?[0-9]{1,5}\)?){2,6}`)
 
@@ -128,6 +130,11 @@ func findPhones(text string, add func(Kind, int, int)) {
 			continue
 		}
 		add(Phone, m[0], m[1])
+	}
+	for _, m := range digitPhoneRe.FindAllStringIndex(text, -1) {
+		if text[m[0]+2] != '0' && bounded(text, m[0], m[1]) && !numberRun(text, m[0], m[1]) && !referenceBefore(text, m[0]) {
+			add(Phone, m[0], m[1])
+		}
 	}
 	for _, m := range intlPhoneRe.FindAllStringIndex(text, -1) {
 		s, e := m[0], m[1]
