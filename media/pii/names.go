@@ -50,6 +50,9 @@ var notNames = func() map[string]bool {
 		mr mrs ms dr miss sir madam thanks thank hello hi dear customer team
 		premium pro particulier particuliers entreprise entreprises fidèle vip gold business
 		rue avenue boulevard place route chemin impasse allée quai cours street road lane
+		gare hôpital lycée collège école université centre parc hôtel aéroport pont stade musée
+		station park hotel airport bank bridge hospital university college school church museum
+		centre center store shop mall square garden gardens cathedral tower
 	`) {
 		m[w] = true
 	}
@@ -263,7 +266,7 @@ func findNames(text string, add func(Kind, int, int)) {
 	ws := capWordRe.FindAllStringIndex(text, -1)
 	for i := 0; i+1 < len(ws); i++ {
 		s, e := ws[i][0], ws[i][1]
-		if !bounded(text, s, e) || !isFirstName(text[s:e]) {
+		if !bounded(text, s, e) || !isFirstName(text[s:e]) || afterPlaceNoun(text, s) {
 			continue
 		}
 		end, prev := e, e
@@ -286,6 +289,25 @@ func findNames(text string, add func(Kind, int, int)) {
 			add(Name, s, end)
 		}
 	}
+}
+
+// placeNouns name places after people: "lycée Jean Moulin", "rue Victor
+// Hugo", "station Louise Michel". A name right after one is a place.
+var placeNouns = map[string]bool{
+	"rue": true, "avenue": true, "boulevard": true, "place": true, "quai": true, "allée": true, "square": true,
+	"lycée": true, "collège": true, "école": true, "gare": true, "station": true, "stade": true, "hôpital": true,
+	"centre": true, "salle": true, "métro": true, "pont": true, "parc": true, "musée": true, "université": true,
+	"clinique": true, "médiathèque": true, "bibliothèque": true, "résidence": true, "espace": true, "cinéma": true,
+}
+
+// afterPlaceNoun reports whether the word before position s is a place noun.
+func afterPlaceNoun(text string, s int) bool {
+	before := strings.TrimRight(text[:s], " ")
+	if len(before) == len(text[:s]) {
+		return false // no space: not a separate word
+	}
+	i := strings.LastIndexAny(before, " ,.;:!?'’(\"")
+	return placeNouns[strings.ToLower(before[i+1:])]
 }
 
 func onlySpaces(s string) bool {

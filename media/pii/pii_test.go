@@ -172,6 +172,8 @@ func TestName(t *testing.T) {
 		{"j'ai dû contacter Free puis rappeler Orange", ""},
 		{"mon fils a cassé sa Livebox", ""},
 		{"Merci pour tout, Orange.", ""},
+		{"Le lycée Jean Moulin est fermé", ""},
+		{"Victoria Station was closed", ""},
 		{"Rien à voir avec ici, Paris", ""},
 		{"Je suis en France depuis hier", ""},
 		{"Orange a coupé ma ligne", ""},

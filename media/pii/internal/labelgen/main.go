@@ -657,6 +657,9 @@ var decoys = []string{
 	"zéro problème, j'ai payé quarante-neuf euros quatre-vingt-dix.",
 	"J'ai regardé Apple TV puis Amazon Prime Video.",
 	"Le vol AF 1234 part à {time} de {city}.",
+	"Le lycée Jean Moulin de {city} n'a toujours pas la fibre.",
+	"Victoria Station was closed, I was late for {time}.",
+	"Le magasin du centre Victor Hugo ferme à {time}.",
 }
 
 func fill(tpl string) Line {
