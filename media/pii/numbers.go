@@ -246,8 +246,8 @@ func findIBANs(text string, add func(Kind, int, int)) {
 				continue
 			}
 		}
-		cc := string([]byte{upperASCII(text[s]), upperASCII(text[s+1])})
-		want, ok := ibanLengths[cc]
+		cc := [2]byte{upperASCII(text[s]), upperASCII(text[s+1])}
+		want, ok := ibanLengths[string(cc[:])]
 		if !ok {
 			continue
 		}
