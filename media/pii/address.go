@@ -69,7 +69,29 @@ func streetName(text string, i int) int {
 	return end
 }
 
+// frStreetWords and enStreetWords gate the address regexps: a line
+// without any street type word skips them (they are a large part of the
+// cost of Find).
+var (
+	frStreetWords = []string{"rue", "av", "bd", "boulevard", "place", "pl.", "allée", "allee", "imp", "chemin", "ch.",
+		"route", "rte", "quai", "cours", "square", "passage", "sentier", "voie", "villa", "cité", "résidence",
+		"hameau", "lieu-dit", "rond-point", "esplanade", "promenade", "parvis", "faubourg", "fg", "chaussée",
+		"montée", "clos", "domaine", "traverse", "ruelle", "venelle"}
+	enStreetWords = []string{"Street", "St", "Road", "Rd", "Avenue", "Ave", "Lane", "Ln", "Drive", "Dr", "Boulevard",
+		"Blvd", "Way", "Court", "Ct", "Place", "Pl", "Square", "Sq", "Terrace", "Close", "Crescent", "Gardens",
+		"Grove", "Row", "Mews", "Hill", "Parkway", "Highway"}
+)
+
 func findAddresses(text string, add func(Kind, int, int)) {
+	if mentions(strings.ToLower(text), frStreetWords) {
+		findFrAddresses(text, add)
+	}
+	if mentions(text, enStreetWords) {
+		findEnAddresses(text, add)
+	}
+}
+
+func findFrAddresses(text string, add func(Kind, int, int)) {
 	for _, m := range frStreetRe.FindAllStringSubmatchIndex(text, -1) {
 		s, headEnd := m[2], m[3]
 		end := streetName(text, headEnd)
@@ -81,6 +103,9 @@ func findAddresses(text string, add func(Kind, int, int)) {
 		}
 		add(Address, s, end)
 	}
+}
+
+func findEnAddresses(text string, add func(Kind, int, int)) {
 	for _, m := range enStreetRe.FindAllStringSubmatchIndex(text, -1) {
 		s, end := m[2], m[3]
 		if t := enTailRe.FindStringIndex(text[end:]); t != nil {

@@ -3,6 +3,7 @@ package pii
 import (
 	_ "embed"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -86,33 +87,37 @@ const nameWord = `\p{Lu}[\p{L}]*(?:[\-'’]\p{Lu}[\p{L}]*)*`
 // between them ("Jean de La Fontaine", "Ludwig van Beethoven").
 const nameSeq = `(` + nameWord + `(?:[ ]+(?:(?:de|du|des|le|la|van|von|der|di|da|del|dos|ben|bin|el|al)[ ]+)?` + nameWord + `){0,3})`
 
-const honorific = `(?:M\.|MM\.|Mr\.?|Mrs\.?|Ms\.?|Mme\.?|Mlle\.?|Dr\.?|Pr\.?|(?i:madame|monsieur|mademoiselle|miss|docteur|maître|professeur))`
+const honorific = `(?:Mrs\.?|Mr\.?|Ms\.?|Mme\.?|Mlle\.?|MM\.|M\.|Dr\.?|Pr\.?|(?i:madame|monsieur|mademoiselle|miss|docteur|maître|professeur))`
 
-// Name contexts. Each regexp's group 1 is the name; the context words are
-// kept in the text so a listener still knows who speaks ("Madame [nom]").
+// Name contexts. Each regexp matches the context words only; the name
+// next to them is read in code (nameAfter, nameBefore), which is several
+// times faster than one regexp holding both. The context words are kept in
+// the text so a listener still knows who speaks ("Madame [nom]").
 var (
 	// Self-introductions that name whoever follows, whatever the name.
-	introRe = regexp.MustCompile(`(?i:je m['’]appelle|moi c['’]est|mon nom (?:est|c['’]est)|mon prénom (?:est|c['’]est)|de la part de|au nom de|my name is|my name's|name is)[ ]+(?:` + honorific + `[ ]+)?` + nameSeq)
+	introRe = regexp.MustCompile(`(?i:je m['’]appelle|moi c['’]est|mon nom (?:est|c['’]est)|mon prénom (?:est|c['’]est)|de la part de|au nom de|my name is|my name's|name is)`)
 	// Introductions that are also ordinary phrases ("je suis Français",
-	// "ici Paris"): only a known first name or an honorific counts.
-	weakIntroRe = regexp.MustCompile(`(?i:je suis|c['’]est|ici|this is|i am|i['’]m|it['’]s)[ ]+` + nameSeq)
-	honorificRe = regexp.MustCompile(`(?:^|[^\p{L}])` + honorific + `[ ]+(?:(?:veuve|épouse|née|widow)[ ]+)?` + nameSeq)
-	// "Camille à l'appareil", "Jean Dupont speaking".
-	appareilRe = regexp.MustCompile(nameSeq + `[ ,]+(?i:à l['’]appareil|speaking|au téléphone|ici\b|here\b)`)
+	// "ici Paris"): only a known first name counts.
+	weakIntroRe = regexp.MustCompile(`(?i:je suis|c['’]est|ici|this is|i am|i['’]m|it['’]s)`)
+	honorificRe = regexp.MustCompile(honorific + `(?:[ ]+(?:veuve|épouse|née|widow))?`)
+	// "Camille à l'appareil", "Jean Dupont speaking": the name is before.
+	appareilRe = regexp.MustCompile(`[ ,]+(?i:à l['’]appareil|speaking|au téléphone|ici\b|here\b)`)
 	// A name said last, as a vocative or a signature: "Merci pour votre
-	// aide, Sandrine." — a known first name only.
-	vocativeRe = regexp.MustCompile(`,[ ]+` + nameSeq + `[ ]*[.!?]*[ ]*$`)
+	// aide, Sandrine." — a known first name only. Anchored, and run on the
+	// text from the last comma only.
+	vocativeRe = regexp.MustCompile(`^,[ ]+` + nameSeq + `[ ]*[.!?]*[ ]*$`)
 	// Greetings and thanks naming the other person: "Bonjour Camille".
-	greetRe = regexp.MustCompile(`(?i:bonjour|bonsoir|merci|au revoir|allô|allo|salut|bonne journée|bonne soirée|hello|hi|thanks|thank you|goodbye|bye|dear|cher|chère)[ ,]+` + nameSeq)
-	// The agent naming themself: "Camille du service client".
-	agentRe = regexp.MustCompile(nameSeq + `[ ,]+(?i:du service|de chez|de la société|du support|de l['’]équipe|du cabinet|votre conseill|conseill|from)`)
+	greetRe = regexp.MustCompile(`(?i:bonjour|bonsoir|merci|au revoir|allô|allo|salut|bonne journée|bonne soirée|hello|hi|thanks|thank you|goodbye|bye|dear|cher|chère)`)
+	// The agent naming themself: "Camille du service client": the name is
+	// before.
+	agentRe = regexp.MustCompile(`[ ,]+(?i:du service|de chez|de la société|du support|de l['’]équipe|du cabinet|votre conseill|conseill|from)`)
 	// The person's role or status before their name: "le conseiller,
 	// Camille", "Client Dupont".
-	roleRe   = regexp.MustCompile(`(?i:transférée? à|passée? à|je vous passe|conseill(?:er|ère)|technicien(?:ne)?|opérat(?:eur|rice)|vendeu(?:r|se)|interlocut(?:eur|rice)|agent|advisor)[ ,]+` + nameSeq)
-	clientRe = regexp.MustCompile(`(?:^|[^\p{L}])(?:Client|Cliente|Abonné|Abonnée|Customer|client|cliente|abonné|abonnée|customer)[ ]+` + nameSeq)
+	roleRe   = regexp.MustCompile(`(?i:transférée? à|passée? à|je vous passe|conseill(?:er|ère)|technicien(?:ne)?|opérat(?:eur|rice)|vendeu(?:r|se)|interlocut(?:eur|rice)|agent|advisor)`)
+	clientRe = regexp.MustCompile(`(?:Client|Cliente|Abonné|Abonnée|Customer|client|cliente|abonné|abonnée|customer)`)
 	// Family and contact: "ma fille Léa", "mon mari, Patrick", "joindre
 	// Kévin", "parlé à Inès" — a known first name only.
-	relationRe = regexp.MustCompile(`(?i:ma fille|mon fils|mon mari|ma femme|mon épouse|mon époux|ma mère|mon père|mon frère|ma sœur|ma soeur|mon compagnon|ma compagne|ma voisine|mon voisin|mon collègue|ma collègue|my wife|my husband|my son|my daughter|my mother|my father|joindre|contacter|rappeler|parlé à|parler à|parlé avec|parler avec|demander|demandez|dites à|dire à|dis à|spoke to|spoke with|talk to|ask for|tell)[ ,]+` + nameSeq)
+	relationRe = regexp.MustCompile(`(?i:ma fille|mon fils|mon mari|ma femme|mon épouse|mon époux|ma mère|mon père|mon frère|ma sœur|ma soeur|mon compagnon|ma compagne|ma voisine|mon voisin|mon collègue|ma collègue|my wife|my husband|my son|my daughter|my mother|my father|joindre|contacter|rappeler|parlé à|parler à|parlé avec|parler avec|demander|demandez|dites à|dire à|dis à|spoke to|spoke with|talk to|ask for|tell)`)
 	// Speech recognition often writes names in lower case: after a strong
 	// introduction, a known first name in lower case and the word after it
 	// ("je m'appelle jean dupont").
@@ -128,23 +133,24 @@ type nameContext struct {
 	re        *regexp.Regexp
 	keys      []string
 	needFirst bool
+	before    bool // the name is before the context words, not after
+	comma     bool // a comma may separate the name from the context words
 }
 
 var lowerIntroKeys = []string{"appelle", "c'est", "c’est", "nom", "name"}
 
 var nameContexts = []nameContext{
-	{introRe, []string{"appelle", "c'est", "c’est", "nom ", "prénom", "part de", "name"}, false},
-	{honorificRe, []string{"m.", "mr", "ms", "mme", "mlle", "dr", "pr", "madame", "monsieur", "mademoiselle", "miss", "docteur", "maître", "professeur"}, false},
-	{appareilRe, []string{"appareil", "speaking", "au téléphone", "ici", "here"}, true},
-	{vocativeRe, []string{","}, true},
-	{greetRe, []string{"bonjour", "bonsoir", "merci", "revoir", "allô", "allo", "salut", "bonne journée", "bonne soirée", "hello", "hi", "thank", "bye", "dear", "cher"}, true},
-	{agentRe, []string{"du service", "de chez", "de la société", "du support", "équipe", "du cabinet", "conseill", "from"}, true},
+	{re: introRe, keys: []string{"appelle", "c'est", "c’est", "nom ", "prénom", "part de", "name"}},
+	{re: honorificRe, keys: []string{"m.", "mr", "ms", "mme", "mlle", "dr", "pr", "madame", "monsieur", "mademoiselle", "miss", "docteur", "maître", "professeur"}},
+	{re: appareilRe, keys: []string{"appareil", "speaking", "au téléphone", "ici", "here"}, needFirst: true, before: true},
+	{re: greetRe, keys: []string{"bonjour", "bonsoir", "merci", "revoir", "allô", "allo", "salut", "bonne journée", "bonne soirée", "hello", "hi", "thank", "bye", "dear", "cher"}, needFirst: true, comma: true},
+	{re: agentRe, keys: []string{"du service", "de chez", "de la société", "du support", "équipe", "du cabinet", "conseill", "from"}, needFirst: true, before: true},
 	// "je suis Camille", "c'est Madame Dupont" (the honorific rule takes
 	// the latter), "this is John".
-	{weakIntroRe, []string{"je suis", "c'est", "c’est", "ici", "this is", "i am", "i'm", "i’m", "it's", "it’s"}, true},
-	{roleRe, []string{"transféré", "passé", "je vous passe", "conseill", "technicien", "opérat", "vendeu", "interlocut", "agent", "advisor"}, true},
-	{clientRe, []string{"client", "abonné", "customer"}, false},
-	{relationRe, []string{"ma ", "mon ", "my ", "joindre", "contacter", "rappeler", "parl", "demande", "spoke", "talk", "ask", "dit", "dire", "dis ", "tell"}, true},
+	{re: weakIntroRe, keys: []string{"je suis", "c'est", "c’est", "ici", "this is", "i am", "i'm", "i’m", "it's", "it’s"}, needFirst: true},
+	{re: roleRe, keys: []string{"transféré", "passé", "je vous passe", "conseill", "technicien", "opérat", "vendeu", "interlocut", "agent", "advisor"}, needFirst: true, comma: true},
+	{re: clientRe, keys: []string{"client", "abonné", "customer"}},
+	{re: relationRe, keys: []string{"ma ", "mon ", "my ", "joindre", "contacter", "rappeler", "parl", "demande", "spoke", "talk", "ask", "dit", "dire", "dis ", "tell"}, needFirst: true, comma: true},
 }
 
 func mentions(low string, keys []string) bool {
@@ -236,18 +242,25 @@ func findNames(text string, add func(Kind, int, int)) {
 	if !hasUpper(text) {
 		return
 	}
-	sub := func(re *regexp.Regexp, needFirst bool) {
-		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
-			s, e := m[2], m[3]
-			if s < 0 {
-				continue
+	ws := capWordRe.FindAllStringIndex(text, -1)
+	for _, c := range nameContexts {
+		if !mentions(low, c.keys) {
+			continue
+		}
+		for _, m := range c.re.FindAllStringIndex(text, -1) {
+			var s, e int
+			if c.before {
+				s, e = nameBefore(text, ws, m[0], c.needFirst)
+			} else {
+				if m[0] > 0 {
+					// The context words start a word: "hi" is not in "Chi".
+					if r, _ := utf8.DecodeLastRuneInString(text[:m[0]]); wordRune(r) {
+						continue
+					}
+				}
+				s, e = nameAfter(text, m[1], c.comma)
 			}
-			ws := wordsIn(text[s:e])
-			if len(ws) == 0 {
-				continue
-			}
-			first := text[s+ws[0][0] : s+ws[0][1]]
-			if needFirst && !isFirstName(first) {
+			if s < 0 || (c.needFirst && !isFirstName(firstWord(text[s:e]))) {
 				continue
 			}
 			if end := trimName(text, s, e); end > s {
@@ -255,15 +268,16 @@ func findNames(text string, add func(Kind, int, int)) {
 			}
 		}
 	}
-	for _, c := range nameContexts {
-		if mentions(low, c.keys) {
-			sub(c.re, c.needFirst)
+	if i := strings.LastIndexByte(text, ','); i >= 0 {
+		if m := vocativeRe.FindStringSubmatchIndex(text[i:]); m != nil && isFirstName(firstWord(text[i+m[2]:i+m[3]])) {
+			if end := trimName(text, i+m[2], i+m[3]); end > i+m[2] {
+				add(Name, i+m[2], end)
+			}
 		}
 	}
 	// "Jean Dupont": a first name then a capitalized word that is not a
 	// city, brand or common word. Every capitalized word is tried as a
 	// start, so "Hier Jean Dupont" still finds "Jean Dupont".
-	ws := capWordRe.FindAllStringIndex(text, -1)
 	for i := 0; i+1 < len(ws); i++ {
 		s, e := ws[i][0], ws[i][1]
 		if !bounded(text, s, e) || !isFirstName(text[s:e]) || afterPlaceNoun(text, s) {
@@ -333,6 +347,120 @@ func findLowerNames(text string, add func(Kind, int, int)) {
 		}
 		add(Name, m[2], end)
 	}
+}
+
+// lowerParticles may sit in lower case between the words of a name.
+var lowerParticles = map[string]bool{
+	"de": true, "du": true, "des": true, "le": true, "la": true, "van": true, "von": true, "der": true,
+	"di": true, "da": true, "del": true, "dos": true, "ben": true, "bin": true, "el": true, "al": true,
+}
+
+// nameWordEnd returns the end of the name word (nameWord) starting at i,
+// or -1: an upper-case letter, letters, and hyphen- or apostrophe-joined
+// capitalized parts ("Jean-Pierre", "N'Diaye").
+func nameWordEnd(text string, i int) int {
+	r, w := utf8.DecodeRuneInString(text[i:])
+	if !unicode.IsUpper(r) {
+		return -1
+	}
+	j := i + w
+	for j < len(text) {
+		r, w = utf8.DecodeRuneInString(text[j:])
+		if unicode.IsLetter(r) {
+			j += w
+			continue
+		}
+		if r == '-' || r == '\'' || r == '’' {
+			if r2, _ := utf8.DecodeRuneInString(text[j+w:]); unicode.IsUpper(r2) {
+				j += w
+				continue
+			}
+		}
+		break
+	}
+	return j
+}
+
+// nameAfter reads up to four name words (with lower-case particles) after
+// position i, past a gap of spaces (and commas when comma is set). It
+// returns the span, or -1, -1.
+func nameAfter(text string, i int, comma bool) (int, int) {
+	j := i
+	for j < len(text) && (text[j] == ' ' || (comma && text[j] == ',')) {
+		j++
+	}
+	if j == i || j >= len(text) {
+		return -1, -1
+	}
+	end := nameWordEnd(text, j)
+	if end < 0 {
+		return -1, -1
+	}
+	start := j
+	for n := 0; n < 3; n++ {
+		k := end
+		for k < len(text) && text[k] == ' ' {
+			k++
+		}
+		if k == end || k >= len(text) {
+			break
+		}
+		if we := nameWordEnd(text, k); we > 0 {
+			end = we
+			continue
+		}
+		// a lower-case particle, then a name word: "Jean de La Fontaine"
+		p := k
+		for p < len(text) && text[p] >= 'a' && text[p] <= 'z' {
+			p++
+		}
+		if !lowerParticles[text[k:p]] || p >= len(text) || text[p] != ' ' {
+			break
+		}
+		for p < len(text) && text[p] == ' ' {
+			p++
+		}
+		we := nameWordEnd(text, p)
+		if we < 0 {
+			break
+		}
+		end = we
+	}
+	return start, end
+}
+
+// nameBefore reads the capitalized words (ws, from capWordRe) that end
+// right before position i, at most four. With needFirst the name starts at
+// the first of them that is a known first name ("Bonjour Camille à
+// l'appareil" gives "Camille"). It returns the span, or -1, -1.
+func nameBefore(text string, ws [][]int, i int, needFirst bool) (int, int) {
+	k := sort.Search(len(ws), func(k int) bool { return ws[k][1] >= i })
+	if k == len(ws) || ws[k][1] != i {
+		return -1, -1
+	}
+	first := k
+	for first > 0 && k-first < 3 && onlySpaces(text[ws[first-1][1]:ws[first][0]]) {
+		first--
+	}
+	for j := first; j <= k; j++ {
+		w := text[ws[j][0]:ws[j][1]]
+		if !needFirst || isFirstName(w) {
+			if j > 0 && ws[j][0] > 0 {
+				if r, _ := utf8.DecodeLastRuneInString(text[:ws[j][0]]); wordRune(r) {
+					continue
+				}
+			}
+			return ws[j][0], i
+		}
+	}
+	return -1, -1
+}
+
+func firstWord(s string) string {
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 func hasUpper(s string) bool {
