@@ -70,6 +70,8 @@ func TestPhone(t *testing.T) {
 		{"zéro neuf quatre-vingts dix-sept zéro cinq soixante-douze", "zéro neuf quatre-vingts dix-sept zéro cinq soixante-douze"},
 		{"zero sept vingt et un trente et un quarante et un cinquante et un, un grand merci", "zero sept vingt et un trente et un quarante et un cinquante et un"},
 		{"zéro problème, quarante-neuf euros quatre-vingt-dix", ""},
+		{"c'est le 06, douze, trente-quatre, cinquante-six, soixante-dix-huit", "06, douze, trente-quatre, cinquante-six, soixante-dix-huit"},
+		{"commande zéro six douze trente-quatre cinquante-six soixante-dix-huit", ""},
 		{"zéro six douze trente-quatre cinquante-six soixante-dix-huit quatre-vingt-dix", ""},
 		// decoys
 		{"le 12/03/2024 à 14h30", ""},

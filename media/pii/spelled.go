@@ -171,17 +171,27 @@ func isDigitsOnly(s string) bool {
 	return s != ""
 }
 
+// spelledKeys gate findSpelledPhones: a spelled phone number holds "zéro"
+// or one of the tens.
+var spelledKeys = []string{"zéro", "zero", "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize",
+	"vingt", "trente", "quarante", "cinquante", "soixante"}
+
 func findSpelledPhones(text string, add func(Kind, int, int)) {
 	low := strings.ToLower(text)
-	if !strings.Contains(low, "zéro") && !strings.Contains(low, "zero") {
+	if !mentions(low, spelledKeys) {
 		return
 	}
 	toks := spelledTokens(text)
 	for i := 0; i < len(toks); i++ {
-		if toks[i].w != "zéro" && toks[i].w != "zero" {
+		// A number starts with "zéro", or with a digit group "06" when
+		// words follow ("06, douze, trente-quatre, …"); digits alone are
+		// the regexps' job.
+		w := toks[i].w
+		if w != "zéro" && w != "zero" && !(len(w) == 2 && w[0] == '0' && isDigitsOnly(w)) {
 			continue
 		}
 		digits := ""
+		words := false
 		j := i
 		for j < len(toks) && len(digits) < 10 {
 			if j > i && !joinable(toks[j].sepBefore) {
@@ -191,10 +201,11 @@ func findSpelledPhones(text string, add func(Kind, int, int)) {
 			if n == 0 {
 				break
 			}
+			words = words || !isDigitsOnly(toks[j].w)
 			digits += d
 			j += n
 		}
-		if len(digits) != 10 {
+		if len(digits) != 10 || !words || referenceBefore(text, toks[i].start) {
 			continue
 		}
 		// The number must end there, not run on into more number words.

@@ -205,6 +205,9 @@ func spelledPhone() string {
 	sep := pick([]string{"-", " "})
 	gsep := pick([]string{", ", " ", ", "})
 	parts := []string{"zéro " + units[ds[1]-'0']}
+	if rng.Intn(4) == 0 {
+		parts[0] = ds[:2] // "06, douze, …": the prefix in digits
+	}
 	for i := 2; i < 10; i += 2 {
 		v := int(ds[i]-'0')*10 + int(ds[i+1]-'0')
 		if v < 10 {
