@@ -107,13 +107,13 @@ var (
 	// text from the last comma only.
 	vocativeRe = regexp.MustCompile(`^,[ ]+` + nameSeq + `[ ]*[.!?]*[ ]*$`)
 	// Greetings and thanks naming the other person: "Bonjour Camille".
-	greetRe = regexp.MustCompile(`(?i:bonjour|bonsoir|merci|au revoir|allô|allo|salut|bonne journée|bonne soirée|hello|hi|thanks|thank you|goodbye|bye|dear|cher|chère)`)
+	greetRe = regexp.MustCompile(`(?i:merci à|grâce à|bravo à|thanks to|thank you to|bonjour|bonsoir|merci|au revoir|allô|allo|salut|bonne journée|bonne soirée|hello|hi|thanks|thank you|goodbye|bye|dear|cher|chère)`)
 	// The agent naming themself: "Camille du service client": the name is
 	// before.
 	agentRe = regexp.MustCompile(`[ ,]+(?i:du service|de chez|de la société|du support|de l['’]équipe|du cabinet|votre conseill|conseill|from)`)
 	// The person's role or status before their name: "le conseiller,
 	// Camille", "Client Dupont".
-	roleRe   = regexp.MustCompile(`(?i:transférée? à|passée? à|je vous passe|conseill(?:er|ère)|technicien(?:ne)?|opérat(?:eur|rice)|vendeu(?:r|se)|interlocut(?:eur|rice)|agent|advisor)`)
+	roleRe   = regexp.MustCompile(`(?i:transférée? à|passée? à|je vous passe|conseill(?:er|ère)|technicien(?:ne)?|livreu(?:r|se)|facteur|factrice|installat(?:eur|rice)|opérat(?:eur|rice)|vendeu(?:r|se)|interlocut(?:eur|rice)|agent|advisor)`)
 	clientRe = regexp.MustCompile(`(?:Client|Cliente|Abonné|Abonnée|Customer|client|cliente|abonné|abonnée|customer)`)
 	// Family and contact: "ma fille Léa", "mon mari, Patrick", "joindre
 	// Kévin", "parlé à Inès" — a known first name only.
@@ -143,12 +143,12 @@ var nameContexts = []nameContext{
 	{re: introRe, keys: []string{"appelle", "c'est", "c’est", "nom ", "prénom", "part de", "name"}},
 	{re: honorificRe, keys: []string{"m.", "mr", "ms", "mme", "mlle", "dr", "pr", "madame", "monsieur", "mademoiselle", "miss", "docteur", "maître", "professeur"}},
 	{re: appareilRe, keys: []string{"appareil", "speaking", "au téléphone", "ici", "here"}, needFirst: true, before: true},
-	{re: greetRe, keys: []string{"bonjour", "bonsoir", "merci", "revoir", "allô", "allo", "salut", "bonne journée", "bonne soirée", "hello", "hi", "thank", "bye", "dear", "cher"}, needFirst: true, comma: true},
+	{re: greetRe, keys: []string{"grâce à", "bravo à", "bonjour", "bonsoir", "merci", "revoir", "allô", "allo", "salut", "bonne journée", "bonne soirée", "hello", "hi", "thank", "bye", "dear", "cher"}, needFirst: true, comma: true},
 	{re: agentRe, keys: []string{"du service", "de chez", "de la société", "du support", "équipe", "du cabinet", "conseill", "from"}, needFirst: true, before: true},
 	// "je suis Camille", "c'est Madame Dupont" (the honorific rule takes
 	// the latter), "this is John".
 	{re: weakIntroRe, keys: []string{"je suis", "c'est", "c’est", "ici", "this is", "i am", "i'm", "i’m", "it's", "it’s"}, needFirst: true},
-	{re: roleRe, keys: []string{"transféré", "passé", "je vous passe", "conseill", "technicien", "opérat", "vendeu", "interlocut", "agent", "advisor"}, needFirst: true, comma: true},
+	{re: roleRe, keys: []string{"transféré", "passé", "je vous passe", "conseill", "technicien", "livreu", "facteur", "factrice", "installat", "opérat", "vendeu", "interlocut", "agent", "advisor"}, needFirst: true, comma: true},
 	{re: clientRe, keys: []string{"client", "abonné", "customer"}},
 	{re: relationRe, keys: []string{"ma ", "mon ", "my ", "joindre", "contacter", "rappeler", "parl", "demande", "spoke", "talk", "ask", "dit", "dire", "dis ", "tell"}, needFirst: true, comma: true},
 }
@@ -386,7 +386,7 @@ func nameWordEnd(text string, i int) int {
 // returns the span, or -1, -1.
 func nameAfter(text string, i int, comma bool) (int, int) {
 	j := i
-	for j < len(text) && (text[j] == ' ' || (comma && text[j] == ',')) {
+	for j < len(text) && (text[j] == ' ' || (comma && (text[j] == ',' || text[j] == '('))) {
 		j++
 	}
 	if j == i || j >= len(text) {
