@@ -85,7 +85,7 @@ func newFixture(t *testing.T) fixture {
 	}
 	plain := []media.Cue{cues[0].Cue, cues[1].Cue}
 	id, err := cat.AddRecording(context.Background(), media.NewRecording{
-		Recording: media.Recording{SHA256: "ab" + strings.Repeat("0", 62), Title: "Appel", Path: rel, DurationMS: 3000, ExpiresAt: clock.Now().AddDate(1, 0, 0)},
+		Recording:  media.Recording{SHA256: "ab" + strings.Repeat("0", 62), Title: "Appel", Path: rel, DurationMS: 3000, ExpiresAt: clock.Now().AddDate(1, 0, 0)},
 		Transcript: plain, Review: checked, Redactions: rs})
 	if err != nil {
 		t.Fatal(err)
