@@ -1,18 +1,24 @@
 package media
 
-// Playlist is an ordered selection of recordings and clips.
+// Playlist is an ordered selection of recordings, clips and verbatims, or
+// a rule evaluated when it is played.
 type Playlist struct {
-	ID    int64          `json:"id"`
-	Name  string         `json:"name"`
-	Count int            `json:"count"`
-	Items []PlaylistItem `json:"items,omitempty"`
+	ID              int64          `json:"id"`
+	Name            string         `json:"name"`
+	Count           int            `json:"count"`
+	Rule            *PlaylistRule  `json:"rule,omitempty"`
+	VerbatimSeconds int            `json:"verbatim_seconds"`
+	Items           []PlaylistItem `json:"items,omitempty"`
 }
 
-// PlaylistItem is one entry of a playlist: a recording, or a clip of one.
+// PlaylistItem is one entry of a playlist: a recording, a clip of one, or
+// a verbatim (shown as a card read in silence; Text is its masked text).
 type PlaylistItem struct {
 	Pos         int    `json:"pos"`
-	RecordingID int64  `json:"recording_id"`
+	RecordingID int64  `json:"recording_id,omitempty"`
 	ClipID      int64  `json:"clip_id,omitempty"`
+	VerbatimID  int64  `json:"verbatim_id,omitempty"`
+	Text        string `json:"text,omitempty"`
 	Title       string `json:"title"`
 	StartMS     int64  `json:"start_ms"`
 	EndMS       int64  `json:"end_ms"`
@@ -21,10 +27,12 @@ type PlaylistItem struct {
 	Sentiment   string `json:"sentiment"`
 }
 
-// PlaylistEntry names one thing to put in a playlist: a recording or a clip.
+// PlaylistEntry names one thing to put in a playlist: a recording, a clip
+// or a verbatim.
 type PlaylistEntry struct {
-	RecordingID int64
-	ClipID      int64
+	RecordingID int64 `json:"recording_id,omitempty"`
+	ClipID      int64 `json:"clip_id,omitempty"`
+	VerbatimID  int64 `json:"verbatim_id,omitempty"`
 }
 
 // Playable is a recording (or a clip of one) the room may play: approved,
@@ -71,9 +79,14 @@ type VerbatimFilter struct {
 	Status Status // "" = any
 }
 
-// SearchHit is one full-text search result.
+// SearchHit is one full-text search result: a recording (found by its
+// title, topic, product, tags, or a cue, whose start it gives so a player
+// can jump there) or a verbatim. The snippet comes from masked text and
+// marks the match with [ ].
 type SearchHit struct {
-	Kind    string `json:"kind"` // recording | verbatim
+	Type    string `json:"type"` // recording | verbatim
 	ID      int64  `json:"id"`
+	Title   string `json:"title"`
 	Snippet string `json:"snippet"`
+	StartMS int64  `json:"start_ms"`
 }

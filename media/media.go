@@ -37,6 +37,7 @@ type Recording struct {
 	Sentiment    string    `json:"sentiment"`
 	Score        *int      `json:"score"`
 	Topic        string    `json:"topic"`
+	Product      string    `json:"product"`
 	Channel      string    `json:"channel"`
 	CallDate     string    `json:"call_date"`
 	Tags         []string  `json:"tags"`
@@ -79,6 +80,7 @@ type Verbatim struct {
 // Metadata is what a recording's NAME.json sidecar may say about the call.
 type Metadata struct {
 	Title     string `json:"title"`
+	Product   string `json:"product"`
 	Date      string `json:"date"`
 	Channel   string `json:"channel"`
 	Topic     string `json:"topic"`

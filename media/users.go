@@ -7,7 +7,8 @@ var Roles = []string{"admin", "curator", "facilitator"}
 // User is someone who logs in to curate, facilitate or administer.
 // Listeners never have one: they stay anonymous.
 type User struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
-	Role string `json:"role"`
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Disabled bool   `json:"disabled,omitempty"`
 }

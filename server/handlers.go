@@ -173,7 +173,7 @@ func (s *Server) handleSearch(c *fiber.Ctx) error {
 	if len(q) > 200 {
 		return errorOf(media.EInvalid, "query longer than 200 characters")
 	}
-	hits, err := s.cfg.Library.Search(c.UserContext(), q, 50)
+	hits, err := s.cfg.Library.Search(c.UserContext(), q, s.isStaff(c), 50)
 	if err != nil {
 		return err
 	}

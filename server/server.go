@@ -27,7 +27,7 @@ type Library interface {
 	Transcript(ctx context.Context, id int64) ([]media.Cue, error)
 	Peaks(ctx context.Context, id int64) ([]byte, error)
 	Verbatims(ctx context.Context, f media.VerbatimFilter) ([]media.Verbatim, error)
-	Search(ctx context.Context, q string, limit int) ([]media.SearchHit, error)
+	Search(ctx context.Context, q string, staff bool, limit int) ([]media.SearchHit, error)
 	Playlists(ctx context.Context) ([]media.Playlist, error)
 	Playlist(ctx context.Context, id int64) (media.Playlist, error)
 	AuditLog(ctx context.Context, limit int) ([]media.AuditEntry, error)

@@ -44,37 +44,27 @@ func (c *Catalog) PlayableClip(ctx context.Context, id int64) (media.Playable, e
 	return p, nil
 }
 
-// PlayablePlaylist resolves a playlist to its playable items in order,
-// leaving out anything no longer approved. An unknown or empty playlist is ErrNotFound.
+// PlayablePlaylist resolves a playlist to what the player can play, in
+// order: its playable recordings and clips (a rule evaluated now; verbatim
+// cards are the screen's, not the speaker's). Nothing playable is not_found.
 func (c *Catalog) PlayablePlaylist(ctx context.Context, id int64) ([]media.Playable, error) {
-	rows, err := c.read.QueryContext(ctx, `SELECT coalesce(recording_id, 0), coalesce(clip_id, 0) FROM playlist_items WHERE playlist_id = ? ORDER BY pos`, id)
+	p, err := c.Playlist(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	type ref struct{ rec, clip int64 }
-	var refs []ref
-	for rows.Next() {
-		var r ref
-		if err := rows.Scan(&r.rec, &r.clip); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		refs = append(refs, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
 	var out []media.Playable
-	for _, r := range refs {
+	for _, it := range p.Items {
 		var (
-			p   media.Playable
+			pl  media.Playable
 			err error
 		)
-		if r.clip != 0 {
-			p, err = c.PlayableClip(ctx, r.clip)
-		} else {
-			p, err = c.PlayableRecording(ctx, r.rec)
+		switch {
+		case it.ClipID != 0:
+			pl, err = c.PlayableClip(ctx, it.ClipID)
+		case it.RecordingID != 0:
+			pl, err = c.PlayableRecording(ctx, it.RecordingID)
+		default:
+			continue
 		}
 		if media.IsNotFound(err) {
 			continue
@@ -82,7 +72,7 @@ func (c *Catalog) PlayablePlaylist(ctx context.Context, id int64) ([]media.Playa
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, p)
+		out = append(out, pl)
 	}
 	if len(out) == 0 {
 		return nil, media.Errorf(media.ENotFound, "playlist %d has nothing playable", id)

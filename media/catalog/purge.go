@@ -86,7 +86,7 @@ func (c *Catalog) deleteRecording(ctx context.Context, id int64) error {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM search_text WHERE kind = 'recording' AND ref_id = ?`, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_text WHERE kind IN ('recording', 'cue') AND ref_id = ?`, id); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM recordings WHERE id = ?`, id); err != nil {

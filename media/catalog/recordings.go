@@ -14,7 +14,7 @@ const playableSQL = `r.status = 'approved' AND r.rendition_path != ''`
 
 const recordingColumns = `r.id, r.sha256, r.title, r.source_name, r.path, r.rendition_path, r.format, r.codec,
 	r.sample_rate, r.channels, r.duration_ms, r.loudness_lufs, r.true_peak_dbtp, r.status, r.sentiment,
-	r.score, r.topic, r.channel, r.call_date, r.demo, r.created_at, r.expires_at,
+	r.score, r.topic, r.product, r.channel, r.call_date, r.demo, r.created_at, r.expires_at,
 	(SELECT count(*) FROM cues c WHERE c.recording_id = r.id),
 	coalesce((SELECT sum(json_array_length(c.findings)) FROM cues c WHERE c.recording_id = r.id), 0), r.review_note,
 	coalesce((SELECT group_concat(t.name, char(31)) FROM recording_tags rt JOIN tags t ON t.id = rt.tag_id WHERE rt.recording_id = r.id), '')`
@@ -31,7 +31,7 @@ func scanRecording(s scanner) (media.Recording, error) {
 	)
 	err := s.Scan(&r.ID, &r.SHA256, &r.Title, &r.SourceName, &r.Path, &r.Rendition, &r.Format, &r.Codec,
 		&r.SampleRate, &r.Channels, &r.DurationMS, &r.LoudnessLUFS, &r.TruePeakDBTP, &r.Status, &r.Sentiment,
-		&score, &r.Topic, &r.Channel, &r.CallDate, &demo, &created, &expires, &r.Cues, &r.Findings, &r.ReviewNote, &tags)
+		&score, &r.Topic, &r.Product, &r.Channel, &r.CallDate, &demo, &created, &expires, &r.Cues, &r.Findings, &r.ReviewNote, &tags)
 	if err != nil {
 		return r, err
 	}
@@ -148,10 +148,10 @@ func (c *Catalog) AddRecording(ctx context.Context, n media.NewRecording) (int64
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO recordings (sha256, title, source_name, path, rendition_path, format, codec,
 		sample_rate, channels, duration_ms, loudness_lufs, true_peak_dbtp, peaks, status, sentiment, score, topic,
-		channel, call_date, demo, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		channel, call_date, demo, created_at, expires_at, product) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		r.SHA256, r.Title, r.SourceName, r.Path, r.Rendition, r.Format, r.Codec, r.SampleRate, r.Channels,
 		r.DurationMS, r.LoudnessLUFS, r.TruePeakDBTP, string(n.Peaks), r.Status, r.Sentiment, score, r.Topic,
-		r.Channel, r.CallDate, r.Demo, formatTime(r.CreatedAt), formatTime(r.ExpiresAt))
+		r.Channel, r.CallDate, r.Demo, formatTime(r.CreatedAt), formatTime(r.ExpiresAt), r.Product)
 	if err != nil {
 		return 0, err
 	}
@@ -174,13 +174,16 @@ func (c *Catalog) AddRecording(ctx context.Context, n media.NewRecording) (int64
 			cues[i].Masked, cues[i].Findings, cues[i].Words = n.Review[i].Masked, n.Review[i].Findings, n.Review[i].Words
 		}
 	}
-	if err := writeCues(ctx, tx, id, r.Title, cues, n.Review != nil); err != nil {
+	if err := writeCues(ctx, tx, id, cues, n.Review != nil); err != nil {
 		return 0, err
 	}
 	for _, t := range r.Tags {
 		if err := tagRecording(ctx, tx, id, t); err != nil {
 			return 0, err
 		}
+	}
+	if err := indexRecording(ctx, tx, id); err != nil {
+		return 0, err
 	}
 	return id, tx.Commit()
 }

@@ -28,33 +28,44 @@ func renderStateOf(r media.Recording) string {
 	return media.RenderNone
 }
 
-// writeCues replaces a recording's cues and its search text. checked says
-// the cues carry their masked text; unchecked cues get none (NULL), which
-// the room never reads and search never indexes.
-func writeCues(ctx context.Context, tx *sql.Tx, id int64, title string, cues []media.ReviewCue, checked bool) error {
+// writeCues replaces a recording's cues and their search entries. checked
+// says the cues carry their masked text; unchecked cues get none (NULL),
+// which the room never reads and search never indexes.
+func writeCues(ctx context.Context, tx *sql.Tx, id int64, cues []media.ReviewCue, checked bool) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM cues WHERE recording_id = ?`, id); err != nil {
 		return err
 	}
-	var body strings.Builder
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_text WHERE kind = 'cue' AND ref_id = ?`, id); err != nil {
+		return err
+	}
 	for i, q := range cues {
 		var masked any
 		if checked {
 			masked = q.Masked
-			body.WriteString(q.Masked)
-			body.WriteByte('\n')
+			if q.Masked != "" {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO search_text (kind, ref_id, start_ms, body) VALUES ('cue', ?, ?, ?)`, id, q.StartMS, q.Masked); err != nil {
+					return err
+				}
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO cues (recording_id, idx, start_ms, end_ms, speaker, text, masked, findings, words)
 			VALUES (?,?,?,?,?,?,?,?,?)`, id, i, q.StartMS, q.EndMS, q.Speaker, q.Text, masked, toJSON(q.Findings), toJSON(q.Words)); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// indexRecording writes the search entry for a recording's title, topic,
+// product and tags (what the room shows of it anyway).
+func indexRecording(ctx context.Context, tx *sql.Tx, id int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search_text WHERE kind = 'recording' AND ref_id = ?`, id); err != nil {
 		return err
 	}
-	if !checked {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO search_text (kind, ref_id, body) VALUES ('recording', ?, ?)`, id, title+"\n"+body.String())
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_text (kind, ref_id, start_ms, body)
+		SELECT 'recording', r.id, 0, r.title || ' ' || r.topic || ' ' || r.product || ' ' ||
+			coalesce((SELECT group_concat(t.name || ' ' || t.label_fr || ' ' || t.label_en, ' ') FROM recording_tags rt JOIN tags t ON t.id = rt.tag_id WHERE rt.recording_id = r.id), '')
+		FROM recordings r WHERE r.id = ?`, id)
 	return err
 }
 
@@ -117,15 +128,14 @@ func (c *Catalog) SetTranscript(ctx context.Context, actor string, id int64, cue
 		return err
 	}
 	defer tx.Rollback()
-	r, err := recordingTx(ctx, tx, id)
-	if err != nil {
+	if _, err := recordingTx(ctx, tx, id); err != nil {
 		return err
 	}
 	before, err := c.reviewCues(ctx, tx, id)
 	if err != nil {
 		return err
 	}
-	if err := writeCues(ctx, tx, id, r.Title, cues, true); err != nil {
+	if err := writeCues(ctx, tx, id, cues, true); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE recordings SET redactions = ? WHERE id = ?`, toJSON(redactions), id); err != nil {
@@ -351,7 +361,7 @@ func indexVerbatim(ctx context.Context, tx *sql.Tx, id int64, topic, masked stri
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search_text WHERE kind = 'verbatim' AND ref_id = ?`, id); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO search_text (kind, ref_id, body) VALUES ('verbatim', ?, ?)`, id, topic+"\n"+masked)
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_text (kind, ref_id, start_ms, body) VALUES ('verbatim', ?, 0, ?)`, id, topic+"\n"+masked)
 	return err
 }
 

@@ -69,7 +69,7 @@ func (c *Catalog) AddVerbatims(ctx context.Context, vs []media.Verbatim) (int, e
 		return 0, err
 	}
 	defer ins.Close()
-	fts, err := tx.PrepareContext(ctx, `INSERT INTO search_text (kind, ref_id, body) VALUES ('verbatim', ?, ?)`)
+	fts, err := tx.PrepareContext(ctx, `INSERT INTO search_text (kind, ref_id, start_ms, body) VALUES ('verbatim', ?, 0, ?)`)
 	if err != nil {
 		return 0, err
 	}
@@ -110,38 +110,6 @@ func (c *Catalog) AddVerbatims(ctx context.Context, vs []media.Verbatim) (int, e
 		added++
 	}
 	return added, tx.Commit()
-}
-
-// Search finds what the room may see (playable recordings, approved
-// verbatims) whose text matches q.
-// The query is treated as plain words, never as FTS5 syntax, so hostile input
-// cannot produce a syntax error.
-func (c *Catalog) Search(ctx context.Context, q string, limit int) ([]media.SearchHit, error) {
-	var terms []string
-	for _, w := range strings.FieldsFunc(q, func(r rune) bool { return !(r == '\'' || r == '-' || isWordRune(r)) }) {
-		terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
-	}
-	out := []media.SearchHit{}
-	if len(terms) == 0 {
-		return out, nil
-	}
-	rows, err := c.read.QueryContext(ctx, `SELECT s.kind, s.ref_id, snippet(search_text, 2, '[', ']', '…', 12) FROM search_text s
-		WHERE search_text MATCH ? AND (
-			(s.kind = 'recording' AND EXISTS (SELECT 1 FROM recordings r WHERE r.id = s.ref_id AND `+playableSQL+`)) OR
-			(s.kind = 'verbatim' AND EXISTS (SELECT 1 FROM verbatims v WHERE v.id = s.ref_id AND v.status = 'approved')))
-		ORDER BY rank LIMIT ?`, strings.Join(terms, " "), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var h media.SearchHit
-		if err := rows.Scan(&h.Kind, &h.ID, &h.Snippet); err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
 }
 
 func isWordRune(r rune) bool {

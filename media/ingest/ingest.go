@@ -213,7 +213,7 @@ func (im *Importer) importFile(ctx context.Context, path string, opt ImportOptio
 		SHA256: sum, Title: meta.Title, SourceName: filepath.Base(path), Path: rel,
 		Format: string(info.Format), Codec: info.Codec, SampleRate: an.SampleRate, Channels: an.Channels,
 		DurationMS: an.DurationMS, LoudnessLUFS: an.LoudnessLUFS, TruePeakDBTP: an.TruePeakDBTP,
-		Sentiment: meta.Sentiment, Score: meta.Score, Topic: meta.Topic, Channel: meta.Channel,
+		Sentiment: meta.Sentiment, Score: meta.Score, Topic: meta.Topic, Product: meta.Product, Channel: meta.Channel,
 		CallDate: meta.Date, Demo: opt.Demo, CreatedAt: now, ExpiresAt: im.expiry(meta.Date, now),
 	}
 	if rec.Title == "" {
@@ -431,6 +431,9 @@ func readMetadataSidecar(audioPath string) (*media.Metadata, error) {
 	}
 	if m.Score != nil && (*m.Score < 0 || *m.Score > 10) {
 		return nil, fmt.Errorf("%s: score %d is outside 0..10", filepath.Base(name), *m.Score)
+	}
+	if m.Sentiment, err = media.NormalizeSentiment(m.Sentiment); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(name), err)
 	}
 	return &m, nil
 }

@@ -154,6 +154,9 @@ func verbatimFrom(get func(field string) string) (media.Verbatim, error) {
 	if v.Date, err = parseVerbatimDate(f("date")); err != nil {
 		return v, err
 	}
+	if v.Sentiment, err = media.NormalizeSentiment(v.Sentiment); err != nil {
+		return v, err
+	}
 	if s := f("score"); s != "" {
 		n, err := parseScore(s)
 		if err != nil {

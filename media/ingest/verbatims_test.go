@@ -18,7 +18,7 @@ func TestReadVerbatimsCSV(t *testing.T) {
 		err      string
 	}{
 		{name: "english comma", in: "date,channel,topic,score,sentiment,text\n2026-05-02,survey,Welcome,9,positive,\"Kind, patient\"\n",
-			want: []media.Verbatim{{Date: "2026-05-02", Channel: "survey", Topic: "Welcome", Score: ptr(9), Sentiment: "positive", Text: "Kind, patient"}}},
+			want: []media.Verbatim{{Date: "2026-05-02", Channel: "survey", Topic: "Welcome", Score: ptr(9), Sentiment: "positif", Text: "Kind, patient"}}},
 		{name: "french excel bom semicolon", in: "\ufeffDate;Canal;Thème;Note;Sentiment;Texte\r\n02/05/2026;Enquête;Accueil;8/10;positif;Très bien\r\n",
 			want: []media.Verbatim{{Date: "2026-05-02", Channel: "Enquête", Topic: "Accueil", Score: ptr(8), Sentiment: "positif", Text: "Très bien"}}},
 		{name: "windows-1252", in: latin1,
