@@ -142,11 +142,7 @@ function buildWave() {
 // setRegions draws the server's ranges on the waveform and in the list.
 function setRegions(list) {
   rv.data.redactions = list || [];
-  if (rv.regions) {
-    rv.regions.clearRegions();
-    rv.data.redactions.forEach((x, i) => rv.regions.addRegion({ id: `saved-${i}-${rv.version}`, start: x.start_ms / 1000,
-      end: x.end_ms / 1000, color: RANGE_COLOR, drag: true, resize: true }));
-  }
+  drawRegions();
   const ol = $("ranges");
   ol.replaceChildren();
   rv.data.redactions.forEach((x, i) => {
@@ -164,6 +160,17 @@ function setRegions(list) {
     ol.append(li);
   });
   $("no-ranges").hidden = rv.data.redactions.length > 0;
+}
+
+// drawRegions puts the saved ranges on the waveform. A region made before the
+// waveform knows its duration would be clamped to nothing, so it waits.
+function drawRegions() {
+  const ws = rv.ws;
+  if (!ws || !rv.regions) return;
+  if (!ws.getDuration()) { ws.once("ready", () => { if (rv.ws === ws) drawRegions(); }); return; }
+  rv.regions.clearRegions();
+  rv.data.redactions.forEach((x, i) => rv.regions.addRegion({ id: `saved-${i}-${rv.version}`, start: x.start_ms / 1000,
+    end: x.end_ms / 1000, color: RANGE_COLOR, drag: true, resize: true }));
 }
 
 function scheduleSave() {
@@ -251,7 +258,7 @@ export const actions = {
     reload();
   },
   addRange() {
-    if (!rv.regions) return;
+    if (!rv.regions || !rv.ws.getDuration()) return;
     const at = rv.ws.getCurrentTime();
     const end = Math.min(rv.duration, at + 1);
     rv.regions.addRegion({ start: Math.max(0, end - 1), end, color: RANGE_COLOR, drag: true, resize: true });
