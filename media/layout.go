@@ -56,15 +56,25 @@ func (l Layout) Abs(rel string) string { return filepath.Join(l.Dir, filepath.Fr
 // leaves no partial file under a real name: the "write to a temp name,
 // fsync, rename" rule of every file the room writes.
 func WriteStaged(dir, pattern string, r io.Reader, place func(staged string) error) (n int64, err error) {
+	err = CreateStaged(dir, pattern, func(f *os.File) error {
+		n, err = io.Copy(f, r)
+		return err
+	}, place)
+	return n, err
+}
+
+// CreateStaged is WriteStaged for writers that need the file itself (to
+// seek back and patch a header): write fills it, place moves it in.
+func CreateStaged(dir, pattern string, write func(f *os.File) error, place func(staged string) error) error {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return 0, err
+		return err
 	}
 	tmp, err := os.CreateTemp(dir, pattern)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer os.Remove(tmp.Name())
-	n, err = io.Copy(tmp, r)
+	err = write(tmp)
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -72,7 +82,7 @@ func WriteStaged(dir, pattern string, r io.Reader, place func(staged string) err
 		err = cerr
 	}
 	if err != nil {
-		return n, err
+		return err
 	}
-	return n, place(tmp.Name())
+	return place(tmp.Name())
 }

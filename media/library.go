@@ -58,6 +58,12 @@ type NewRecording struct {
 	Recording
 	Peaks      []byte
 	Transcript []Cue
+	// Review, when set, holds each transcript cue's masked text and findings
+	// (parallel to Transcript), and Redactions the audio ranges to hide.
+	// Without it the cues count as not yet checked: the room reads nothing
+	// of them until a check runs.
+	Review     []ReviewCue
+	Redactions []Redaction
 }
 
 // VerbatimFilter narrows a verbatim listing.

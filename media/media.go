@@ -43,6 +43,10 @@ type Recording struct {
 	Demo         bool      `json:"demo"`
 	CreatedAt    time.Time `json:"created_at"`
 	ExpiresAt    time.Time `json:"expires_at"`
+	// Findings is how many pieces of personal data the transcript holds
+	// (staff only); ReviewNote is why it was rejected.
+	Findings   int    `json:"findings"`
+	ReviewNote string `json:"review_note,omitempty"`
 }
 
 // Cue is one timed line of a transcript.
@@ -65,6 +69,11 @@ type Verbatim struct {
 	Status    Status    `json:"status"`
 	Demo      bool      `json:"demo"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// Masked is Text with its personal data replaced by labels: what the
+	// room reads. Findings and ReviewNote are for staff only.
+	Masked     string    `json:"masked,omitempty"`
+	Findings   []Finding `json:"findings,omitempty"`
+	ReviewNote string    `json:"review_note,omitempty"`
 }
 
 // Metadata is what a recording's NAME.json sidecar may say about the call.
@@ -81,6 +90,6 @@ type Metadata struct {
 // the source file name (it can name the customer) and without the score,
 // which is the answer to the listener's guess and comes only with the reveal.
 func (r Recording) ForRoom() Recording {
-	r.SourceName, r.Score = "", nil
+	r.SourceName, r.Score, r.Findings, r.ReviewNote = "", nil, 0, ""
 	return r
 }

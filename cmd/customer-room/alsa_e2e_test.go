@@ -51,19 +51,19 @@ func TestProgramPlaysThroughALSA(t *testing.T) {
 	// The shortest demo call, at full volume (the loudness target).
 	var recs []struct {
 		ID         int64
-		Path       string
+		Title      string
 		DurationMS int64 `json:"duration_ms"`
 	}
 	getJSON(t, base+"/api/recordings", &recs)
-	const name = "conseillere-formidable.wav"
+	const title, file = "Une conseillère formidable", "conseillere-formidable.wav" // the room never sees file names
 	var id int64
 	for _, r := range recs {
-		if r.Path == name {
+		if r.Title == title {
 			id = r.ID
 		}
 	}
 	if id == 0 {
-		t.Fatalf("demo call %s not listed: %+v", name, recs)
+		t.Fatalf("demo call %s not listed: %+v", title, recs)
 	}
 	var st playerState
 	if code := postJSON(t, base+"/api/player/volume", `{"volume":10}`, &st); code != 200 {
@@ -100,7 +100,7 @@ func TestProgramPlaysThroughALSA(t *testing.T) {
 	if os.Getenv("CR_DUMP") != "" {
 		os.WriteFile(os.Getenv("CR_DUMP"), raw, 0o644)
 	}
-	src := demoSamples(t, name)
+	src := demoSamples(t, file)
 	want := audibleSpan(src.samples)
 	gotMS := float64(len(played)) * 1000 / 48000
 	wantMS := float64(len(want)) * 1000 / float64(src.rate)

@@ -127,7 +127,7 @@ func (c config) validate(fs *flag.FlagSet) error {
 	check("max-volume", c.MaxVolume >= 1 && c.MaxVolume <= 20, "a step from 1 to 20")
 	check("retention", c.Retention >= 24*time.Hour, "at least 24h")
 	check("workers", c.Workers >= 1 && c.Workers <= 16, "1 to 16")
-	check("idle-timeout", c.IdleTimeout >= 10*time.Second && c.IdleTimeout <= 24*time.Hour, "10s to 24h")
+	check("idle-timeout", c.IdleTimeout >= time.Second && c.IdleTimeout <= 24*time.Hour, "1s to 24h")
 	return errors.Join(errs...)
 }
 

@@ -76,7 +76,7 @@ func TestSettingsAreCheckedAndHonoured(t *testing.T) {
 		{[]string{"serve", "--data", dir, "--target-lufs", "0"}, nil, "--target-lufs"},
 		{[]string{"serve", "--data", dir}, map[string]string{"CR_MAX_VOLUME": "0"}, "--max-volume"},
 		{[]string{"serve", "--data", dir, "--workers", "0"}, nil, "--workers"},
-		{[]string{"serve", "--data", dir, "--idle-timeout", "1s"}, nil, "--idle-timeout"},
+		{[]string{"serve", "--data", dir, "--idle-timeout", "0s"}, nil, "--idle-timeout"},
 		{[]string{"import", "--data", dir, "--retention", "1h", "testdata/tone.wav"}, nil, "--retention"},
 	} {
 		err := run(context.Background(), tc.args, env(tc.env), strings.NewReader(""), io.Discard, io.Discard)

@@ -220,13 +220,20 @@ func TestKioskBrowserVisit(t *testing.T) {
 	b.waitJS(t, "guess screen", screenIs("guess")+` && document.querySelectorAll("#scale button").length === 11`)
 	b.screenshot(t, "4-guess")
 	var rec struct {
-		Score int    `json:"score"`
+		Score *int   `json:"score"`
 		Topic string `json:"topic"`
 	}
 	getJSON(t, fmt.Sprintf("%s/api/recordings/%d", r.base, id), &rec)
+	if rec.Score != nil {
+		t.Errorf("the room got the customer's score (%d) before the reveal", *rec.Score)
+	}
+	rec.Score = new(int)
+	if err := openDB(t, r).QueryRow(`SELECT score FROM recordings WHERE id = ?`, id).Scan(rec.Score); err != nil {
+		t.Fatal(err)
+	}
 	b.do(t, "guess 7", chromedp.Click(chromedp.CSS(`#scale [data-guess="7"]`)))
-	b.waitJS(t, "reveal", screenIs("reveal")+fmt.Sprintf(` && document.getElementById("rv-score").textContent.startsWith("%d")`, rec.Score))
-	gap := rec.Score - 7
+	b.waitJS(t, "reveal", screenIs("reveal")+fmt.Sprintf(` && document.getElementById("rv-score").textContent.startsWith("%d")`, *rec.Score))
+	gap := *rec.Score - 7
 	if gap < 0 {
 		gap = -gap
 	}
@@ -234,7 +241,7 @@ func TestKioskBrowserVisit(t *testing.T) {
 		t.Errorf("reveal says %q; want the guess 7 and the gap %d", txt, gap)
 	}
 	b.screenshot(t, "5-reveal")
-	checkGuessStoredAnonymously(t, r, id, rec.Topic, 7, rec.Score)
+	checkGuessStoredAnonymously(t, r, id, rec.Topic, 7, *rec.Score)
 
 	b.do(t, "finish", chromedp.Click(chromedp.CSS(`#reveal [data-act="done"]`)))
 	b.waitJS(t, "thanks", screenIs("thanks"))
@@ -277,11 +284,7 @@ func TestKioskBrowserVisit(t *testing.T) {
 // database: one row, with what was guessed, and no column that says who.
 func checkGuessStoredAnonymously(t *testing.T, r *room, id int64, topic string, guess, actual int) {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(r.data, "catalog.db")+"?mode=ro&_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t, r)
 	rows, err := db.Query(`SELECT name FROM pragma_table_info('kiosk_guesses')`)
 	if err != nil {
 		t.Fatal(err)
@@ -403,4 +406,16 @@ func startRoomTB(tb testing.TB) string {
 	}
 	tb.Fatal("server never printed its URL")
 	return ""
+}
+
+// openDB opens the running program's catalog read-only, to check what it
+// stored (closed when the test ends).
+func openDB(t *testing.T, r *room) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(r.data, "catalog.db")+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

@@ -16,6 +16,7 @@ const recordingColumns = `r.id, r.sha256, r.title, r.source_name, r.path, r.rend
 	r.sample_rate, r.channels, r.duration_ms, r.loudness_lufs, r.true_peak_dbtp, r.status, r.sentiment,
 	r.score, r.topic, r.channel, r.call_date, r.demo, r.created_at, r.expires_at,
 	(SELECT count(*) FROM cues c WHERE c.recording_id = r.id),
+	coalesce((SELECT sum(json_array_length(c.findings)) FROM cues c WHERE c.recording_id = r.id), 0), r.review_note,
 	coalesce((SELECT group_concat(t.name, char(31)) FROM recording_tags rt JOIN tags t ON t.id = rt.tag_id WHERE rt.recording_id = r.id), '')`
 
 type scanner interface{ Scan(...any) error }
@@ -30,7 +31,7 @@ func scanRecording(s scanner) (media.Recording, error) {
 	)
 	err := s.Scan(&r.ID, &r.SHA256, &r.Title, &r.SourceName, &r.Path, &r.Rendition, &r.Format, &r.Codec,
 		&r.SampleRate, &r.Channels, &r.DurationMS, &r.LoudnessLUFS, &r.TruePeakDBTP, &r.Status, &r.Sentiment,
-		&score, &r.Topic, &r.Channel, &r.CallDate, &demo, &created, &expires, &r.Cues, &tags)
+		&score, &r.Topic, &r.Channel, &r.CallDate, &demo, &created, &expires, &r.Cues, &r.Findings, &r.ReviewNote, &tags)
 	if err != nil {
 		return r, err
 	}
@@ -96,9 +97,10 @@ func (c *Catalog) RecordingBySHA256(ctx context.Context, sum string) (media.Reco
 	return r, err
 }
 
-// Transcript returns a recording's cues in order.
+// Transcript returns a recording's cues in order as the room reads them:
+// masked text only. Cues not checked for personal data yet are left out.
 func (c *Catalog) Transcript(ctx context.Context, id int64) ([]media.Cue, error) {
-	rows, err := c.read.QueryContext(ctx, `SELECT start_ms, end_ms, speaker, text FROM cues WHERE recording_id = ? ORDER BY idx`, id)
+	rows, err := c.read.QueryContext(ctx, `SELECT start_ms, end_ms, speaker, masked FROM cues WHERE recording_id = ? AND masked IS NOT NULL ORDER BY idx`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -157,16 +159,22 @@ func (c *Catalog) AddRecording(ctx context.Context, n media.NewRecording) (int64
 	if err != nil {
 		return 0, err
 	}
-	var body strings.Builder
-	for i, q := range n.Transcript {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cues (recording_id, idx, start_ms, end_ms, speaker, text) VALUES (?,?,?,?,?,?)`,
-			id, i, q.StartMS, q.EndMS, q.Speaker, q.Text); err != nil {
-			return 0, err
-		}
-		body.WriteString(q.Text)
-		body.WriteByte('\n')
+	var redactions []media.Redaction
+	if n.Review != nil {
+		redactions = n.Redactions
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO search_text (kind, ref_id, body) VALUES ('recording', ?, ?)`, id, r.Title+"\n"+body.String()); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE recordings SET redactions = ?, render_state = ? WHERE id = ?`,
+		toJSON(redactions), renderStateOf(r), id); err != nil {
+		return 0, err
+	}
+	cues := make([]media.ReviewCue, len(n.Transcript))
+	for i, q := range n.Transcript {
+		cues[i] = media.ReviewCue{Idx: i, Cue: q}
+		if n.Review != nil && i < len(n.Review) {
+			cues[i].Masked, cues[i].Findings, cues[i].Words = n.Review[i].Masked, n.Review[i].Findings, n.Review[i].Words
+		}
+	}
+	if err := writeCues(ctx, tx, id, r.Title, cues, n.Review != nil); err != nil {
 		return 0, err
 	}
 	for _, t := range r.Tags {

@@ -6,12 +6,13 @@ import (
 	"customerroom/media"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"strings"
 )
 
 // Verbatims lists verbatims, newest first.
 func (c *Catalog) Verbatims(ctx context.Context, f media.VerbatimFilter) ([]media.Verbatim, error) {
-	q := `SELECT id, date, channel, topic, score, sentiment, text, status, demo, expires_at FROM verbatims`
+	q := `SELECT id, date, channel, topic, score, sentiment, text, coalesce(masked, ''), findings, review_note, status, demo, expires_at FROM verbatims`
 	var args []any
 	if f.Status != "" {
 		q += ` WHERE status = ?`
@@ -30,10 +31,12 @@ func (c *Catalog) Verbatims(ctx context.Context, f media.VerbatimFilter) ([]medi
 			score   sql.NullInt64
 			demo    int
 			expires string
+			fs      string
 		)
-		if err := rows.Scan(&v.ID, &v.Date, &v.Channel, &v.Topic, &score, &v.Sentiment, &v.Text, &v.Status, &demo, &expires); err != nil {
+		if err := rows.Scan(&v.ID, &v.Date, &v.Channel, &v.Topic, &score, &v.Sentiment, &v.Text, &v.Masked, &fs, &v.ReviewNote, &v.Status, &demo, &expires); err != nil {
 			return nil, err
 		}
+		json.Unmarshal([]byte(fs), &v.Findings)
 		if score.Valid {
 			s := int(score.Int64)
 			v.Score = &s
@@ -60,8 +63,8 @@ func (c *Catalog) AddVerbatims(ctx context.Context, vs []media.Verbatim) (int, e
 		return 0, err
 	}
 	defer tx.Rollback()
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO verbatims (sha256, date, channel, topic, score, sentiment, text, status, demo, created_at, expires_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (sha256) DO NOTHING`)
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO verbatims (sha256, date, channel, topic, score, sentiment, text, masked, findings, status, demo, created_at, expires_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (sha256) DO NOTHING`)
 	if err != nil {
 		return 0, err
 	}
@@ -81,7 +84,14 @@ func (c *Catalog) AddVerbatims(ctx context.Context, vs []media.Verbatim) (int, e
 		if v.Score != nil {
 			score = *v.Score
 		}
-		res, err := ins.ExecContext(ctx, VerbatimHash(v), v.Date, v.Channel, v.Topic, score, v.Sentiment, v.Text, v.Status, v.Demo, now, formatTime(v.ExpiresAt))
+		// A verbatim counts as checked once it carries its masked text (or
+		// findings); an unchecked one is neither readable by the room nor indexed.
+		checked := v.Masked != "" || v.Findings != nil
+		var masked any
+		if checked {
+			masked = v.Masked
+		}
+		res, err := ins.ExecContext(ctx, VerbatimHash(v), v.Date, v.Channel, v.Topic, score, v.Sentiment, v.Text, masked, toJSON(v.Findings), v.Status, v.Demo, now, formatTime(v.ExpiresAt))
 		if err != nil {
 			return 0, err
 		}
@@ -92,8 +102,10 @@ func (c *Catalog) AddVerbatims(ctx context.Context, vs []media.Verbatim) (int, e
 		if err != nil {
 			return 0, err
 		}
-		if _, err := fts.ExecContext(ctx, id, v.Topic+"\n"+v.Text); err != nil {
-			return 0, err
+		if checked {
+			if _, err := fts.ExecContext(ctx, id, v.Topic+"\n"+v.Masked); err != nil {
+				return 0, err
+			}
 		}
 		added++
 	}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"customerroom/media"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -71,6 +72,12 @@ func (im *Importer) ImportVerbatimFile(ctx context.Context, path string) ImportR
 	now := im.Now()
 	for i := range vs {
 		vs[i].ExpiresAt = im.expiry(vs[i].Date, now)
+		if im.Checker != nil {
+			vs[i].Masked, vs[i].Findings = im.Checker.Text(vs[i].Text)
+			if vs[i].Findings == nil {
+				vs[i].Findings = []media.Finding{} // checked, nothing found
+			}
+		}
 	}
 	n, err := im.Catalog.AddVerbatims(ctx, vs)
 	if err != nil {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,6 +17,8 @@ import (
 
 	"customerroom/media"
 	"customerroom/media/audio"
+	"customerroom/media/redact"
+	"customerroom/media/review"
 )
 
 // ImportStatus is the outcome of importing one file.
@@ -82,6 +85,10 @@ type Importer struct {
 	// Retention is how long after the call a recording is kept (default 6 months).
 	Retention time.Duration
 	Logger    *slog.Logger
+	// Checker finds personal data in transcripts, titles and verbatims at
+	// import, so the review starts with findings and proposed ranges. Without
+	// one, items stay unchecked: the room reads none of their text.
+	Checker *review.Checker
 
 	// afterCopy runs between the copy into library/ and the catalog insert;
 	// the crash test kills the process there, the worst moment.
@@ -167,10 +174,21 @@ func (im *Importer) importFile(ctx context.Context, path string, opt ImportOptio
 	if an.Frames == 0 {
 		return 0, false, nil, 0, errors.New("no audio in file")
 	}
-	cues := opt.Transcript
-	if cues == nil {
-		if cues, err = readTranscriptSidecar(path); err != nil {
-			return 0, false, &an, 0, err
+	var cues []media.ReviewCue
+	if opt.Transcript != nil {
+		for i, q := range opt.Transcript {
+			cues = append(cues, media.ReviewCue{Idx: i, Cue: q})
+		}
+	} else if cues, err = readTranscriptSidecar(path); err != nil {
+		return 0, false, &an, 0, err
+	}
+	var (
+		checked    []media.ReviewCue
+		redactions []media.Redaction
+	)
+	if im.Checker != nil {
+		if checked, redactions, err = im.Checker.Cues(cues, an.DurationMS); err != nil {
+			return 0, false, &an, 0, fmt.Errorf("transcript: %w", err)
 		}
 	}
 	meta := opt.Metadata
@@ -201,13 +219,21 @@ func (im *Importer) importFile(ctx context.Context, path string, opt ImportOptio
 	if rec.Title == "" {
 		rec.Title = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
+	if im.Checker != nil {
+		// The title is shown to the room: it gets the same masking.
+		rec.Title, _ = im.Checker.Text(rec.Title)
+	}
 	if !opt.ExpiresAt.IsZero() {
 		rec.ExpiresAt = opt.ExpiresAt
 	}
 	if opt.Approve {
 		rec.Status, rec.Rendition = media.StatusApproved, rel
 	}
-	id, err = im.Catalog.AddRecording(ctx, media.NewRecording{Recording: rec, Peaks: peaks, Transcript: cues})
+	plain := make([]media.Cue, len(cues))
+	for i, q := range cues {
+		plain[i] = q.Cue
+	}
+	id, err = im.Catalog.AddRecording(ctx, media.NewRecording{Recording: rec, Peaks: peaks, Transcript: plain, Review: checked, Redactions: redactions})
 	if err != nil {
 		// Another worker may have imported the same bytes meanwhile: the
 		// library file is then theirs (same hash, same name) and must stay.
@@ -288,24 +314,103 @@ func (im *Importer) copyIn(f *os.File, sum, ext string) (string, error) {
 // layout is where the importer's data folder keeps things.
 func (im *Importer) layout() media.Layout { return media.Layout{Dir: im.DataDir} }
 
-func readTranscriptSidecar(audioPath string) ([]media.Cue, error) {
+// readTranscriptSidecar reads NAME.vtt or NAME.srt next to the audio, or a
+// whisper JSON transcript (NAME.wav.json as whisper.cpp names it, or
+// NAME.json when it holds segments). WebVTT inline timestamps and whisper
+// words give word timings, so only the words holding personal data are hidden.
+func readTranscriptSidecar(audioPath string) ([]media.ReviewCue, error) {
 	base := strings.TrimSuffix(audioPath, filepath.Ext(audioPath))
 	for _, ext := range []string{"vtt", "srt"} {
-		f, err := os.Open(base + "." + ext)
+		data, err := readSidecar(base + "." + ext)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		defer f.Close()
-		cues, err := ReadTranscript(f, ext)
+		cues, err := ReadTranscript(bytes.NewReader(data), ext)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", filepath.Base(f.Name()), err)
+			return nil, fmt.Errorf("%s: %w", filepath.Base(base+"."+ext), err)
 		}
-		return cues, nil
+		out := make([]media.ReviewCue, len(cues))
+		for i, q := range cues {
+			out[i] = media.ReviewCue{Idx: i, Cue: q}
+		}
+		if ext == "vtt" {
+			attachVTTWords(out, data)
+		}
+		return out, nil
 	}
-	return []media.Cue{}, nil
+	for _, name := range []string{audioPath + ".json", base + ".json"} {
+		data, err := readSidecar(name)
+		if errors.Is(err, os.ErrNotExist) || err == nil && !isWhisperJSON(data) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		tcs, err := redact.ParseWhisperJSON(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Base(name), err)
+		}
+		out := make([]media.ReviewCue, len(tcs))
+		for i, tc := range tcs {
+			out[i] = media.ReviewCue{Idx: i, Cue: media.Cue{StartMS: tc.StartMS, EndMS: tc.EndMS, Speaker: tc.Speaker, Text: tc.Text}, Words: words(tc.Words)}
+		}
+		return out, nil
+	}
+	return []media.ReviewCue{}, nil
+}
+
+// readSidecar reads a sidecar of at most maxTranscriptBytes.
+func readSidecar(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxTranscriptBytes*2+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxTranscriptBytes*2 {
+		return nil, fmt.Errorf("%s is larger than %d MB", filepath.Base(name), maxTranscriptBytes*2>>20)
+	}
+	return data, nil
+}
+
+// isWhisperJSON tells a whisper transcript from the metadata sidecar.
+func isWhisperJSON(data []byte) bool {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return false
+	}
+	_, seg := top["segments"]
+	_, tr := top["transcription"]
+	return seg || tr
+}
+
+// attachVTTWords gives each cue the word timings of its inline timestamps,
+// where the word parser read the same cue with the same text (the offsets
+// of words refer to that text).
+func attachVTTWords(cues []media.ReviewCue, data []byte) {
+	tcs, err := redact.ParseVTTWords(bytes.NewReader(data))
+	if err != nil || len(tcs) != len(cues) {
+		return
+	}
+	for i, tc := range tcs {
+		if tc.StartMS == cues[i].StartMS && tc.Text == cues[i].Text {
+			cues[i].Words = words(tc.Words)
+		}
+	}
+}
+
+func words(ws []redact.Word) []media.Word {
+	var out []media.Word
+	for _, w := range ws {
+		out = append(out, media.Word{StartMS: w.StartMS, EndMS: w.EndMS, Start: w.Start, End: w.End})
+	}
+	return out
 }
 
 func readMetadataSidecar(audioPath string) (*media.Metadata, error) {
@@ -316,6 +421,9 @@ func readMetadataSidecar(audioPath string) (*media.Metadata, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if isWhisperJSON(data) {
+		return &media.Metadata{}, nil // a transcript, read by readTranscriptSidecar
 	}
 	var m media.Metadata
 	if err := json.Unmarshal(data, &m); err != nil {

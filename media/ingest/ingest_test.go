@@ -4,6 +4,7 @@ import (
 	"context"
 	"customerroom/media"
 	"customerroom/media/catalog"
+	"customerroom/media/review"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -23,7 +24,11 @@ func newImporter(t testing.TB) *Importer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cat.Close() })
-	return &Importer{Catalog: cat, DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	chk, err := review.NewChecker(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Importer{Catalog: cat, DataDir: dir, Checker: chk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
 // libraryFiles lists what is under library/ and staging/.
