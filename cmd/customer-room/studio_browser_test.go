@@ -221,6 +221,15 @@ func TestStudioBrowserReviewAndApprove(t *testing.T) {
 	}
 	b.studioShot(t, "3-review")
 
+	// Editing the transcript: new personal data is found and marked.
+	b.do(t, "edit the transcript", chromedp.Click(chromedp.CSS(`#edit-transcript`)))
+	b.waitJS(t, "text boxes", `document.querySelectorAll("#cues textarea").length === 3`)
+	evalJS[bool](t, b, `(() => { document.querySelector('#cues .cue[data-i="2"] textarea').value = "Merci, écrivez-moi à jean.dupont@exemple.fr."; return true; })()`)
+	b.do(t, "save the transcript", chromedp.Click(chromedp.CSS(`#save-transcript`)))
+	b.waitJS(t, "the new e-mail marked", `document.querySelectorAll("#cues textarea").length === 0 && [...document.querySelectorAll('#cues .cue[data-i="2"] mark.finding')].some(m => m.dataset.kind === "email" && m.textContent === "jean.dupont@exemple.fr")`)
+	before = getReview(t, staff, r, id)
+	b.waitJS(t, "ranges after the edit", `document.querySelectorAll("#ranges .range").length === `+fmt.Sprint(len(before.Redactions)))
+
 	// A manual range: on the first cue (no personal data there), from the button at the playhead.
 	b.do(t, "seek to the first cue", chromedp.Click(chromedp.CSS(`#cues .cue[data-i="0"] .time`)))
 	b.do(t, "add a range", chromedp.Click(chromedp.CSS(`[data-act="add-range"]`)))
@@ -233,10 +242,10 @@ func TestStudioBrowserReviewAndApprove(t *testing.T) {
 	if !manual || len(rv.Redactions) != len(before.Redactions)+1 {
 		t.Errorf("saved redactions %+v; want those before (%+v) and a new one before 2 s", rv.Redactions, before.Redactions)
 	}
-	// A range drawn by dragging on the empty end of the waveform.
+	// A range drawn by dragging on the waveform, between 1.6 and 1.9 s where nothing is redacted yet.
 	wave := evalJS[[]float64](t, b, `(() => { const r = document.getElementById("waveform").getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()`)
 	y := wave[1] + wave[3]/2
-	x0, x1 := wave[0]+wave[2]*0.86, wave[0]+wave[2]*0.97
+	x0, x1 := wave[0]+wave[2]*1.6/6, wave[0]+wave[2]*1.9/6
 	b.do(t, "drag on the waveform",
 		chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x0, y, chromedp.ButtonLeft, chromedp.ClickCount(1)),
 		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, (x0+x1)/2, y, chromedp.ButtonLeft),
@@ -244,7 +253,15 @@ func TestStudioBrowserReviewAndApprove(t *testing.T) {
 		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x1, y, chromedp.ButtonLeft, chromedp.ClickCount(1)))
 	b.waitJS(t, "dragged range saved", `document.querySelectorAll("#ranges .range").length === `+fmt.Sprint(len(before.Redactions)+2))
 	// Deleting it again.
-	last := len(before.Redactions) + 1
+	last := -1
+	for i, x := range getReview(t, staff, r, id).Redactions {
+		if x.StartMS > 1500 && x.EndMS < 2000 {
+			last = i
+		}
+	}
+	if last < 0 {
+		t.Fatalf("no range between 1.5 and 2 s after the drag: %+v", getReview(t, staff, r, id).Redactions)
+	}
 	b.do(t, "delete the dragged range", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#ranges [data-act="delete-range"][data-i="%d"]`, last))))
 	b.waitJS(t, "range deleted", `document.querySelectorAll("#ranges .range").length === `+fmt.Sprint(len(before.Redactions)+1))
 	if rv = getReview(t, staff, r, id); len(rv.Redactions) != len(before.Redactions)+1 {

@@ -15,7 +15,10 @@ const RANGE_COLOR = "rgba(239, 107, 91, 0.35)";
 
 // rv is the review on screen: the server's review object and the player.
 const rv = { id: 0, data: null, peaks: null, duration: 0, ws: null, regions: null, source: "original",
-  version: 0, saveTimer: 0, saving: null, editing: false, poll: 0, onDone: null };
+  version: 0, saveTimer: 0, saving: null, editing: false, poll: 0, onDone: null, noDrag: null };
+
+// editable: only a call waiting for review has its ranges and transcript changed.
+const editable = () => rv.data && rv.data.recording.status === "pending";
 
 // peaksOf turns audiowaveform JSON v2 ([min, max, ...] integers) into one
 // channel of absolute peaks in 0..1, and the duration it covers in seconds.
@@ -80,6 +83,9 @@ function renderMeta() {
   $("rv-status").textContent = t("status_" + r.status);
   $("rv-status").className = "badge " + r.status;
   $("original-gone").hidden = rv.data.original !== false;
+  for (const id of ["edit-transcript", "add-range"]) $(id).disabled = !editable();
+  document.querySelectorAll("#ranges .range-del").forEach((b) => { b.disabled = !editable(); });
+  if (rv.regions && !editable() && rv.noDrag) { rv.noDrag(); rv.noDrag = null; }
   document.querySelector('[data-src="original"]').disabled = rv.data.original === false;
   showSource();
 }
@@ -127,7 +133,7 @@ function buildWave() {
     url: sourceURL(), plugins: [rv.regions] };
   if (rv.peaks) Object.assign(opts, { peaks: [rv.peaks.peaks], duration: rv.duration });
   rv.ws = WaveSurfer.create(opts);
-  rv.regions.enableDragSelection({ color: RANGE_COLOR });
+  if (editable()) rv.noDrag = rv.regions.enableDragSelection({ color: RANGE_COLOR });
   // Ranges made by the curator are saved; those drawn from the server's answer are not.
   rv.regions.on("region-created", (r) => { if (!String(r.id).startsWith("saved-")) scheduleSave(); });
   rv.regions.on("region-updated", () => scheduleSave());
@@ -154,6 +160,7 @@ function setRegions(list) {
     del.type = "button";
     del.dataset.act = "delete-range";
     del.dataset.i = i;
+    del.disabled = !editable();
     del.title = t("deleteRange");
     del.setAttribute("aria-label", `${t("deleteRange")} ${fmtTime(x.start_ms, true)}`);
     li.append(seek, del);
@@ -170,7 +177,7 @@ function drawRegions() {
   if (!ws.getDuration()) { ws.once("ready", () => { if (rv.ws === ws) drawRegions(); }); return; }
   rv.regions.clearRegions();
   rv.data.redactions.forEach((x, i) => rv.regions.addRegion({ id: `saved-${i}-${rv.version}`, start: x.start_ms / 1000,
-    end: x.end_ms / 1000, color: RANGE_COLOR, drag: true, resize: true }));
+    end: x.end_ms / 1000, color: RANGE_COLOR, drag: editable(), resize: editable() }));
 }
 
 function scheduleSave() {
@@ -221,6 +228,7 @@ function showRender(render, status) {
     failed: t("renderFailed") + ((render && render.error) || "") }[st];
   $("render-status").textContent = status === "rejected" ? t("rejected") : msg || "";
   $("decision").hidden = st === "queued" || st === "rendering" || status === "approved" || status === "rejected";
+  $("withdraw").hidden = status !== "approved";
 }
 
 function pollRender() {
@@ -233,8 +241,8 @@ function pollRender() {
     rv.data.render = data.render;
     rv.data.recording = data.recording;
     showRender(data.render, data.recording.status);
-    $("rv-status").textContent = t("status_" + data.recording.status);
-    $("rv-status").className = "badge " + data.recording.status;
+    renderMeta();
+    drawRegions();
     const st = data.render.state;
     if (st === "queued" || st === "rendering" || (st === "done" && data.recording.status !== "approved")) pollRender();
     else if (rv.onDone) rv.onDone();
@@ -291,6 +299,10 @@ export const actions = {
     if (!res || rv.id !== id) return;
     showRender(res.render, rv.data.recording.status);
     pollRender();
+  },
+  async withdraw() {
+    const id = rv.id;
+    if (await api(`recordings/${id}/withdraw`, "POST", {}) && rv.id === id) openReview(id, rv.onDone);
   },
   async reject(reason) {
     const id = rv.id;

@@ -171,6 +171,7 @@ document.addEventListener("click", async (ev) => {
     case "edit": actions.edit(); break;
     case "cancel-edit": actions.cancelEdit(); break;
     case "save-transcript": actions.saveTranscript(); break;
+    case "withdraw": actions.withdraw(); break;
     case "approve": b.disabled = true; await actions.approve(); b.disabled = false; break;
     case "reject": {
       const reason = $("reject-reason").value.trim();
