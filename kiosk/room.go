@@ -256,6 +256,24 @@ func (r *Room) GoHome() (State, error) {
 	return r.set(func(st *State) { st.Screen, st.Call, st.Result = ScreenHome, nil, nil }), nil
 }
 
+// Withdrawn takes a recording that left the room (withdrawn by a curator)
+// off the screen: if it is the call on screen, the screen goes home and the
+// call stops. The player is told separately (a queue may hold it too).
+func (r *Room) Withdrawn(id int64) {
+	r.act.Lock()
+	defer r.act.Unlock()
+	st := r.State()
+	if st.Call == nil || st.Call.ID != id {
+		return
+	}
+	if st.Screen == ScreenListening {
+		if err := r.pl.Stop(); err != nil {
+			r.log.Warn("stopping a withdrawn call", "recording", id, "err", err)
+		}
+	}
+	r.set(func(st *State) { st.Screen, st.Call, st.Result = ScreenHome, nil, nil })
+}
+
 // SetLang switches the screen's language (fr or en) for everyone looking at it.
 func (r *Room) SetLang(lang string) (State, error) {
 	if lang != "fr" && lang != "en" {
@@ -516,9 +534,11 @@ func (r *Room) Home(ctx context.Context) (Home, error) {
 	}
 	topics := map[string]bool{}
 	for _, v := range vs {
-		if v.Status != media.StatusApproved || len(h.Quotes) >= 40 {
+		// The room reads masked text only, never the original.
+		if v.Status != media.StatusApproved || v.Masked == "" || len(h.Quotes) >= 40 {
 			continue
 		}
+		v = v.ForRoom()
 		h.Quotes = append(h.Quotes, Quote{ID: v.ID, Text: v.Text, Channel: v.Channel, Topic: v.Topic, Sentiment: v.Sentiment, Date: v.Date})
 		topics[v.Topic] = true
 	}

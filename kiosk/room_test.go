@@ -60,7 +60,11 @@ func (l *fakeLibrary) Recording(ctx context.Context, id int64) (media.Recording,
 }
 
 func (l *fakeLibrary) Verbatims(ctx context.Context, f media.VerbatimFilter) ([]media.Verbatim, error) {
-	return []media.Verbatim{{ID: 1, Text: "Merci !", Topic: "Facturation", Status: media.StatusApproved}}, nil
+	return []media.Verbatim{
+		{ID: 1, Text: "Merci Jean Dupont !", Masked: "Merci [nom] !", Topic: "Facturation", Status: media.StatusApproved},
+		// Approved but never checked for personal data: the room must not read it.
+		{ID: 2, Text: "Rappelez-moi au 06 12 34 56 78", Topic: "Rappel", Status: media.StatusApproved},
+	}, nil
 }
 
 func (l *fakeLibrary) PlayablePlaylist(ctx context.Context, id int64) ([]media.Playable, error) {
@@ -383,8 +387,8 @@ func TestHomeFollowsTheProgramme(t *testing.T) {
 			t.Errorf("unapproved call on the home screen")
 		}
 	}
-	if len(h.Topics) != 3 || h.Topics[0] != "Accueil" || len(h.Quotes) != 1 {
-		t.Errorf("topics %v quotes %v", h.Topics, h.Quotes)
+	if len(h.Topics) != 3 || h.Topics[0] != "Accueil" || len(h.Quotes) != 1 || h.Quotes[0].Text != "Merci [nom] !" {
+		t.Errorf("topics %v quotes %v: want the one checked quote, masked", h.Topics, h.Quotes)
 	}
 	lib.programme = []media.ProgrammeEntry{{ID: 1, Weekday: 1, StartMin: 9 * 60, EndMin: 12 * 60, PlaylistID: 7}}
 	h, _ = r.Home(ctx)

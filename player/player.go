@@ -290,6 +290,42 @@ func (p *Player) Stop() error {
 	return nil
 }
 
+// Withdraw drops every track of a recording that left the room from the
+// queue; if it is playing, the player moves on to the next track (or stops).
+func (p *Player) Withdraw(recordingID int64) {
+	p.mu.Lock()
+	if len(p.queue) == 0 {
+		p.mu.Unlock()
+		return
+	}
+	current := p.queue[p.idx].RecordingID == recordingID
+	// newIdx is where the current track (or, if it goes, the one after it)
+	// lands in the kept queue.
+	kept, newIdx := make([]Track, 0, len(p.queue)), -1
+	for i, t := range p.queue {
+		if t.RecordingID == recordingID {
+			continue
+		}
+		if newIdx < 0 && i >= p.idx {
+			newIdx = len(kept)
+		}
+		kept = append(kept, t)
+	}
+	switch {
+	case current && newIdx < 0:
+		p.queue = nil
+		p.loadLocked(0, 0, StateIdle)
+	case current:
+		st := p.state
+		p.queue = kept
+		p.loadLocked(newIdx, 0, st)
+	default:
+		p.queue, p.idx = kept, newIdx
+	}
+	p.mu.Unlock()
+	p.changed()
+}
+
 // Next skips to the next queued track; after the last one the player stops.
 func (p *Player) Next() error {
 	p.mu.Lock()

@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,6 +38,10 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	}
 	if b.Name == "" || b.Password == "" || len(b.Name) > 64 || len(b.Password) > 72 {
 		return errorOf(media.EInvalid, "name and password are required")
+	}
+	if ok, wait := s.accounts.allow(strings.ToLower(utils.CopyString(b.Name))); !ok {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		return errorOf(media.ETooMany, "too many attempts for this account: wait a minute and try again")
 	}
 	u, err := s.cfg.Accounts.Authenticate(c.UserContext(), utils.CopyString(b.Name), b.Password)
 	if err != nil {

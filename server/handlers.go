@@ -36,8 +36,9 @@ func pathID(c *fiber.Ctx) (int64, error) {
 	return id, nil
 }
 
-// roomRecording returns a recording only if the room may see it: approved,
-// with a rendition. Anything else is "not found", so nothing leaks.
+// roomRecording returns a recording if the caller may see it: staff see
+// every status; the room only what is playable (approved, with a
+// rendition). Anything else is "not found", so nothing leaks.
 func (s *Server) roomRecording(c *fiber.Ctx) (media.Recording, error) {
 	id, err := pathID(c)
 	if err != nil {
@@ -47,14 +48,22 @@ func (s *Server) roomRecording(c *fiber.Ctx) (media.Recording, error) {
 	if err != nil {
 		return r, err
 	}
-	if !r.Playable() {
+	if !r.Playable() && !s.isStaff(c) {
 		return r, errorOf(media.ENotFound, "recording "+strconv.FormatInt(id, 10)+": not found")
 	}
 	return r, nil
 }
 
 func (s *Server) handleRecordings(c *fiber.Ctx) error {
-	rs, err := s.cfg.Library.Recordings(c.UserContext(), media.RecordingFilter{Playable: true})
+	f := media.RecordingFilter{Playable: true}
+	if s.isStaff(c) {
+		st, err := statusFilter(c)
+		if err != nil {
+			return err
+		}
+		f = media.RecordingFilter{Status: st}
+	}
+	rs, err := s.cfg.Library.Recordings(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
@@ -111,13 +120,21 @@ func (s *Server) handleAudio(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(s.cfg.DataDir, r.Rendition)
-	switch strings.TrimPrefix(r.Format, "ogg-") {
-	case "wav":
+	if r.Rendition == "" {
+		return errorOf(media.ENotFound, "this recording has no anonymized rendition yet")
+	}
+	return sendAudio(c, filepath.Join(s.cfg.DataDir, r.Rendition))
+}
+
+// sendAudio serves an audio file with HTTP Range, typed by its extension
+// (renditions are WAV; the demo's and originals keep their format).
+func sendAudio(c *fiber.Ctx, path string) error {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".wav":
 		c.Type("wav")
-	case "mp3":
+	case ".mp3":
 		c.Type("mp3")
-	case "flac":
+	case ".flac":
 		c.Set(fiber.HeaderContentType, "audio/flac")
 	default:
 		c.Set(fiber.HeaderContentType, "audio/ogg")
@@ -126,10 +143,28 @@ func (s *Server) handleAudio(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleVerbatims(c *fiber.Ctx) error {
+	if s.isStaff(c) {
+		st, err := statusFilter(c)
+		if err != nil {
+			return err
+		}
+		vs, err := s.cfg.Library.Verbatims(c.UserContext(), media.VerbatimFilter{Status: st})
+		if err != nil {
+			return err
+		}
+		return c.JSON(vs)
+	}
 	vs, err := s.cfg.Library.Verbatims(c.UserContext(), media.VerbatimFilter{Status: media.StatusApproved})
 	if err != nil {
 		return err
 	}
+	kept := vs[:0]
+	for _, v := range vs {
+		if v.Masked != "" { // never the original text
+			kept = append(kept, v.ForRoom())
+		}
+	}
+	vs = kept
 	return c.JSON(vs)
 }
 

@@ -27,6 +27,11 @@ var (
 	kioskReactionLimit = [2]Limit{{Rate: 0.5, Burst: 6}, {Rate: 2, Burst: 12}}
 	kioskGuessLimit    = [2]Limit{{Rate: 0.5, Burst: 10}, {Rate: 1, Burst: 20}}
 	kioskPairLimit     = [2]Limit{{Rate: 0.1, Burst: 5}, {Rate: 0.5, Burst: 10}}
+	// loginLimit slows password guessing from one address (and, in total,
+	// a flood from many, so bcrypt cannot starve the room); accountLimit
+	// (in handleLogin) slows guessing one account from many addresses.
+	loginLimit   = [2]Limit{{Rate: 0.2, Burst: 10}, {Rate: 2, Burst: 20}}
+	accountLimit = [2]Limit{{Rate: 0.1, Burst: 10}, {Rate: 1e6, Burst: 1e6}}
 )
 
 // kioskConfigured answers 404 for the listening station's routes when the

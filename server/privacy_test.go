@@ -43,11 +43,15 @@ func TestRoomSeesOnlyWhatItMay(t *testing.T) {
 	score := 3
 	add := func(title string, st media.Status, rendition string) int64 {
 		t.Helper()
+		cue := media.Cue{StartMS: 0, EndMS: 1000, Speaker: "Client", Text: "bonjour " + title + " colis, Jean Dupont"}
 		id, err := cat.AddRecording(ctx, media.NewRecording{
 			Recording: media.Recording{SHA256: title, Title: title + " call", SourceName: secretSource, Path: "library/" + title + ".wav",
 				Rendition: rendition, Topic: "Livraison", Score: &score, Status: st, DurationMS: 20000},
-			Transcript: []media.Cue{{StartMS: 0, EndMS: 1000, Speaker: "Client", Text: "bonjour " + title + " colis"}},
-			Peaks:      []byte(`{"version":2,"data":[0,1]}`),
+			Transcript: []media.Cue{cue},
+			// Checked: the room may read the masked text, never the original.
+			Review: []media.ReviewCue{{Cue: cue, Masked: "bonjour " + title + " colis, [nom]",
+				Findings: []media.Finding{{Kind: "name", Start: 22 + len([]rune(title)), End: 32 + len([]rune(title)), Text: "Jean Dupont"}}}},
+			Peaks: []byte(`{"version":2,"data":[0,1]}`),
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -57,8 +61,9 @@ func TestRoomSeesOnlyWhatItMay(t *testing.T) {
 	ok := add("Approvedword", media.StatusApproved, "library/ok.wav")
 	ids := []int64{ok, add(secretPending, media.StatusPending, ""), add(secretRejected, media.StatusRejected, ""),
 		add(secretBare, media.StatusApproved, "")}
-	if _, err := cat.AddVerbatims(ctx, []media.Verbatim{{Date: "2026-11-02", Text: secretVerbatim + " colis", Status: media.StatusPending},
-		{Date: "2026-11-02", Text: "Approved verbatim colis", Status: media.StatusApproved}}); err != nil {
+	if _, err := cat.AddVerbatims(ctx, []media.Verbatim{{Date: "2026-11-02", Text: secretVerbatim + " colis", Masked: secretVerbatim + " colis", Status: media.StatusPending},
+		{Date: "2026-11-02", Text: "Approved verbatim colis de Jean Dupont", Masked: "Approved verbatim colis de [nom]", Status: media.StatusApproved},
+		{Date: "2026-11-03", Text: "Unchecked verbatim colis Jean Dupont", Status: media.StatusApproved}}); err != nil {
 		t.Fatal(err)
 	}
 	var entries []media.PlaylistEntry
@@ -100,7 +105,7 @@ func TestRoomSeesOnlyWhatItMay(t *testing.T) {
 			b, _ = io.ReadAll(resp.Body)
 		}
 		got := string(b)
-		for _, secret := range []string{secretSource, secretPending, secretRejected, secretBare, secretVerbatim, `"score":3`, `"path":`} {
+		for _, secret := range []string{secretSource, secretPending, secretRejected, secretBare, secretVerbatim, `"score":3`, `"path":`, "Dupont", `"findings":[{`, `"masked"`} {
 			if strings.Contains(got, secret) {
 				t.Errorf("%s %s (%d) gives the room %q: %.300s", method, path, resp.StatusCode, secret, got)
 			}

@@ -15,7 +15,8 @@ import (
 //     paired devices;
 //   - roomOrStaff: those, and logged-in staff (browsing approved content,
 //     driving the player from a facilitator's tablet);
-//   - curator: a logged-in curator or admin.
+//   - curator: a logged-in curator or admin; staff: any logged-in user;
+//     admin: an admin.
 func (s *Server) routes() {
 	app := s.app
 	app.Use(recover.New())
@@ -25,7 +26,12 @@ func (s *Server) routes() {
 	lim := func(l [2]Limit) fiber.Handler { return s.limit(newLimiter(l[0], l[1], s.cfg.Clock)) }
 	kiosk := s.kioskConfigured
 
-	api := app.Group("/api")
+	admin := s.requireRole("admin")
+	staff := s.requireRole("admin", "curator", "facilitator")
+
+	// Every state change: same origin only, JSON bodies only (uploads:
+	// multipart, checked on their route).
+	api := app.Group("/api", s.sameOrigin, jsonOnly)
 	api.Get("/health", s.handleHealth)
 
 	// Browsing approved content.
@@ -39,6 +45,22 @@ func (s *Server) routes() {
 	api.Get("/playlists/:id", roomOrStaff, s.handlePlaylist)
 	api.Get("/search", roomOrStaff, s.handleSearch)
 	api.Get("/events", roomOrStaff, s.handleEvents)
+
+	// Review (curators): findings, ranges, the original and a preview of
+	// the rendition, and the gate itself.
+	api.Get("/recordings/:id/review", curator, s.handleReview)
+	api.Get("/recordings/:id/original", curator, s.handleOriginal)
+	api.Get("/recordings/:id/preview", curator, s.handlePreview)
+	api.Put("/recordings/:id/redactions", curator, s.handleSetRedactions)
+	api.Put("/recordings/:id/transcript", curator, s.handleSetTranscript)
+	api.Post("/recordings/:id/approve", curator, s.handleApprove)
+	api.Post("/recordings/:id/reject", curator, s.handleReject)
+	api.Post("/recordings/:id/withdraw", curator, s.handleWithdraw)
+	api.Post("/verbatims/:id/approve", curator, s.handleVerbatimStatus(media.StatusApproved))
+	api.Post("/verbatims/:id/reject", curator, s.handleVerbatimStatus(media.StatusRejected))
+	api.Post("/verbatims/:id/withdraw", curator, s.handleVerbatimStatus(media.StatusPending))
+	api.Get("/quarantine", staff, s.handleQuarantine)
+	api.Get("/audit", admin, s.handleAudit)
 
 	// The player.
 	api.Get("/player", roomOrStaff, s.handlePlayerState)
@@ -62,12 +84,12 @@ func (s *Server) routes() {
 	api.Post("/kiosk/:action", kiosk, room, lim(kioskActionLimit), s.handleKioskAction)
 
 	// Logins.
-	api.Post("/auth/login", s.handleLogin)
+	api.Post("/auth/login", lim(loginLimit), s.handleLogin)
 	api.Post("/auth/logout", s.handleLogout)
 	api.Get("/auth/me", s.handleMe)
 
 	// Curators bring calls in.
-	api.Post("/uploads", curator, s.handleUpload)
+	api.Post("/uploads", curator, multipartOnly, s.handleUpload)
 
 	api.Use(func(c *fiber.Ctx) error {
 		return errorOf(media.ENotFound, "no such API route: "+c.Method()+" "+c.Path())

@@ -30,6 +30,7 @@ type Library interface {
 	Search(ctx context.Context, q string, limit int) ([]media.SearchHit, error)
 	Playlists(ctx context.Context) ([]media.Playlist, error)
 	Playlist(ctx context.Context, id int64) (media.Playlist, error)
+	AuditLog(ctx context.Context, limit int) ([]media.AuditEntry, error)
 }
 
 // Player is what the server needs from the playback engine.
@@ -59,6 +60,9 @@ type Config struct {
 	Static fs.FS
 	Logger *slog.Logger
 
+	// Review is the gate between import and the room; nil answers its
+	// routes with 503.
+	Review Reviewer
 	// Kiosk is the listening station; nil leaves out its API.
 	Kiosk *kiosk.Room
 	// KioskStore pairs devices and keeps the programme (the catalog).
@@ -81,6 +85,8 @@ type Server struct {
 	app    *fiber.App
 	events *Broker
 	log    *slog.Logger
+	// accounts limits login attempts per account name.
+	accounts *limiter
 }
 
 // New builds the server and its routes.
@@ -94,7 +100,7 @@ func New(cfg Config) *Server {
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = 15 * time.Second
 	}
-	s := &Server{cfg: cfg, events: NewBroker(), log: cfg.Logger}
+	s := &Server{cfg: cfg, events: NewBroker(), log: cfg.Logger, accounts: newLimiter(accountLimit[0], accountLimit[1], cfg.Clock)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "customer-room",
 		DisableStartupMessage: true,

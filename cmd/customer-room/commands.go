@@ -32,6 +32,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	var c config
 	fs := newFlags("import", stderr, &c)
 	retentionFlag(fs, &c)
+	fs.StringVar(&c.PIIPatterns, "pii-patterns", "", "file of the company's own identifiers to hide: one 'NAME REGEXP' a line (env CR_PII_PATTERNS)")
 	asJSON := fs.Bool("json", false, "print one JSON object per input file")
 	if err := parseFlags(fs, &c, getenv, args); err != nil {
 		return err
@@ -45,7 +46,11 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer cat.Close()
 	log, _ := newLogger(io.Discard, "error")
-	imp := &ingest.Importer{Catalog: cat, DataDir: dataDir, Retention: c.Retention, Logger: log}
+	chk, err := newChecker(c)
+	if err != nil {
+		return err
+	}
+	imp := &ingest.Importer{Catalog: cat, DataDir: dataDir, Retention: c.Retention, Checker: chk, Logger: log}
 	if _, err := imp.Recover(ctx); err != nil {
 		return fmt.Errorf("recovering interrupted imports: %w", err)
 	}
@@ -203,6 +208,7 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 func runPurge(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
 	fs := newFlags("purge", stderr, &c)
+	reviewFlags(fs, &c)
 	if err := parseFlags(fs, &c, getenv, args); err != nil {
 		return err
 	}
@@ -215,6 +221,14 @@ func runPurge(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "purged %d recording(s), %d verbatim(s), %d file(s)\n", rep.Recordings, rep.Verbatims, rep.Files)
+	chk, err := newChecker(c)
+	if err != nil {
+		return err
+	}
+	n, err := newGate(c, cat, dataDir, chk, nil).PurgeOriginals(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "purged %d recording(s), %d verbatim(s), %d file(s); deleted %d original(s) past their grace\n", rep.Recordings, rep.Verbatims, rep.Files, n)
 	return nil
 }

@@ -26,6 +26,10 @@ type config struct {
 	Retention   time.Duration
 	Workers     int
 	IdleTimeout time.Duration
+	// Anonymization.
+	RedactSound   string
+	OriginalGrace time.Duration
+	PIIPatterns   string
 }
 
 // tristate is a bool flag that can also be left unset ("auto").
@@ -58,6 +62,7 @@ var envKeys = map[string]string{
 	"data": "CR_DATA", "addr": "CR_ADDR", "audio": "CR_AUDIO", "demo": "CR_DEMO", "log-level": "CR_LOG_LEVEL",
 	"target-lufs": "CR_TARGET_LUFS", "max-volume": "CR_MAX_VOLUME", "retention": "CR_RETENTION",
 	"workers": "CR_WORKERS", "idle-timeout": "CR_IDLE_TIMEOUT",
+	"redact-sound": "CR_REDACT_SOUND", "original-grace": "CR_ORIGINAL_GRACE", "pii-patterns": "CR_PII_PATTERNS",
 }
 
 // fromEnv sets every flag of fs that has a CR_* variable in the environment,
@@ -127,6 +132,8 @@ func (c config) validate(fs *flag.FlagSet) error {
 	check("max-volume", c.MaxVolume >= 1 && c.MaxVolume <= 20, "a step from 1 to 20")
 	check("retention", c.Retention >= 24*time.Hour, "at least 24h")
 	check("workers", c.Workers >= 1 && c.Workers <= 16, "1 to 16")
+	check("redact-sound", c.RedactSound == "bleep" || c.RedactSound == "silence", "bleep or silence")
+	check("original-grace", c.OriginalGrace >= 0, "a duration of 0 or more")
 	check("idle-timeout", c.IdleTimeout >= time.Second && c.IdleTimeout <= 24*time.Hour, "1s to 24h")
 	return errors.Join(errs...)
 }

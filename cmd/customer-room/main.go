@@ -38,7 +38,9 @@ commands:
   user     add a user: user add --role admin|curator|facilitator NAME (password on stdin)
   backup   write a consistent copy of the database: backup DEST
   check    check the database and data folder
-  purge    delete recordings and verbatims past their expiry
+  purge    delete recordings and verbatims past their expiry, and originals past their grace
+  pii      find personal data in text, one document a line (--json)
+  approve  approve recordings (or --verbatim verbatims) with their detected redactions
   version  print the version
 
 every command accepts --data DIR (default ./data, env CR_DATA); run COMMAND -h for its flags.
@@ -66,6 +68,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runCheck(ctx, rest, getenv, stdout, stderr)
 	case "purge":
 		return runPurge(ctx, rest, getenv, stdout, stderr)
+	case "pii":
+		return runPII(ctx, rest, getenv, stdin, stdout, stderr)
+	case "approve":
+		return runApprove(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return nil

@@ -17,6 +17,7 @@ import (
 	"customerroom/media/catalog"
 	"customerroom/media/demo"
 	"customerroom/media/ingest"
+	"customerroom/media/review"
 	"customerroom/player"
 	"customerroom/server"
 	"customerroom/static"
@@ -26,6 +27,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	var c config
 	fs := newFlags("serve", stderr, &c)
 	serveFlags(fs, &c)
+	reviewFlags(fs, &c)
 	if err := parseFlags(fs, &c, getenv, args); err != nil {
 		return err
 	}
@@ -48,7 +50,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer ln.Close()
 
-	imp := &ingest.Importer{Catalog: cat, DataDir: dataDir, Retention: c.Retention, Logger: log}
+	chk, err := newChecker(c)
+	if err != nil {
+		return err
+	}
+	imp := &ingest.Importer{Catalog: cat, DataDir: dataDir, Retention: c.Retention, Checker: chk, Logger: log}
 	if _, err := imp.Recover(ctx); err != nil {
 		return fmt.Errorf("recovering interrupted imports: %w", err)
 	}
@@ -62,16 +68,27 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	pl := player.New(out, catalogTracks{cat, dataDir}, player.Options{TargetLUFS: c.TargetLUFS, MaxVolume: c.MaxVolume, Logger: log})
 	room := kiosk.New(kiosk.Options{Library: cat, Player: pl, IdleTimeout: c.IdleTimeout, Logger: log})
+	pool := ingest.NewPool(c.Workers)
+	gate := newGate(c, cat, dataDir, chk, log)
+	gate.Submit = pool.Submit
 	srv := server.New(server.Config{Version: version, DataDir: dataDir, Library: cat, Accounts: cat, Player: pl, Static: static.FS, Logger: log,
-		Kiosk: room, KioskStore: cat})
+		Kiosk: room, KioskStore: cat, Review: gate})
+	// A decision reaches every screen at once; a withdrawn call leaves the
+	// speaker and the screen.
+	gate.Changed = func(id int64, st media.Status) {
+		if st != media.StatusApproved {
+			pl.Withdraw(id)
+			room.Withdrawn(id)
+		}
+		srv.Events().Publish("library", map[string]any{"status": st, "id": id})
+	}
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return pl.Run(gctx) })
 	g.Go(func() error { return srv.Run(gctx, ln) })
 	g.Go(func() error { return room.Run(gctx) })
 	g.Go(func() error { return relayKiosk(gctx, room, srv.Events()) })
-	g.Go(func() error { return purgeLoop(gctx, cat, dataDir, log) })
-	pool := ingest.NewPool(c.Workers)
+	g.Go(func() error { return purgeLoop(gctx, cat, gate, dataDir, log) })
 	g.Go(func() error { return pool.Run(gctx) })
 	inbox := &ingest.Watcher{Importer: imp, Pool: pool, Inbox: media.Layout{Dir: dataDir}.Inbox(),
 		Quarantine: media.Layout{Dir: dataDir}.Quarantine(), Logger: log,
@@ -139,8 +156,9 @@ func openOutput(spec string, log *slog.Logger) (player.Output, error) {
 	return out, nil
 }
 
-// purgeLoop deletes expired recordings at start and then every hour.
-func purgeLoop(ctx context.Context, cat *catalog.Catalog, dataDir string, log *slog.Logger) error {
+// purgeLoop deletes expired recordings, and originals of approved calls past
+// their grace period, at start and then every hour.
+func purgeLoop(ctx context.Context, cat *catalog.Catalog, gate *review.Gate, dataDir string, log *slog.Logger) error {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -149,6 +167,11 @@ func purgeLoop(ctx context.Context, cat *catalog.Catalog, dataDir string, log *s
 			log.Error("purge", "err", err)
 		} else if rep.Recordings+rep.Verbatims > 0 {
 			log.Info("purged expired items", "recordings", rep.Recordings, "verbatims", rep.Verbatims)
+		}
+		if n, err := gate.PurgeOriginals(ctx); err != nil && ctx.Err() == nil {
+			log.Error("deleting originals past their grace", "err", err)
+		} else if n > 0 {
+			log.Info("deleted originals past their grace", "recordings", n)
 		}
 		select {
 		case <-ctx.Done():
