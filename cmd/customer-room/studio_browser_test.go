@@ -316,6 +316,21 @@ func TestStudioBrowserVerbatimsAndLogin(t *testing.T) {
 	b.studioLogin(t, studioUser, studioPass)
 	b.waitJS(t, "queue", screenIs("queue")+` && document.querySelectorAll("#verbatims .verbatim").length >= 2`)
 
+	// A file that is not audio lands in the inbox: the queue learns it live
+	// (the `library` event) and the quarantine says why.
+	bad, err := os.ReadFile("testdata/noise.wav")
+	if err != nil {
+		t.Fatal(err)
+	}
+	staged := filepath.Join(r.data, "appel-illisible.wav.part")
+	if err := os.WriteFile(staged, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(staged, filepath.Join(r.data, "inbox", "appel-illisible.wav")); err != nil {
+		t.Fatal(err)
+	}
+	b.waitJS(t, "quarantined file with its reason", `[...document.querySelectorAll("#quarantine li")].some(li => li.querySelector(".name").textContent === "appel-illisible.wav" && li.querySelector(".reason").textContent.length > 5) && document.getElementById("import-status").textContent.includes("quarantined")`)
+
 	// Findings are marked and the masked text is shown as the room will read it.
 	text := evalJS[string](t, b, `document.getElementById("verbatims").textContent`)
 	for _, want := range []string{"06 98 76 54 32", "In the room:", "phone"} {

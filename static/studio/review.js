@@ -180,9 +180,15 @@ function drawRegions() {
     end: x.end_ms / 1000, color: RANGE_COLOR, drag: editable(), resize: editable() }));
 }
 
+// say shows a short status by the transport, relabelled with the language.
+function say(key) {
+  $("save-state").dataset.i18n = key;
+  $("save-state").textContent = t(key);
+}
+
 function scheduleSave() {
   clearTimeout(rv.saveTimer);
-  $("save-state").textContent = t("saving");
+  say("saving");
   rv.saveTimer = setTimeout(saveRanges, 300);
 }
 
@@ -199,7 +205,7 @@ function saveRanges() {
     if (!saved || rv.id !== id) return;
     rv.version++;
     setRegions(saved);
-    $("save-state").textContent = t("saved");
+    say("saved");
     if (rv.source === "preview") reload();
   });
   return rv.saving;
@@ -290,7 +296,7 @@ export const actions = {
     renderMeta();
     renderCues();
     setRegions(data.redactions);
-    $("save-state").textContent = t("transcriptSaved");
+    say("transcriptSaved");
   },
   async approve() {
     if (rv.saving) await rv.saving;

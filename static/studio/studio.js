@@ -68,7 +68,9 @@ function renderQueue() {
   $("calls-count").textContent = view.calls.length;
   $("verbatims-count").textContent = view.verbatims.length;
   $("quarantine-count").textContent = view.quarantine.length;
-  const ev = view.event ? " · " + t("libraryEvent", view.event.status, view.event.id) : "";
+  // An import the watcher refused has no id: it went to the quarantine.
+  const e = view.event;
+  const ev = e ? " · " + t("libraryEvent", e.status === "rejected" && !e.id ? "quarantined" : e.status, e.id) : "";
   $("import-status").textContent = t("waiting", view.calls.length + view.verbatims.length) + ev;
 
   const calls = $("calls");
