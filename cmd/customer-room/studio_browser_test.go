@@ -300,8 +300,8 @@ func TestStudioBrowserReviewAndApprove(t *testing.T) {
 	}
 }
 
-func TestStudioBrowserVerbatimsAndLogin(t *testing.T) {
-	r, _ := startStudio(t)
+func TestStudioBrowserVerbatimsRejectAndLogin(t *testing.T) {
+	r, id := startStudio(t)
 	var roomBefore []struct{ Text string }
 	getJSON(t, r.base+"/api/verbatims", &roomBefore)
 
@@ -353,6 +353,20 @@ func TestStudioBrowserVerbatimsAndLogin(t *testing.T) {
 			t.Errorf("the room reads unmasked personal data: %q", v.Text)
 		}
 	}
+
+	// Rejecting a call needs a reason; the call then leaves the queue and never reaches the room.
+	b.do(t, "open the call", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#calls [data-review="%d"]`, id))))
+	b.waitJS(t, "review", screenIs("review")+` && !document.getElementById("decision").hidden`)
+	b.do(t, "reject without a reason", chromedp.Click(chromedp.CSS(`#reject`)))
+	b.waitJS(t, "a reason is asked for", `!document.getElementById("toast").hidden && document.getElementById("toast").textContent === "Give a reason for rejecting."`)
+	b.do(t, "reject with a reason", chromedp.SendKeys(chromedp.CSS(`#reject-reason`), "Appel interne, pas un client"), chromedp.Click(chromedp.CSS(`#reject`)))
+	b.waitJS(t, "rejected", `document.getElementById("rv-status").classList.contains("rejected") && document.getElementById("render-box").dataset.state === "rejected" && document.getElementById("decision").hidden`)
+	b.studioShot(t, "7-rejected-en")
+	if roomListsRecording(t, r, id) {
+		t.Errorf("the room lists the rejected call %d", id)
+	}
+	b.do(t, "back to the queue", chromedp.Click(chromedp.CSS(`[data-act="back"]`)))
+	b.waitJS(t, "empty call queue", screenIs("queue")+` && document.querySelectorAll("#calls li").length === 0 && !document.getElementById("no-calls").hidden`)
 
 	// Logging out returns to the login panel; the API is closed again.
 	b.do(t, "log out", chromedp.Click(chromedp.CSS(`#logout`)))

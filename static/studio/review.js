@@ -15,7 +15,8 @@ const RANGE_COLOR = "rgba(239, 107, 91, 0.35)";
 
 // rv is the review on screen: the server's review object and the player.
 const rv = { id: 0, data: null, peaks: null, duration: 0, ws: null, regions: null, source: "original",
-  version: 0, saveTimer: 0, saving: null, editing: false, poll: 0, onDone: null, noDrag: null };
+  version: 0, saveTimer: 0, saving: null, editing: false, poll: 0, onDone: null, noDrag: null,
+  settling: 0 };
 
 // editable: only a call waiting for review has its ranges and transcript changed.
 const editable = () => rv.data && rv.data.recording.status === "pending";
@@ -62,7 +63,7 @@ export function closeReview() {
   clearTimeout(rv.saveTimer);
   clearTimeout(rv.poll);
   if (rv.ws) rv.ws.destroy();
-  Object.assign(rv, { id: 0, data: null, ws: null, regions: null, saving: null, poll: 0 });
+  Object.assign(rv, { id: 0, data: null, ws: null, regions: null, saving: null, poll: 0, noDrag: null, settling: 0 });
   $("waveform").replaceChildren();
 }
 
@@ -225,15 +226,15 @@ function showSource() {
 // showRender says where the rendition stands once the call is approved.
 function showRender(render, status) {
   const st = (render && render.state) || "none";
+  const active = st === "queued" || st === "rendering";
   const box = $("render-box");
-  box.hidden = st === "none" && status !== "rejected";
-  $("render-progress").hidden = st !== "queued" && st !== "rendering";
+  box.hidden = !(active || st === "failed" || status === "approved" || status === "rejected");
+  $("render-progress").hidden = !active;
   $("render-progress").value = (render && render.progress) || 0;
-  box.dataset.state = status === "rejected" ? "rejected" : st;
-  const msg = { queued: t("rendering"), rendering: t("rendering"), done: t("renderDone"),
-    failed: t("renderFailed") + ((render && render.error) || "") }[st];
-  $("render-status").textContent = status === "rejected" ? t("rejected") : msg || "";
-  $("decision").hidden = st === "queued" || st === "rendering" || status === "approved" || status === "rejected";
+  box.dataset.state = status === "rejected" ? "rejected" : status === "approved" ? "done" : st;
+  $("render-status").textContent = status === "rejected" ? t("rejected") : status === "approved" ? t("renderDone")
+    : active ? t("rendering") : st === "failed" ? t("renderFailed") + ((render && render.error) || "") : "";
+  $("decision").hidden = active || status === "approved" || status === "rejected";
   $("withdraw").hidden = status !== "approved";
 }
 
@@ -249,8 +250,9 @@ function pollRender() {
     showRender(data.render, data.recording.status);
     renderMeta();
     drawRegions();
+    // A finished render turns the call approved a moment later: wait for it a few polls.
     const st = data.render.state;
-    if (st === "queued" || st === "rendering" || (st === "done" && data.recording.status !== "approved")) pollRender();
+    if (st === "queued" || st === "rendering" || (st === "done" && data.recording.status === "pending" && rv.settling-- > 0)) pollRender();
     else if (rv.onDone) rv.onDone();
   }, 500);
 }
@@ -304,6 +306,7 @@ export const actions = {
     const res = await api(`recordings/${id}/approve`, "POST", {});
     if (!res || rv.id !== id) return;
     showRender(res.render, rv.data.recording.status);
+    rv.settling = 10;
     pollRender();
   },
   async withdraw() {
