@@ -31,7 +31,7 @@ var (
 	// a flood from many, so bcrypt cannot starve the room); accountLimit
 	// (in handleLogin) slows guessing one account from many addresses.
 	loginLimit   = [2]Limit{{Rate: 0.2, Burst: 10}, {Rate: 2, Burst: 20}}
-	accountLimit = [2]Limit{{Rate: 0.1, Burst: 10}, {Rate: 1e6, Burst: 1e6}}
+	accountLimit = [2]Limit{{Rate: 0.1, Burst: 5}, {Rate: 1e6, Burst: 1e6}}
 )
 
 // kioskConfigured answers 404 for the listening station's routes when the

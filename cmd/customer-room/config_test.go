@@ -78,6 +78,8 @@ func TestSettingsAreCheckedAndHonoured(t *testing.T) {
 		{[]string{"serve", "--data", dir, "--workers", "0"}, nil, "--workers"},
 		{[]string{"serve", "--data", dir, "--idle-timeout", "0s"}, nil, "--idle-timeout"},
 		{[]string{"import", "--data", dir, "--retention", "1h", "testdata/tone.wav"}, nil, "--retention"},
+		{[]string{"serve", "--demo", "off", "--data", dir}, nil, "no arguments"},
+		{[]string{"serve", "--data", dir, "--redact-sound", "beep"}, nil, "--redact-sound"},
 	} {
 		err := run(context.Background(), tc.args, env(tc.env), strings.NewReader(""), io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

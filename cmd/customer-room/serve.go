@@ -31,6 +31,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := parseFlags(fs, &c, getenv, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		// "--demo off" would end flag parsing at "off" and silently ignore
+		// every flag after it: refuse instead.
+		return fmt.Errorf("serve takes no arguments, got %q (write boolean flags as --demo=false)", fs.Args())
+	}
 	log, err := newLogger(stderr, c.LogLevel)
 	if err != nil {
 		return err
