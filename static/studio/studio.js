@@ -32,6 +32,7 @@ function show(screen) {
 
 function showLogin() {
   view.me = null;
+  clearTimeout(reloadTimer);
   closeReview();
   disconnect();
   show("login");
@@ -149,7 +150,7 @@ document.addEventListener("click", async (ev) => {
   if (b.dataset.src) { actions.source(b.dataset.src); return; }
   switch (act) {
     case "lang": setLang(getLang() === "fr" ? "en" : "fr"); if (view.me) renderQueue(); relabel(); break;
-    case "logout": await api("auth/logout", "POST", {}); showLogin(); break;
+    case "logout": showLogin(); api("auth/logout", "POST", {}); break; // nothing more is asked once the click is made
     case "back": location.hash = "#/"; break;
     case "v-approve": if (await decideVerbatim(Number(b.dataset.id), "approve")) loadQueue(); break;
     case "v-reject": {
