@@ -43,7 +43,8 @@ export async function openReview(id, onDone) {
   $("rv-title").textContent = "…";
   $("render-box").hidden = true;
   $("decision").hidden = false;
-  const [data, peaks] = await Promise.all([api(`recordings/${id}/review`), api(`recordings/${id}/peaks`)]);
+  // Without peaks (404) wavesurfer decodes the audio itself: slower, still right.
+  const [data, peaks] = await Promise.all([api(`recordings/${id}/review`), api(`recordings/${id}/peaks`, "GET", undefined, [404])]);
   if (!data || rv.id !== id) return;
   rv.data = data;
   rv.duration = (data.recording.duration_ms || 0) / 1000;
