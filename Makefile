@@ -23,7 +23,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO := $(shell command -v go 2>/dev/null || ls /usr/local/go/bin/go 2>/dev/null || echo $(HOME)/.cache/customer-room/go/bin/go)
 export CGO_ENABLED := 1
 
-.PHONY: run test build bench corpus-check deps test-deps go staticcheck fmt clean
+.PHONY: run test build bench corpus-check deps test-deps go staticcheck fmt clean vendor
 
 run: build
 	$(BIN) serve --data $(DATA) --addr $(ADDR) --audio $(AUDIO)
@@ -74,6 +74,19 @@ go:
 staticcheck: go
 	@[ -x $(TOOLS)/staticcheck ] && $(TOOLS)/staticcheck -version | grep -q "($(STATICCHECK_VERSION:v%=%))" || \
 	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+# vendor fetches the studio's waveform library, wavesurfer.js (BSD-3-Clause), from the npm
+# registry (https://registry.npmjs.org/wavesurfer.js/-/wavesurfer.js-VERSION.tgz) into
+# static/vendor/wavesurfer.js-VERSION/: the ES module builds and the licence. The files are
+# committed; the build never needs the network.
+WAVESURFER_VERSION := 7.12.12
+vendor:
+	@dir=static/vendor/wavesurfer.js-$(WAVESURFER_VERSION); tmp=$$(mktemp -d); \
+	curl -fsSL -o $$tmp/ws.tgz https://registry.npmjs.org/wavesurfer.js/-/wavesurfer.js-$(WAVESURFER_VERSION).tgz && \
+	tar -xzf $$tmp/ws.tgz -C $$tmp package/LICENSE package/dist/wavesurfer.esm.js package/dist/plugins/regions.esm.js && \
+	rm -rf $$dir && mkdir -p $$dir/plugins && \
+	cp $$tmp/package/LICENSE $$tmp/package/dist/wavesurfer.esm.js $$dir/ && \
+	cp $$tmp/package/dist/plugins/regions.esm.js $$dir/plugins/ && rm -rf $$tmp && echo "vendored $$dir"
 
 fmt: go
 	$(GO)fmt -w $$(git ls-files '*.go')

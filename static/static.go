@@ -1,4 +1,5 @@
-// Package static is the embedded web UI: the kiosk screen (kiosk/), and the
+// Package static is the embedded web UI: the kiosk screen (kiosk/), the
+// curators' studio (studio/), vendored libraries (vendor/) and the
 // shared assets. Nothing is fetched from the internet; the room works offline.
 package static
 
@@ -6,5 +7,5 @@ import "embed"
 
 // FS holds the web UI, served at / by the server.
 //
-//go:embed index.html favicon.svg kiosk shared
+//go:embed index.html favicon.svg kiosk studio shared vendor
 var FS embed.FS
