@@ -19,7 +19,7 @@ func TestWelcomePageBrowser(t *testing.T) {
 		t.Errorf("title %q", h)
 	}
 	links := evalJS[string](t, b, `[...document.querySelectorAll("a")].map(a => a.getAttribute("href")).join(" ")`)
-	for _, want := range []string{"/kiosk/", "/api/health"} {
+	for _, want := range []string{"/kiosk/", "/studio/", "/api/health"} {
 		if !strings.Contains(links, want) {
 			t.Errorf("links %q lack %s", links, want)
 		}
