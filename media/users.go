@@ -12,3 +12,10 @@ type User struct {
 	Role     string `json:"role"`
 	Disabled bool   `json:"disabled,omitempty"`
 }
+
+// UserChange is an admin's edit of an account; nil fields stay as they are.
+type UserChange struct {
+	Role     *string `json:"role"`
+	Disabled *bool   `json:"disabled"`
+	Password *string `json:"password"`
+}

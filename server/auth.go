@@ -20,6 +20,10 @@ type Accounts interface {
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (string, error)
 	SessionUser(ctx context.Context, token string) (media.User, error)
 	DeleteSession(ctx context.Context, token string) error
+	// Administration (admins only).
+	Users(ctx context.Context) ([]media.User, error)
+	AddUser(ctx context.Context, name, role, password string) error
+	ChangeUser(ctx context.Context, actor string, id int64, ch media.UserChange) (media.User, error)
 }
 
 const (
@@ -112,4 +116,58 @@ func (s *Server) requireRole(roles ...string) fiber.Handler {
 func (s *Server) isStaff(c *fiber.Ctx) bool {
 	_, ok := s.currentUser(c)
 	return ok
+}
+
+func (s *Server) handleUsers(c *fiber.Ctx) error {
+	us, err := s.cfg.Accounts.Users(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(us)
+}
+
+func (s *Server) handleAddUser(c *fiber.Ctx) error {
+	var b struct {
+		Name     string `json:"name"`
+		Role     string `json:"role"`
+		Password string `json:"password"`
+	}
+	if err := c.BodyParser(&b); err != nil {
+		return errorOf(media.EInvalid, `a user is JSON {"name","role","password"}`)
+	}
+	name, role := utils.CopyString(b.Name), utils.CopyString(b.Role)
+	if err := s.cfg.Accounts.AddUser(c.UserContext(), name, role, b.Password); err != nil {
+		return err
+	}
+	s.log.Info("user added", "by", s.actor(c), "user", name, "role", role)
+	us, err := s.cfg.Accounts.Users(c.UserContext())
+	if err != nil {
+		return err
+	}
+	for _, u := range us {
+		if u.Name == name {
+			return c.Status(fiber.StatusCreated).JSON(u)
+		}
+	}
+	return c.SendStatus(fiber.StatusCreated)
+}
+
+func (s *Server) handleChangeUser(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var ch media.UserChange
+	if err := c.BodyParser(&ch); err != nil {
+		return errorOf(media.EInvalid, `a user change is JSON {"role","disabled","password"}`)
+	}
+	if ch.Role != nil {
+		r := utils.CopyString(*ch.Role)
+		ch.Role = &r
+	}
+	u, err := s.cfg.Accounts.ChangeUser(c.UserContext(), s.actor(c), id, ch)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
 }

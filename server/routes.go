@@ -42,6 +42,7 @@ func (s *Server) routes() {
 	api.Get("/recordings/:id/audio", roomOrStaff, s.handleAudio)
 	api.Get("/verbatims", roomOrStaff, s.handleVerbatims)
 	api.Get("/playlists", roomOrStaff, s.handlePlaylists)
+	api.Get("/playlists/:id.m3u", roomOrStaff, s.handlePlaylistM3U)
 	api.Get("/playlists/:id", roomOrStaff, s.handlePlaylist)
 	api.Get("/search", roomOrStaff, s.handleSearch)
 	api.Get("/events", roomOrStaff, s.handleEvents)
@@ -61,6 +62,25 @@ func (s *Server) routes() {
 	api.Post("/verbatims/:id/withdraw", curator, s.handleVerbatimStatus(media.StatusPending))
 	api.Get("/quarantine", staff, s.handleQuarantine)
 	api.Get("/audit", admin, s.handleAudit)
+
+	// Curation (curators): metadata, tags, clips, playlists, the programme,
+	// retention, and what resonates.
+	api.Patch("/recordings/:id", curator, s.handlePatchRecording)
+	api.Get("/expiring", curator, s.handleExpiring)
+	api.Get("/tags", roomOrStaff, s.handleTags)
+	api.Post("/tags", curator, s.handleSaveTag)
+	api.Post("/recordings/:id/clips", curator, s.handleAddClip)
+	api.Get("/clips", roomOrStaff, s.handleClips)
+	api.Post("/playlists", curator, s.handleSavePlaylist)
+	api.Put("/playlists/:id", curator, s.handleSavePlaylist)
+	api.Delete("/playlists/:id", curator, s.handleDeletePlaylist)
+	api.Put("/kiosk/programme", kiosk, curator, s.handleReplaceProgramme)
+	api.Get("/insights/resonance", staff, s.handleResonance)
+
+	// Accounts (admins).
+	api.Get("/users", admin, s.handleUsers)
+	api.Post("/users", admin, s.handleAddUser)
+	api.Patch("/users/:id", admin, s.handleChangeUser)
 
 	// The player.
 	api.Get("/player", roomOrStaff, s.handlePlayerState)

@@ -63,6 +63,11 @@ type Config struct {
 	// Review is the gate between import and the room; nil answers its
 	// routes with 503.
 	Review Reviewer
+	// Curation keeps tags, clips, playlists, the programme and retention.
+	Curation Curation
+	// RetentionMax is the longest a curator may keep a call after it was
+	// made (0: no limit).
+	RetentionMax time.Duration
 	// Kiosk is the listening station; nil leaves out its API.
 	Kiosk *kiosk.Room
 	// KioskStore pairs devices and keeps the programme (the catalog).

@@ -16,16 +16,17 @@ import (
 // config is every setting of the program. Each has a flag and a CR_* variable;
 // a flag given on the command line wins over the environment.
 type config struct {
-	Data        string
-	Addr        string
-	Audio       string
-	Demo        tristate
-	LogLevel    string
-	TargetLUFS  float64
-	MaxVolume   int
-	Retention   time.Duration
-	Workers     int
-	IdleTimeout time.Duration
+	Data         string
+	Addr         string
+	Audio        string
+	Demo         tristate
+	LogLevel     string
+	TargetLUFS   float64
+	MaxVolume    int
+	Retention    time.Duration
+	RetentionMax time.Duration
+	Workers      int
+	IdleTimeout  time.Duration
 	// Anonymization.
 	RedactSound   string
 	OriginalGrace time.Duration
@@ -62,7 +63,7 @@ var envKeys = map[string]string{
 	"data": "CR_DATA", "addr": "CR_ADDR", "audio": "CR_AUDIO", "demo": "CR_DEMO", "log-level": "CR_LOG_LEVEL",
 	"target-lufs": "CR_TARGET_LUFS", "max-volume": "CR_MAX_VOLUME", "retention": "CR_RETENTION",
 	"workers": "CR_WORKERS", "idle-timeout": "CR_IDLE_TIMEOUT",
-	"redact-sound": "CR_REDACT_SOUND", "original-grace": "CR_ORIGINAL_GRACE", "pii-patterns": "CR_PII_PATTERNS",
+	"redact-sound": "CR_REDACT_SOUND", "retention-max": "CR_RETENTION_MAX", "original-grace": "CR_ORIGINAL_GRACE", "pii-patterns": "CR_PII_PATTERNS",
 }
 
 // fromEnv sets every flag of fs that has a CR_* variable in the environment,
@@ -110,6 +111,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.Float64Var(&c.TargetLUFS, "target-lufs", -19, "loudness every call is played at, LUFS (env CR_TARGET_LUFS)")
 	fs.IntVar(&c.MaxVolume, "max-volume", 10, "highest volume step a listener can choose (env CR_MAX_VOLUME)")
 	retentionFlag(fs, c)
+	fs.DurationVar(&c.RetentionMax, "retention-max", 8784*time.Hour, "the longest a curator may keep a call after it was made (env CR_RETENTION_MAX, default about a year)")
 	fs.IntVar(&c.Workers, "workers", 1, "parallel imports (env CR_WORKERS)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 90*time.Second, "room screen returns to its attract loop after this long untouched (env CR_IDLE_TIMEOUT)")
 }
@@ -131,6 +133,7 @@ func (c config) validate(fs *flag.FlagSet) error {
 	check("target-lufs", c.TargetLUFS >= -40 && c.TargetLUFS <= -5, "a loudness from -40 to -5 LUFS (speech is usually -19 to -16)")
 	check("max-volume", c.MaxVolume >= 1 && c.MaxVolume <= 20, "a step from 1 to 20")
 	check("retention", c.Retention >= 24*time.Hour, "at least 24h")
+	check("retention-max", c.RetentionMax >= c.Retention, "at least --retention")
 	check("workers", c.Workers >= 1 && c.Workers <= 16, "1 to 16")
 	check("redact-sound", c.RedactSound == "bleep" || c.RedactSound == "silence", "bleep or silence")
 	check("original-grace", c.OriginalGrace >= 0, "a duration of 0 or more")

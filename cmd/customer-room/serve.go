@@ -77,7 +77,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	gate := newGate(c, cat, dataDir, chk, log)
 	gate.Submit = pool.Submit
 	srv := server.New(server.Config{Version: version, DataDir: dataDir, Library: cat, Accounts: cat, Player: pl, Static: static.FS, Logger: log,
-		Kiosk: room, KioskStore: cat, Review: gate})
+		Kiosk: room, KioskStore: cat, Review: gate, Curation: cat, RetentionMax: c.RetentionMax})
 	// A decision reaches every screen at once; a withdrawn call leaves the
 	// speaker and the screen.
 	gate.Changed = func(id int64, st media.Status) {

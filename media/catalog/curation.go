@@ -261,7 +261,7 @@ func (c *Catalog) clips(ctx context.Context, where string, args ...any) ([]media
 
 // ExpiringSoon lists recordings that expire before t, soonest first.
 func (c *Catalog) ExpiringSoon(ctx context.Context, before time.Time) ([]media.Recording, error) {
-	rows, err := c.read.QueryContext(ctx, `SELECT `+recordingColumns+` FROM recordings r WHERE r.expires_at <= ? AND r.demo = 0 ORDER BY r.expires_at`, formatTime(before))
+	rows, err := c.read.QueryContext(ctx, `SELECT `+recordingColumns+` FROM recordings r WHERE r.expires_at <= ? ORDER BY r.expires_at`, formatTime(before))
 	if err != nil {
 		return nil, err
 	}

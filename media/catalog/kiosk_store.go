@@ -252,3 +252,42 @@ func isForeignKey(err error) bool {
 	var se sqlite3.Error
 	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey
 }
+
+// ReplaceProgramme replaces the whole programme at once (the studio's week
+// grid saves it whole), audited; every entry is checked first.
+func (c *Catalog) ReplaceProgramme(ctx context.Context, actor string, es []media.ProgrammeEntry) ([]media.ProgrammeEntry, error) {
+	if len(es) > 500 {
+		return nil, media.Errorf(media.EInvalid, "a programme holds at most 500 entries")
+	}
+	for i, e := range es {
+		if err := e.Validate(); err != nil {
+			return nil, media.Errorf(media.EInvalid, "entry %d: %v", i+1, err)
+		}
+	}
+	tx, err := c.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM kiosk_programme`); err != nil {
+		return nil, err
+	}
+	now := formatTime(c.now())
+	for i, e := range es {
+		_, err := tx.ExecContext(ctx, `INSERT INTO kiosk_programme (weekday, start_min, end_min, playlist_id, created_at) VALUES (?,?,?,?,?)`,
+			e.Weekday, e.StartMin, e.EndMin, e.PlaylistID, now)
+		if isForeignKey(err) {
+			return nil, media.Errorf(media.ENotFound, "entry %d: playlist %d", i+1, e.PlaylistID)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := audit(ctx, tx, c.now(), actor, "programme", "", "", toJSON(es)); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return c.Programme(ctx)
+}

@@ -19,7 +19,7 @@ import (
 func (c *Catalog) AddUser(ctx context.Context, name, role, password string) error {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 64 {
-		return errors.New("user name must be 1 to 64 characters")
+		return media.Errorf(media.EInvalid, "user name must be 1 to 64 characters")
 	}
 	if err := validRole(role); err != nil {
 		return err
@@ -31,7 +31,7 @@ func (c *Catalog) AddUser(ctx context.Context, name, role, password string) erro
 	_, err = c.write.ExecContext(ctx, `INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)`, name, role, string(hash), formatTime(c.now()))
 	var se sqlite3.Error
 	if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
-		return fmt.Errorf("user %q already exists", name)
+		return media.Errorf(media.EConflict, "user %q already exists", name)
 	}
 	return err
 }
@@ -142,17 +142,10 @@ func (c *Catalog) Users(ctx context.Context) ([]media.User, error) {
 	return out, rows.Err()
 }
 
-// UserChange is an admin's edit of an account; nil fields stay as they are.
-type UserChange struct {
-	Role     *string `json:"role"`
-	Disabled *bool   `json:"disabled"`
-	Password *string `json:"password"`
-}
-
 // ChangeUser changes an account's role, disables or enables it, or resets
 // its password. Disabling or a new password ends the account's sessions.
 // The last enabled admin cannot be demoted or disabled.
-func (c *Catalog) ChangeUser(ctx context.Context, actor string, id int64, ch UserChange) (media.User, error) {
+func (c *Catalog) ChangeUser(ctx context.Context, actor string, id int64, ch media.UserChange) (media.User, error) {
 	tx, err := c.write.BeginTx(ctx, nil)
 	if err != nil {
 		return media.User{}, err
