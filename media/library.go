@@ -51,6 +51,8 @@ type RecordingFilter struct {
 	Status Status // "" = any
 	// Playable keeps only what the room may play (see Recording.Playable).
 	Playable bool
+	// Limit and Offset page through the newest first; Limit 0 means all.
+	Limit, Offset int
 }
 
 // Playable reports whether the room may list, play and stream r: approved,
@@ -77,6 +79,8 @@ type NewRecording struct {
 // VerbatimFilter narrows a verbatim listing.
 type VerbatimFilter struct {
 	Status Status // "" = any
+	// Limit and Offset page through the newest first; Limit 0 means all.
+	Limit, Offset int
 }
 
 // SearchHit is one full-text search result: a recording (found by its

@@ -62,6 +62,9 @@ func (s *Server) handleRecordings(c *fiber.Ctx) error {
 			return err
 		}
 		f = media.RecordingFilter{Status: st}
+		if f.Limit, f.Offset, err = page(c); err != nil {
+			return err
+		}
 	}
 	rs, err := s.cfg.Library.Recordings(c.UserContext(), f)
 	if err != nil {
@@ -148,7 +151,11 @@ func (s *Server) handleVerbatims(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		vs, err := s.cfg.Library.Verbatims(c.UserContext(), media.VerbatimFilter{Status: st})
+		limit, offset, err := page(c)
+		if err != nil {
+			return err
+		}
+		vs, err := s.cfg.Library.Verbatims(c.UserContext(), media.VerbatimFilter{Status: st, Limit: limit, Offset: offset})
 		if err != nil {
 			return err
 		}
@@ -264,4 +271,14 @@ func (s *Server) handlePlaylist(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(p)
+}
+
+// page reads ?limit= (default 500, at most 5000) and ?offset= for staff
+// listings, newest first: a library of 10,000 calls is read a page at a time.
+func page(c *fiber.Ctx) (limit, offset int, err error) {
+	limit, offset = c.QueryInt("limit", 500), c.QueryInt("offset", 0)
+	if limit < 1 || limit > 5000 || offset < 0 {
+		return 0, 0, errorOf(media.EInvalid, "limit: want 1 to 5000; offset: 0 or more")
+	}
+	return limit, offset, nil
 }

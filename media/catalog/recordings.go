@@ -63,6 +63,10 @@ func (c *Catalog) Recordings(ctx context.Context, f media.RecordingFilter) ([]me
 		where = append(where, playableSQL)
 	}
 	q += ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY r.created_at DESC, r.id DESC`
+	if f.Limit > 0 {
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit, f.Offset)
+	}
 	rows, err := c.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -36,8 +36,10 @@ func (c *Catalog) Search(ctx context.Context, q string, staff bool, limit int) (
 	if staff {
 		recVisible, verVisible = "1", "1"
 	}
-	// Best matches first; a recording matched by several cues keeps its
-	// best one, so ask for more rows than hits.
+	// Newest entries first (FTS5 walks its index by rowid and stops at the
+	// limit, where ranking by relevance would score every match: a common
+	// word in 200,000 entries); a recording matched by several cues keeps
+	// the first, so ask for more rows than hits.
 	rows, err := c.read.QueryContext(ctx, `SELECT CASE s.kind WHEN 'verbatim' THEN 'verbatim' ELSE 'recording' END, s.ref_id,
 			coalesce(r.title, ''), snippet(search_text, 3, '[', ']', '…', 12), s.start_ms
 		FROM search_text s
@@ -46,7 +48,7 @@ func (c *Catalog) Search(ctx context.Context, q string, staff bool, limit int) (
 		WHERE search_text MATCH ? AND (
 			(s.kind != 'verbatim' AND r.id IS NOT NULL AND `+recVisible+`) OR
 			(s.kind = 'verbatim' AND v.id IS NOT NULL AND `+verVisible+`))
-		ORDER BY s.rank LIMIT ?`, match, limit*4)
+		ORDER BY s.rowid DESC LIMIT ?`, match, limit*4)
 	if err != nil {
 		return nil, err
 	}

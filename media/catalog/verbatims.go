@@ -19,6 +19,10 @@ func (c *Catalog) Verbatims(ctx context.Context, f media.VerbatimFilter) ([]medi
 		args = append(args, f.Status)
 	}
 	q += ` ORDER BY date DESC, id DESC`
+	if f.Limit > 0 {
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit, f.Offset)
+	}
 	rows, err := c.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

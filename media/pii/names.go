@@ -130,7 +130,10 @@ var (
 // must hold for the regexp to be worth running, and whether the name must
 // start with a known first name.
 type nameContext struct {
-	re        *regexp.Regexp
+	re *regexp.Regexp
+	// low is re for lower-cased text, without (?i): case folding is most of
+	// a regexp's cost here. nil when re is case-sensitive somewhere.
+	low       *regexp.Regexp
 	keys      []string
 	needFirst bool
 	before    bool // the name is before the context words, not after
@@ -151,6 +154,31 @@ var nameContexts = []nameContext{
 	{re: roleRe, keys: []string{"transféré", "passé", "je vous passe", "conseill", "technicien", "livreu", "facteur", "factrice", "installat", "opérat", "vendeu", "interlocut", "agent", "advisor"}, needFirst: true, comma: true},
 	{re: clientRe, keys: []string{"client", "abonné", "customer"}},
 	{re: relationRe, keys: []string{"ma ", "mon ", "my ", "joindre", "contacter", "rappeler", "parl", "demande", "spoke", "talk", "ask", "dit", "dire", "dis ", "tell"}, needFirst: true, comma: true},
+}
+
+func init() {
+	for i, c := range nameContexts {
+		p := strings.ReplaceAll(c.re.String(), "(?i:", "(?:")
+		if strings.ToLower(p) == p && strings.Contains(c.re.String(), "(?i:") {
+			nameContexts[i].low = regexp.MustCompile(p)
+		}
+	}
+}
+
+// lowerAligned lower-cases text when that keeps every rune's byte length,
+// so offsets found in the result are offsets in text (true of French and
+// English; false for a few letters such as 'İ').
+func lowerAligned(text string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(text))
+	for _, r := range text {
+		l := unicode.ToLower(r)
+		if utf8.RuneLen(l) != utf8.RuneLen(r) {
+			return "", false
+		}
+		b.WriteRune(l)
+	}
+	return b.String(), true
 }
 
 func mentions(low string, keys []string) bool {
@@ -243,11 +271,16 @@ func findNames(text string, add func(Kind, int, int)) {
 		return
 	}
 	ws := capWordRe.FindAllStringIndex(text, -1)
+	lowText, aligned := lowerAligned(text)
 	for _, c := range nameContexts {
 		if !mentions(low, c.keys) {
 			continue
 		}
-		for _, m := range c.re.FindAllStringIndex(text, -1) {
+		re, src := c.re, text
+		if aligned && c.low != nil {
+			re, src = c.low, lowText
+		}
+		for _, m := range re.FindAllStringIndex(src, -1) {
 			var s, e int
 			if c.before {
 				s, e = nameBefore(text, ws, m[0], c.needFirst)
