@@ -70,6 +70,13 @@ type kioskFixture struct {
 // its X-Test-Peer header, so tests can play the room's screen or a stranger.
 func newKioskFixture(t testing.TB, trusted ...netip.Prefix) kioskFixture {
 	t.Helper()
+	return newKioskFixtureAt(t, nil, trusted...)
+}
+
+// newKioskFixtureAt is newKioskFixture on a given clock (nil: the wall
+// clock), for tests of rate limits that must not refill while they run.
+func newKioskFixtureAt(t testing.TB, clock media.Clock, trusted ...netip.Prefix) kioskFixture {
+	t.Helper()
 	ctx := context.Background()
 	cat, err := catalog.Open(ctx, filepath.Join(t.TempDir(), "catalog.db"))
 	if err != nil {
@@ -84,7 +91,7 @@ func newKioskFixture(t testing.TB, trusted ...netip.Prefix) kioskFixture {
 	}
 	pl := &roomPlayer{st: player.State{State: player.StateIdle}}
 	room := kiosk.New(kiosk.Options{Library: cat, Player: pl})
-	srv := New(Config{Version: "test", Library: cat, Accounts: cat, Player: pl, Kiosk: room, KioskStore: cat, TrustedNetworks: trusted,
+	srv := New(Config{Version: "test", Library: cat, Accounts: cat, Player: pl, Kiosk: room, KioskStore: cat, TrustedNetworks: trusted, Clock: clock,
 		RemoteAddr: func(c *fiber.Ctx) netip.Addr {
 			a, _ := netip.ParseAddr(c.Get("X-Test-Peer"))
 			return a

@@ -2,12 +2,14 @@ package server
 
 import (
 	"context"
+	"customerroom/media/clocktest"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // login logs claire (curator) in and returns her session cookies.
@@ -106,7 +108,10 @@ func TestLoginIsRateLimited(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
-	f := newKioskFixture(t)
+	// A clock that stands still: no bucket refills however slow bcrypt is
+	// on a loaded machine.
+	clock := clocktest.New(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))
+	f := newKioskFixtureAt(t, clock)
 	if err := f.cat.AddUser(context.Background(), "claire", "curator", "correct horse"); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +124,7 @@ func TestLoginIsRateLimited(t *testing.T) {
 		t.Errorf("right password after 5 guesses: %d %s, want 429 for the account", got, body)
 	}
 
-	f = newKioskFixture(t)
+	f = newKioskFixtureAt(t, clock)
 	for i := range 10 {
 		if got, body := try(f, fmt.Sprintf("user%d", i), "wrong guess"); got != 401 {
 			t.Fatalf("guess %d: %d %s, want 401", i+1, got, body)
