@@ -38,6 +38,10 @@ const (
 // back to its attract loop.
 const DefaultIdleTimeout = 90 * time.Second
 
+// ThanksTimeout is how long the thanks screen stays before the attract loop:
+// a listener who said goodbye should not leave their visit on show.
+const ThanksTimeout = 10 * time.Second
+
 // BackStep is how far "back 10 s" goes.
 const BackStep = 10 * time.Second
 
@@ -185,7 +189,11 @@ func New(opt Options) *Room {
 	if r.log == nil {
 		r.log = slog.Default()
 	}
-	r.st = State{Screen: ScreenAttract, Lang: "fr", IdleTimeoutMS: r.idle.Milliseconds(), SoundOK: r.pl.Health().OK}
+	h := r.pl.Health()
+	if !h.OK {
+		r.log.Warn("sound output unavailable: the room's screen says so", "output", h.Output, "err", h.Error)
+	}
+	r.st = State{Screen: ScreenAttract, Lang: "fr", IdleTimeoutMS: r.idle.Milliseconds(), SoundOK: h.OK}
 	r.lastTouch = r.clock.Now()
 	return r
 }
@@ -239,8 +247,15 @@ func (r *Room) touchLocked() {
 	r.wake()
 }
 
-// warnBefore is how long before the idle reset the screen asks "still there?".
-func (r *Room) warnBefore() time.Duration { return min(15*time.Second, r.idle/3) }
+// timeoutsLocked are how long the current screen may stay untouched, and
+// how long before that the screen asks "still there?" (never on thanks: the
+// listener has said goodbye). r.mu is held.
+func (r *Room) timeoutsLocked() (idle, warn time.Duration) {
+	if r.st.Screen == ScreenThanks {
+		return min(r.idle, ThanksTimeout), 0
+	}
+	return r.idle, min(15*time.Second, r.idle/3)
+}
 
 // wake tells Run that the screen or the last touch changed.
 func (r *Room) wake() {
@@ -270,6 +285,19 @@ func (r *Room) Wake() State {
 		return r.State()
 	}
 	return r.set(func(st *State) { st.Screen = ScreenHome })
+}
+
+// Here is the listener's presence (a touch, a scroll, a key): it restarts
+// the idle countdown and takes down a "still there?" prompt, and unlike Wake
+// it never leaves the attract loop, so a stray touch racing a "leave" cannot
+// start a new visit.
+func (r *Room) Here() State {
+	r.act.Lock()
+	defer r.act.Unlock()
+	if r.screen() != ScreenAttract {
+		r.touch()
+	}
+	return r.State()
 }
 
 // GoHome shows the home screen from anywhere, stopping a call in progress.
@@ -658,15 +686,16 @@ func (r *Room) Run(ctx context.Context) error {
 		var timer <-chan time.Time
 		r.mu.Lock()
 		idle := r.st.Screen != ScreenAttract
-		left := r.idle - r.clock.Now().Sub(r.lastTouch)
-		prompted := r.st.StillThere
+		timeout, warnBefore := r.timeoutsLocked()
+		left := timeout - r.clock.Now().Sub(r.lastTouch)
+		prompted := r.st.StillThere || warnBefore == 0
 		r.mu.Unlock()
 		if idle {
 			if left <= 0 {
 				r.idleOut()
 				continue
 			}
-			if warn := left - r.warnBefore(); !prompted && warn <= 0 {
+			if warn := left - warnBefore; !prompted && warn <= 0 {
 				r.askStillThere()
 				continue
 			} else if !prompted {
@@ -711,8 +740,9 @@ func (r *Room) checkSound() {
 func (r *Room) askStillThere() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	left := r.idle - r.clock.Now().Sub(r.lastTouch)
-	if r.st.Screen == ScreenAttract || r.st.StillThere || left > r.warnBefore() {
+	timeout, warnBefore := r.timeoutsLocked()
+	left := timeout - r.clock.Now().Sub(r.lastTouch)
+	if r.st.Screen == ScreenAttract || r.st.StillThere || warnBefore == 0 || left > warnBefore {
 		return
 	}
 	r.setLocked(func(st *State) { st.StillThere, st.ResetInMS = true, max(left.Milliseconds(), 0) })
@@ -748,7 +778,8 @@ func (r *Room) idleOut() {
 	r.act.Lock()
 	defer r.act.Unlock()
 	r.mu.Lock()
-	expired := r.st.Screen != ScreenAttract && r.clock.Now().Sub(r.lastTouch) >= r.idle
+	timeout, _ := r.timeoutsLocked()
+	expired := r.st.Screen != ScreenAttract && r.clock.Now().Sub(r.lastTouch) >= timeout
 	r.mu.Unlock()
 	if !expired {
 		return

@@ -547,6 +547,31 @@ func TestLeaveResetsTheVisitFromAnyScreen(t *testing.T) {
 	}
 }
 
+func TestThanksGoesBackToAttractSoon(t *testing.T) {
+	r, _, _, clock := newTestRoom(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.Run(ctx)
+	r.Wake()
+	r.Listen(ctx, 3) // no score: straight to thanks
+	r.Finish()
+	waitScreenSettled(t, r, ScreenThanks)
+	clock.Advance(ThanksTimeout - time.Second)
+	waitScreenSettled(t, r, ScreenThanks)
+	if r.State().StillThere {
+		t.Error("thanks asks \"still there?\"")
+	}
+	clock.Advance(time.Second)
+	waitScreen(t, r, ScreenAttract)
+}
+
+func TestHereNeverWakesTheAttractLoop(t *testing.T) {
+	r, _, _, _ := newTestRoom(t)
+	if st := r.Here(); st.Screen != ScreenAttract {
+		t.Errorf("presence on attract: %s, want attract", st.Screen)
+	}
+}
+
 func TestSeekAndVolumeOnlyWhileListening(t *testing.T) {
 	r, _, pl, _ := newTestRoom(t)
 	ctx := context.Background()
@@ -586,7 +611,7 @@ func TestStillTherePromptThenResetAndATouchCancelsIt(t *testing.T) {
 		t.Errorf("prompt state %+v, want home with 14 s left", st)
 	}
 	// A touch (a scroll, a tap) keeps the visit and takes the prompt down.
-	if st := r.Wake(); st.StillThere || st.Screen != ScreenHome {
+	if st := r.Here(); st.StillThere || st.Screen != ScreenHome {
 		t.Errorf("after a touch: %+v", st)
 	}
 	clock.Advance(80 * time.Second)
