@@ -87,6 +87,8 @@ func (s *Server) handleKioskAction(c *fiber.Ctx) error {
 	switch c.Params("action") {
 	case "wake":
 		st = room.Wake()
+	case "here":
+		st = room.Here()
 	case "home":
 		st, err = room.GoHome()
 	case "listen":
