@@ -592,9 +592,9 @@ func (r *Room) Skip(ctx context.Context) (State, error) {
 	return r.set(func(st *State) { st.Screen, st.Result = ScreenReveal, &res }), nil
 }
 
-// Seek moves the call being listened to (a tap on the progress bar or on a
+// SeekTo moves the call being listened to (a tap on the progress bar or on a
 // transcript line).
-func (r *Room) Seek(positionMS int64) (State, error) {
+func (r *Room) SeekTo(positionMS int64) (State, error) {
 	if positionMS < 0 {
 		return r.State(), media.Errorf(media.EInvalid, "position %d: want 0 or more", positionMS)
 	}

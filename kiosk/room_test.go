@@ -576,17 +576,17 @@ func TestSeekAndVolumeOnlyWhileListening(t *testing.T) {
 	r, _, pl, _ := newTestRoom(t)
 	ctx := context.Background()
 	r.Wake()
-	if _, err := r.Seek(1000); media.ErrorCode(err) != media.EConflict {
+	if _, err := r.SeekTo(1000); media.ErrorCode(err) != media.EConflict {
 		t.Errorf("seek on home: %v", err)
 	}
 	if _, err := r.SetVolume(50); media.ErrorCode(err) != media.EConflict {
 		t.Errorf("volume on home: %v", err)
 	}
 	r.Listen(ctx, 1)
-	if _, err := r.Seek(-5); media.ErrorCode(err) != media.EInvalid {
+	if _, err := r.SeekTo(-5); media.ErrorCode(err) != media.EInvalid {
 		t.Errorf("seek to -5: %v", err)
 	}
-	if _, err := r.Seek(12000); err != nil || pl.lastCall() != "seek 12000" {
+	if _, err := r.SeekTo(12000); err != nil || pl.lastCall() != "seek 12000" {
 		t.Errorf("seek: %v, player got %q", err, pl.lastCall())
 	}
 	if _, err := r.SetVolume(40); err != nil || pl.lastCall() != "volume 40" {

@@ -116,7 +116,7 @@ func (s *Server) handleKioskAction(c *fiber.Ctx) error {
 		if b.PositionMS == nil {
 			return errorOf(media.EInvalid, "seek takes {\"position_ms\"}, a whole number of milliseconds")
 		}
-		st, err = room.Seek(*b.PositionMS)
+		st, err = room.SeekTo(*b.PositionMS)
 	case "volume":
 		if b.Volume == nil {
 			return errorOf(media.EInvalid, "volume takes {\"volume\"}, a whole number from 0 to 100")

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -451,5 +452,62 @@ func TestKioskWithoutSound(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "sound output unavailable") {
 		t.Errorf("the log does not say the sound is down:\n%s", stderr.String())
+	}
+}
+
+// TestKioskEmptyRoomAndPairingNotice: a room with nothing approved yet has a
+// proper face (no empty quote marks, no "no call for this filter" with no
+// filter), and a pairing result stays on screen until read, whatever the
+// room's updates.
+func TestKioskEmptyRoomAndPairingNotice(t *testing.T) {
+	r := startRoom(t, "--demo=false")
+	b := newBrowser(t, 800, 480)
+	b.do(t, "open with a spent pairing code", chromedp.Navigate(r.base+"/kiosk/?pair=not-a-real-code"))
+	b.waitJS(t, "attract's empty face", screenIs("attract")+` && document.getElementById("attract-lead").textContent.includes("prépare les premiers appels")`)
+	if evalJS[bool](t, b, `!document.getElementById("quote-text").hidden`) {
+		t.Error("empty quote marks on the attract screen")
+	}
+	b.waitJS(t, "pairing notice", `!document.getElementById("notice").hidden && document.getElementById("notice-text").textContent.includes("n'est plus valable")`)
+	b.screenshot(t, "800x480-10-empty-attract")
+	axeClean(t, b, "empty attract")
+	b.do(t, "dismiss nothing yet; wake the room", chromedp.Click(chromedp.CSS(".attract-cta")))
+	b.waitJS(t, "home's empty face", screenIs("home")+` && document.getElementById("no-calls-text").textContent.includes("prépare les premiers appels")`)
+	postJSON(t, r.base+"/api/kiosk/lang", `{"lang":"en"}`, nil)
+	postJSON(t, r.base+"/api/kiosk/lang", `{"lang":"fr"}`, nil)
+	time.Sleep(300 * time.Millisecond) // several state updates later…
+	if evalJS[bool](t, b, `document.getElementById("notice").hidden`) {
+		t.Error("the pairing notice went away before it was read")
+	}
+	if evalJS[bool](t, b, `!document.getElementById("filters").hidden || !document.getElementById("clear-filters").hidden || !document.getElementById("written").hidden`) {
+		t.Error("an empty room shows filters or headings with nothing under them")
+	}
+	b.screenshot(t, "800x480-11-empty-home")
+	axeClean(t, b, "empty home")
+	b.do(t, "OK", chromedp.Click(chromedp.CSS(`#notice [data-act="dismiss"]`)))
+	b.waitJS(t, "notice read", `document.getElementById("notice").hidden`)
+	for _, p := range b.problems() {
+		// The refused code itself is what this test asks for; the browser logs it.
+		if !strings.Contains(p, "/api/kiosk/pair") {
+			t.Errorf("console error: %s", p)
+		}
+	}
+}
+
+// TestKioskReloadShowsTheRightScreenAtOnce: a reload during a visit never
+// paints the attract loop first.
+func TestKioskReloadShowsTheRightScreenAtOnce(t *testing.T) {
+	r := startRoom(t)
+	postJSON(t, r.base+"/api/kiosk/wake", ``, nil)
+	b := newBrowser(t, 1280, 800)
+	// Record every screen the page shows, from its very first script.
+	if _, err := chromedp.Call(b.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `window.__screens = []; new MutationObserver(() => { const s = document.body && document.body.dataset.screen; if (s && window.__screens.at(-1) !== s) window.__screens.push(s); }).observe(document, {subtree: true, attributes: true, attributeFilter: ["data-screen"]});`}); err != nil {
+		t.Fatal(err)
+	}
+	b.do(t, "open the kiosk", chromedp.Navigate(r.base+"/kiosk/"))
+	b.waitJS(t, "home", screenIs("home"))
+	b.do(t, "reload", chromedp.Reload())
+	b.waitJS(t, "home again", screenIs("home")+` && document.querySelectorAll("#calls .card").length > 0`)
+	if seen := evalJS[[]string](t, b, `window.__screens`); len(seen) != 1 || seen[0] != "home" {
+		t.Errorf("screens shown after the reload: %v, want only home", seen)
 	}
 }

@@ -177,6 +177,7 @@ function render(st) {
     if (st.call) showCall(st.call);
   }
   const changed = !prev || prev.screen !== st.screen;
+  if (!performance.getEntriesByName("room-screen").length) performance.mark("room-screen"); // make bench: first screen shown
   if (changed) $("toast").hidden = true;
   if (st.screen === "attract" && (!prev || prev.screen !== "attract")) forgetVisitor();
   document.body.dataset.screen = st.screen;
@@ -251,7 +252,8 @@ function renderHome() {
   const empty = h.calls.length === 0 && h.quotes.length === 0;
   $("filters").hidden = empty;
   const topics = $("topic-filters");
-  topics.replaceChildren(...["", ...h.topics].map((x) => chip(x ? word("topic", x) : t("allTopics"), { topic: x }, view.topic === x)));
+  const sorted = [...h.topics].sort((a, b) => word("topic", a).localeCompare(word("topic", b), lang));
+  topics.replaceChildren(...["", ...sorted].map((x) => chip(x ? word("topic", x) : t("allTopics"), { topic: x }, view.topic === x)));
   document.querySelectorAll("#mood-filters .chip").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.mood === view.mood)));
   const keep = (x) => (!view.mood || x.sentiment === view.mood) && (!view.topic || x.topic === view.topic);
   const calls = $("calls");
@@ -606,6 +608,9 @@ async function start() {
   buildScale();
   applyLang();
   await pair();
+  // The state is asked for at once, not after the event stream opens: the
+  // first screen shows one round trip after the script runs.
+  api("kiosk", undefined, { quiet: true }).then((st) => { if (st && !view.state) render(st); });
   connect();
   loadHome().then(() => { if (view.state && view.state.screen === "attract") showAttract(false); });
   setInterval(() => { if (view.state && view.state.screen === "attract") rotateQuote(); }, 7000);
