@@ -23,7 +23,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO := $(shell command -v go 2>/dev/null || ls /usr/local/go/bin/go 2>/dev/null || echo $(HOME)/.cache/customer-room/go/bin/go)
 export CGO_ENABLED := 1
 
-.PHONY: run test build bench corpus-check deps test-deps go staticcheck fmt clean vendor
+.PHONY: run test build bench corpus-check deps test-deps go staticcheck fmt clean vendor vendor-axe
 
 run: build
 	$(BIN) serve --data $(DATA) --addr $(ADDR) --audio $(AUDIO)
@@ -93,3 +93,21 @@ fmt: go
 
 clean:
 	rm -rf bin
+
+# vendor-axe fetches axe-core (accessibility rules the kiosk's browser tests
+# run on every screen) from the npm registry, checks the tarball against the
+# registry's sha512, and keeps only the minified script and its licence in
+# static/vendor/axe-core-VERSION/. It is a test tool: the room never serves it
+# (static.FS does not embed static/vendor).
+AXE_VERSION   := 4.14.1
+AXE_INTEGRITY := sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+AXE_DIR       := static/vendor/axe-core-$(AXE_VERSION)
+vendor-axe:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	curl -fsSL -o $$tmp/axe.tgz https://registry.npmjs.org/axe-core/-/axe-core-$(AXE_VERSION).tgz; \
+	got="sha512-$$(openssl dgst -sha512 -binary $$tmp/axe.tgz | base64 -w0)"; \
+	[ "$$got" = "$(AXE_INTEGRITY)" ] || { echo "axe-core $(AXE_VERSION): integrity $$got, want $(AXE_INTEGRITY)"; exit 1; }; \
+	tar -xzf $$tmp/axe.tgz -C $$tmp package/axe.min.js package/LICENSE; \
+	mkdir -p $(AXE_DIR); cp $$tmp/package/axe.min.js $$tmp/package/LICENSE $(AXE_DIR)/; \
+	printf 'axe-core %s from https://registry.npmjs.org/axe-core/-/axe-core-%s.tgz (%s), by `make vendor-axe`.\n' $(AXE_VERSION) $(AXE_VERSION) "$(AXE_INTEGRITY)" > $(AXE_DIR)/SOURCE; \
+	echo "vendored $(AXE_DIR)"

@@ -11,6 +11,7 @@ package kiosk
 import (
 	"context"
 	"log/slog"
+	"math"
 	"sort"
 	"sync"
 	"time"
@@ -37,6 +38,10 @@ const (
 // back to its attract loop.
 const DefaultIdleTimeout = 90 * time.Second
 
+// ThanksTimeout is how long the thanks screen stays before the attract loop:
+// a listener who said goodbye should not leave their visit on show.
+const ThanksTimeout = 10 * time.Second
+
 // BackStep is how far "back 10 s" goes.
 const BackStep = 10 * time.Second
 
@@ -48,6 +53,7 @@ type Library interface {
 	PlayablePlaylist(ctx context.Context, id int64) ([]media.Playable, error)
 	Programme(ctx context.Context) ([]media.ProgrammeEntry, error)
 	AddGuess(ctx context.Context, g media.Guess) (media.TopicGap, error)
+	GapForTopic(ctx context.Context, topic string) (media.TopicGap, error)
 	AddReaction(ctx context.Context, r media.Reaction) error
 }
 
@@ -60,6 +66,8 @@ type Player interface {
 	Resume() error
 	Stop() error
 	SeekTo(positionMS int64) error
+	SetVolume(v int) error
+	Health() player.Health
 }
 
 // *player.Player is the real one.
@@ -101,9 +109,11 @@ type Home struct {
 }
 
 // Result is the reveal: the customer's real score next to the listener's
-// guess, and how far the room as a whole guesses on that topic.
+// guess (nil when they skipped it), and how far the rest of the room guesses
+// on that topic: AvgGap over Guesses answers, the listener's own left out.
 type Result struct {
-	Guess   int     `json:"guess"`
+	Title   string  `json:"title"`
+	Guess   *int    `json:"guess"`
 	Score   int     `json:"score"`
 	Gap     int     `json:"gap"`
 	Topic   string  `json:"topic"`
@@ -112,14 +122,26 @@ type Result struct {
 }
 
 // State is the room's screen state, sent as the `kiosk` event and by GET /api/kiosk.
+//
+// StillThere is set when nobody has touched the screen for a while: the
+// screen asks "still there?" and counts down ResetInMS before the room goes
+// back to attract. SoundOK is false while the sound output is down, so the
+// screen can say so before anyone taps a call (the reason goes to the log,
+// never to the screen).
 type State struct {
 	Screen        Screen  `json:"screen"`
 	Lang          string  `json:"lang"`
 	Call          *Call   `json:"call"`
 	Result        *Result `json:"result"`
 	IdleTimeoutMS int64   `json:"idle_timeout_ms"`
+	StillThere    bool    `json:"still_there"`
+	ResetInMS     int64   `json:"reset_in_ms,omitempty"`
+	SoundOK       bool    `json:"sound_ok"`
 	Seq           uint64  `json:"seq"`
 }
+
+// healthEvery is how often Run looks at the sound output's health.
+const healthEvery = 2 * time.Second
 
 // Options build a Room.
 type Options struct {
@@ -167,7 +189,11 @@ func New(opt Options) *Room {
 	if r.log == nil {
 		r.log = slog.Default()
 	}
-	r.st = State{Screen: ScreenAttract, Lang: "fr", IdleTimeoutMS: r.idle.Milliseconds()}
+	h := r.pl.Health()
+	if !h.OK {
+		r.log.Warn("sound output unavailable: the room's screen says so", "output", h.Output, "err", h.Error)
+	}
+	r.st = State{Screen: ScreenAttract, Lang: "fr", IdleTimeoutMS: r.idle.Milliseconds(), SoundOK: h.OK}
 	r.lastTouch = r.clock.Now()
 	return r
 }
@@ -205,12 +231,30 @@ func (r *Room) setLocked(f func(st *State)) State {
 	return st
 }
 
-// touch records a listener's action, restarting the idle countdown.
+// touch records a listener's action, restarting the idle countdown and
+// taking down a "still there?" prompt.
 func (r *Room) touch() {
 	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.touchLocked()
+}
+
+func (r *Room) touchLocked() {
 	r.lastTouch = r.clock.Now()
-	r.mu.Unlock()
+	if r.st.StillThere {
+		r.setLocked(func(st *State) { st.StillThere, st.ResetInMS = false, 0 })
+	}
 	r.wake()
+}
+
+// timeoutsLocked are how long the current screen may stay untouched, and
+// how long before that the screen asks "still there?" (never on thanks: the
+// listener has said goodbye). r.mu is held.
+func (r *Room) timeoutsLocked() (idle, warn time.Duration) {
+	if r.st.Screen == ScreenThanks {
+		return min(r.idle, ThanksTimeout), 0
+	}
+	return r.idle, min(15*time.Second, r.idle/3)
 }
 
 // wake tells Run that the screen or the last touch changed.
@@ -241,6 +285,19 @@ func (r *Room) Wake() State {
 		return r.State()
 	}
 	return r.set(func(st *State) { st.Screen = ScreenHome })
+}
+
+// Here is the listener's presence (a touch, a scroll, a key): it restarts
+// the idle countdown and takes down a "still there?" prompt, and unlike Wake
+// it never leaves the attract loop, so a stray touch racing a "leave" cannot
+// start a new visit.
+func (r *Room) Here() State {
+	r.act.Lock()
+	defer r.act.Unlock()
+	if r.screen() != ScreenAttract {
+		r.touch()
+	}
+	return r.State()
 }
 
 // GoHome shows the home screen from anywhere, stopping a call in progress.
@@ -325,6 +382,9 @@ func (r *Room) listen(ctx context.Context, id int64) (State, error) {
 		return r.State(), err
 	}
 	if err := r.pl.Play(ctx, player.Request{RecordingID: id}); err != nil {
+		if media.ErrorCode(err) == media.EUnavailable {
+			r.checkSound() // every screen learns at once, not at the next poll
+		}
 		return r.State(), err
 	}
 	call := callOf(rec)
@@ -450,7 +510,13 @@ func (r *Room) Guess(ctx context.Context, guess int) (State, error) {
 	if diff < 0 {
 		diff = -diff
 	}
-	res := Result{Guess: guess, Score: score, Gap: diff, Topic: rec.Topic, AvgGap: gap.AvgGap, Guesses: gap.Guesses}
+	// The room's figure is the others' answers: take this one back out.
+	others, avg := gap.Guesses-1, 0.0
+	if others > 0 {
+		avg = (gap.AvgGap*float64(gap.Guesses) - float64(diff)) / float64(others)
+		avg = math.Round(avg*100) / 100
+	}
+	res := Result{Title: rec.Title, Guess: &guess, Score: score, Gap: diff, Topic: rec.Topic, AvgGap: avg, Guesses: max(others, 0)}
 	return r.set(func(st *State) { st.Screen, st.Result = ScreenReveal, &res }), nil
 }
 
@@ -489,6 +555,56 @@ func (r *Room) Done() (State, error) {
 	default:
 		return r.State(), conflict(s, "done")
 	}
+}
+
+// Leave is the listener saying goodbye: from any screen, the room goes back
+// to its attract loop as if it had been left idle, so the next visitor finds
+// nothing of this one (call, score, language).
+func (r *Room) Leave() State {
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.touch()
+	return r.reset("leave")
+}
+
+// Skip reveals the customer's score without a guess: nothing is stored, and
+// the room's figure is the topic's gap as it stands.
+func (r *Room) Skip(ctx context.Context) (State, error) {
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.touch()
+	st := r.State()
+	if st.Screen != ScreenGuess || st.Call == nil {
+		return st, conflict(st.Screen, "skip")
+	}
+	rec, err := r.roomRecording(ctx, st.Call.ID)
+	if err != nil {
+		return st, err
+	}
+	if rec.Score == nil || *rec.Score < 0 || *rec.Score > 10 {
+		return st, media.Errorf(media.EConflict, "recording %d has no score to reveal", rec.ID)
+	}
+	gap, err := r.lib.GapForTopic(ctx, rec.Topic)
+	if err != nil {
+		return st, err
+	}
+	res := Result{Title: rec.Title, Score: *rec.Score, Topic: rec.Topic, AvgGap: gap.AvgGap, Guesses: gap.Guesses}
+	return r.set(func(st *State) { st.Screen, st.Result = ScreenReveal, &res }), nil
+}
+
+// SeekTo moves the call being listened to (a tap on the progress bar or on a
+// transcript line).
+func (r *Room) SeekTo(positionMS int64) (State, error) {
+	if positionMS < 0 {
+		return r.State(), media.Errorf(media.EInvalid, "position %d: want 0 or more", positionMS)
+	}
+	return r.transport("seek", func() error { return r.pl.SeekTo(positionMS) })
+}
+
+// SetVolume sets the speaker's volume for the call being listened to; the
+// player keeps it under the admin's cap.
+func (r *Room) SetVolume(v int) (State, error) {
+	return r.transport("volume", func() error { return r.pl.SetVolume(v) })
 }
 
 // Home is what the home screen offers now: the programme's playlist if one is
@@ -554,22 +670,36 @@ func (r *Room) Home(ctx context.Context) (Home, error) {
 	return h, nil
 }
 
-// Run watches the player (a call that ends moves on to the guess) and the
-// idle timeout (an untouched screen goes back to attract, stopping any call
-// left paused) until ctx ends.
+// Run watches the player (a call that ends moves on to the guess), the sound
+// output's health, and the idle timeout (an untouched screen first asks
+// "still there?", then goes back to attract, stopping any call left paused)
+// until ctx ends.
 func (r *Room) Run(ctx context.Context) error {
 	states, cancel := r.pl.Subscribe()
 	defer cancel()
+	// The output's health is polled: a dead device shows only through its
+	// Err, not as a player event. Real time on purpose: it is hardware.
+	health := time.NewTicker(healthEvery)
+	defer health.Stop()
 	for {
+		r.checkSound()
 		var timer <-chan time.Time
 		r.mu.Lock()
 		idle := r.st.Screen != ScreenAttract
-		left := r.idle - r.clock.Now().Sub(r.lastTouch)
+		timeout, warnBefore := r.timeoutsLocked()
+		left := timeout - r.clock.Now().Sub(r.lastTouch)
+		prompted := r.st.StillThere || warnBefore == 0
 		r.mu.Unlock()
 		if idle {
 			if left <= 0 {
 				r.idleOut()
 				continue
+			}
+			if warn := left - warnBefore; !prompted && warn <= 0 {
+				r.askStillThere()
+				continue
+			} else if !prompted {
+				left = warn
 			}
 			timer = r.clock.After(left)
 		}
@@ -578,6 +708,7 @@ func (r *Room) Run(ctx context.Context) error {
 			return nil
 		case <-r.poke:
 		case <-timer:
+		case <-health.C:
 		case st, ok := <-states:
 			if !ok {
 				states = nil
@@ -586,6 +717,35 @@ func (r *Room) Run(ctx context.Context) error {
 			r.observe(st)
 		}
 	}
+}
+
+// checkSound publishes a change in the sound output's health; the reason
+// goes to the log only.
+func (r *Room) checkSound() {
+	h := r.pl.Health()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if h.OK == r.st.SoundOK {
+		return
+	}
+	if h.OK {
+		r.log.Info("sound output back", "output", h.Output)
+	} else {
+		r.log.Warn("sound output unavailable: the room's screen says so", "output", h.Output, "err", h.Error)
+	}
+	r.setLocked(func(st *State) { st.SoundOK = h.OK })
+}
+
+// askStillThere shows the "still there?" prompt with the time left.
+func (r *Room) askStillThere() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	timeout, warnBefore := r.timeoutsLocked()
+	left := timeout - r.clock.Now().Sub(r.lastTouch)
+	if r.st.Screen == ScreenAttract || r.st.StillThere || warnBefore == 0 || left > warnBefore {
+		return
+	}
+	r.setLocked(func(st *State) { st.StillThere, st.ResetInMS = true, max(left.Milliseconds(), 0) })
 }
 
 // observe follows the player while a call is on the listening screen: playing
@@ -602,7 +762,7 @@ func (r *Room) observe(ps player.State) {
 	switch {
 	case ours && ps.State == player.StatePlaying:
 		r.sawPlaying = true
-		r.lastTouch = r.clock.Now()
+		r.touchLocked()
 		r.mu.Unlock()
 	case ps.State == player.StateIdle && r.sawPlaying:
 		r.sawPlaying = false
@@ -613,22 +773,31 @@ func (r *Room) observe(ps player.State) {
 	}
 }
 
-// idleOut returns an untouched screen to attract, in French, with no call playing.
+// idleOut returns an untouched screen to attract.
 func (r *Room) idleOut() {
 	r.act.Lock()
 	defer r.act.Unlock()
 	r.mu.Lock()
-	expired := r.st.Screen != ScreenAttract && r.clock.Now().Sub(r.lastTouch) >= r.idle
-	wasListening := r.st.Screen == ScreenListening
+	timeout, _ := r.timeoutsLocked()
+	expired := r.st.Screen != ScreenAttract && r.clock.Now().Sub(r.lastTouch) >= timeout
 	r.mu.Unlock()
 	if !expired {
 		return
 	}
-	if wasListening { // only our own call: a workshop playing from a remote is not ours to stop
+	r.reset("idle")
+}
+
+// reset takes the room back to attract, in French, with no call playing and
+// nothing left of the visit. r.act is held.
+func (r *Room) reset(why string) State {
+	if r.screen() == ScreenListening { // only our own call: a workshop playing from a remote is not ours to stop
 		if err := r.pl.Stop(); err != nil {
-			r.log.Warn("idle: stopping the player", "err", err)
+			r.log.Warn(why+": stopping the player", "err", err)
 		}
 	}
-	r.set(func(st *State) { st.Screen, st.Call, st.Result, st.Lang = ScreenAttract, nil, nil, "fr" })
-	r.log.Debug("room idle, back to attract")
+	r.log.Debug("room back to attract", "why", why)
+	return r.set(func(st *State) {
+		st.Screen, st.Call, st.Result, st.Lang = ScreenAttract, nil, nil, "fr"
+		st.StillThere, st.ResetInMS = false, 0
+	})
 }

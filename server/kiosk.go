@@ -61,6 +61,8 @@ type kioskBody struct {
 	Guess       *int   `json:"guess"`
 	Kind        string `json:"kind"`
 	Lang        string `json:"lang"`
+	PositionMS  *int64 `json:"position_ms"`
+	Volume      *int   `json:"volume"`
 }
 
 func parseKioskBody(c *fiber.Ctx) (kioskBody, error) {
@@ -85,6 +87,8 @@ func (s *Server) handleKioskAction(c *fiber.Ctx) error {
 	switch c.Params("action") {
 	case "wake":
 		st = room.Wake()
+	case "here":
+		st = room.Here()
 	case "home":
 		st, err = room.GoHome()
 	case "listen":
@@ -104,6 +108,20 @@ func (s *Server) handleKioskAction(c *fiber.Ctx) error {
 		st, err = room.Finish()
 	case "done":
 		st, err = room.Done()
+	case "leave":
+		st = room.Leave()
+	case "skip":
+		st, err = room.Skip(ctx)
+	case "seek":
+		if b.PositionMS == nil {
+			return errorOf(media.EInvalid, "seek takes {\"position_ms\"}, a whole number of milliseconds")
+		}
+		st, err = room.SeekTo(*b.PositionMS)
+	case "volume":
+		if b.Volume == nil {
+			return errorOf(media.EInvalid, "volume takes {\"volume\"}, a whole number from 0 to 100")
+		}
+		st, err = room.SetVolume(*b.Volume)
 	case "lang":
 		st, err = room.SetLang(b.Lang)
 	default:

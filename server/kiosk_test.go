@@ -58,6 +58,12 @@ func (p *roomPlayer) Pause() error                  { return p.set(player.StateP
 func (p *roomPlayer) Resume() error                 { return p.set(player.StatePlaying) }
 func (p *roomPlayer) Stop() error                   { return p.set(player.StateIdle) }
 func (p *roomPlayer) SeekTo(positionMS int64) error { return nil }
+func (p *roomPlayer) SetVolume(v int) error {
+	if v < 0 || v > 100 {
+		return media.Errorf(media.EInvalid, "volume %d outside 0..100", v)
+	}
+	return nil
+}
 
 type kioskFixture struct {
 	srv *Server
@@ -230,8 +236,17 @@ func TestKioskBadInput(t *testing.T) {
 		{"/api/kiosk/react", `{"kind":"touched"}`, 409},
 		{"/api/kiosk/lang", `{"lang":"klingon"}`, 400},
 		{"/api/kiosk/explode", ``, 404},
+		{"/api/kiosk/seek", `{"position_ms":1000}`, 409}, // not listening
+		{"/api/kiosk/skip", ``, 409},
 		{"/api/kiosk/listen", `{"recording_id":1}`, 200},
 		{"/api/kiosk/react", `{"kind":"<script>"}`, 400},
+		{"/api/kiosk/seek", `{}`, 400},
+		{"/api/kiosk/seek", `{"position_ms":-1}`, 400},
+		{"/api/kiosk/seek", `{"position_ms":"x"}`, 400},
+		{"/api/kiosk/seek", `{"position_ms":1500}`, 200},
+		{"/api/kiosk/volume", `{}`, 400},
+		{"/api/kiosk/volume", `{"volume":101}`, 400},
+		{"/api/kiosk/volume", `{"volume":60}`, 200},
 		{"/api/kiosk/finish", ``, 200},
 		{"/api/kiosk/guess", `{"guess":11}`, 400},
 		{"/api/kiosk/guess", `{"guess":-1}`, 400},
@@ -239,6 +254,9 @@ func TestKioskBadInput(t *testing.T) {
 		{"/api/kiosk/guess", `{}`, 400},
 		{"/api/kiosk/guess", `{"guess":7}`, 200},
 		{"/api/kiosk/guess", `{"guess":7}`, 409}, // already revealed
+		{"/api/kiosk/skip", ``, 409},
+		{"/api/kiosk/leave", ``, 200},
+		{"/api/kiosk/leave", ``, 200}, // leaving twice is harmless
 	}
 	for _, c := range cases {
 		r := f.do(t, screen, "POST", c.path, c.body)

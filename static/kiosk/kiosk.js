@@ -1,45 +1,82 @@
 // The room's touchscreen. The server owns the state (screen, call, result,
-// language); this page only shows it and sends taps. Live updates come from
-// /api/events: `kiosk` for the screen, `player` for the playback position.
-"use strict";
+// language, "still there?", whether the sound works); this page only shows it
+// and sends taps. Live updates come from /api/events: `kiosk` for the screen,
+// `player` for the playback position, `library` when the catalog changes.
+import { friendlyError, codeOf, maskedParts } from "/shared/room.js";
 
 const DICT = {
   fr: {
     touch: "Touchez pour écouter", homeTitle: "Écoutez nos clients", all: "Tous", allTopics: "Tous les thèmes", delighted: "Clients ravis",
-    unhappy: "Clients mécontents", noCalls: "Aucun appel pour ce filtre.", written: "Ils nous ont écrit",
-    back: "← Tous les appels", topic: "Thème", channel: "Canal", date: "Date", back10: "↺ 10 s", pause: "Pause",
-    resume: "Reprendre", next: "Suivant →", finish: "J'ai fini d'écouter", touched: "♥ Ça me touche",
+    unhappy: "Clients mécontents", noCalls: "Aucun appel pour ce filtre.", clearFilters: "Voir tous les appels", written: "Ils nous ont écrit",
+    emptyRoom: "L'équipe CX prépare les premiers appels. Revenez bientôt !", filters: "Filtres",
+    back: "← Tous les appels", topic: "Thème", channel: "Canal", date: "Date", back10: "↺ 10 s", pause: "❚❚ Pause",
+    resume: "▶ Reprendre", paused: "En pause", next: "Suivant →", finish: "J'ai fini d'écouter", touched: "♥ Ça me touche",
     idea: "✎ J'ai une idée", unacceptable: "⚠ Inacceptable", guessTitle: "À votre avis, quelle note ce client a-t-il donnée ?",
-    guessSub: "De 0 (pas du tout satisfait) à 10 (ravi)", skip: "Passer", realScore: "La note du client",
-    another: "Écouter un autre appel", end: "Terminer", thanks: "Merci d'avoir écouté.",
+    guessSub: "De 0 (pas du tout satisfait) à 10 (ravi)", skip: "Voir la note sans deviner", realScore: "La note du client",
+    another: "Écouter un autre appel", leave: "Je m'en vais", thanks: "Merci d'avoir écouté.",
     thanksSub: "Ce que vous avez ressenti, nos clients le vivent.", offline: "Connexion perdue, reconnexion…",
     agent: "Conseiller", client: "Client", positif: "Client ravi", negatif: "Client mécontent", neutre: "Client",
-    youSaid: (g, gap) => gap === 0 ? `Vous avez dit ${g} : dans le mille !` : `Vous avez dit ${g} : écart de ${gap} point${gap > 1 ? "s" : ""}.`,
-    room: (avg, n, topic) => `Sur le thème « ${topic} », la salle se trompe en moyenne de ${avg} point${avg > 1 ? "s" : ""} (${n} réponse${n > 1 ? "s" : ""}).`,
-    reacted: "Merci, c'est noté.", slow: "Doucement : réessayez dans un instant.", pairOK: "Cet appareil peut maintenant piloter la salle.",
-    min: "min",
+    youSaid: (g, gap) => gap === 0 ? `Vous avez dit ${g} : dans le mille !` : `Vous avez dit ${g} : écart de ${gap} ${pts(gap)}.`,
+    skipped: "Vous n'avez pas donné de note.",
+    room: (avg, n, topic) => `Sur le thème « ${topic} », les autres visiteurs se trompent en moyenne de ${num(avg)} ${pts(avg)} (${n} réponse${n > 1 ? "s" : ""}).`,
+    firstOne: (topic) => `Vous êtes le premier à deviner sur le thème « ${topic} ».`,
+    outOf: "sur 10", reacted: "Merci, c'est noté.", pairOK: "Cet appareil peut maintenant piloter la salle.",
+    pairFailed: "Ce code d'appairage n'est plus valable. Demandez-en un nouveau à l'équipe CX.", ok: "OK",
+    noSound: "Le son est indisponible pour le moment. L'équipe CX est prévenue.",
+    stillThere: "Vous êtes toujours là ?", stillYes: "Oui, je continue",
+    resetIn: (s) => `Sans réponse, l'écran revient à l'accueil dans ${s} s.`,
+    volume: "Volume", quieter: "Moins fort", louder: "Plus fort", position: "Position dans l'appel", transcript: "Transcription",
+    reactions: "Réactions", at: (p, d) => `${p} sur ${d}`, more: "Lire la suite", less: "Réduire", masked: "masqué pour l'anonymat",
+    langName: "EN", langLabel: "EN, English version",
   },
   en: {
     touch: "Touch to listen", homeTitle: "Listen to our customers", all: "All", allTopics: "All topics", delighted: "Delighted customers",
-    unhappy: "Unhappy customers", noCalls: "No call for this filter.", written: "What they wrote to us",
-    back: "← All calls", topic: "Topic", channel: "Channel", date: "Date", back10: "↺ 10 s", pause: "Pause",
-    resume: "Resume", next: "Next →", finish: "I'm done listening", touched: "♥ This moves me",
+    unhappy: "Unhappy customers", noCalls: "No call for this filter.", clearFilters: "Show all calls", written: "What they wrote to us",
+    emptyRoom: "The CX team is preparing the first calls. Come back soon!", filters: "Filters",
+    back: "← All calls", topic: "Topic", channel: "Channel", date: "Date", back10: "↺ 10 s", pause: "❚❚ Pause",
+    resume: "▶ Resume", paused: "Paused", next: "Next →", finish: "I'm done listening", touched: "♥ This moves me",
     idea: "✎ I have an idea", unacceptable: "⚠ Unacceptable", guessTitle: "What score do you think this customer gave?",
-    guessSub: "From 0 (not satisfied at all) to 10 (delighted)", skip: "Skip", realScore: "The customer's score",
-    another: "Listen to another call", end: "Finish", thanks: "Thank you for listening.",
+    guessSub: "From 0 (not satisfied at all) to 10 (delighted)", skip: "Show the score without guessing", realScore: "The customer's score",
+    another: "Listen to another call", leave: "I'm leaving", thanks: "Thank you for listening.",
     thanksSub: "What you felt, our customers live.", offline: "Connection lost, reconnecting…",
     agent: "Agent", client: "Customer", positif: "Delighted customer", negatif: "Unhappy customer", neutre: "Customer",
-    youSaid: (g, gap) => gap === 0 ? `You said ${g}: spot on!` : `You said ${g}: ${gap} point${gap > 1 ? "s" : ""} off.`,
-    room: (avg, n, topic) => `On “${topic}”, the room is off by ${avg} point${avg > 1 ? "s" : ""} on average (${n} answer${n > 1 ? "s" : ""}).`,
-    reacted: "Thank you, noted.", slow: "Easy: try again in a moment.", pairOK: "This device can now control the room.",
-    min: "min",
+    youSaid: (g, gap) => gap === 0 ? `You said ${g}: spot on!` : `You said ${g}: ${gap} ${pts(gap)} off.`,
+    skipped: "You did not guess.",
+    room: (avg, n, topic) => `On “${topic}”, other visitors are off by ${num(avg)} ${pts(avg)} on average (${n} answer${n > 1 ? "s" : ""}).`,
+    firstOne: (topic) => `You are the first to guess on “${topic}”.`,
+    outOf: "out of 10", reacted: "Thank you, noted.", pairOK: "This device can now control the room.",
+    pairFailed: "This pairing code is no longer valid. Ask the CX team for a new one.", ok: "OK",
+    noSound: "The sound is unavailable for now. The CX team has been told.",
+    stillThere: "Are you still there?", stillYes: "Yes, I'm here",
+    resetIn: (s) => `With no answer, the screen goes back to the start in ${s} s.`,
+    volume: "Volume", quieter: "Quieter", louder: "Louder", position: "Position in the call", transcript: "Transcript",
+    reactions: "Reactions", at: (p, d) => `${p} of ${d}`, more: "Read more", less: "Show less", masked: "hidden for anonymity",
+    langName: "FR", langLabel: "FR, version française",
   },
 };
 
+// What the catalog says in French, as an English reader expects it.
+const EN_WORDS = {
+  channel: { "téléphone": "phone", "telephone": "phone", "avis": "review", "enquête": "survey", "enquete": "survey", "e-mail": "email",
+    "email": "email", "chat": "chat", "courrier": "letter", "réseaux sociaux": "social media", "boutique": "shop" },
+  topic: { "Livraison": "Delivery", "Accueil": "Welcome", "Facturation": "Billing", "Assistance technique": "Technical support",
+    "Résiliation": "Cancellation", "Produit": "Product", "Remboursement": "Refund", "Abonnement": "Subscription", "Paiement": "Payment",
+    "Commande": "Order", "Retour": "Returns", "Retours": "Returns", "Tarifs": "Prices", "Prix": "Prices", "Attente": "Waiting time",
+    "Rendez-vous": "Appointment", "Installation": "Installation", "Réseau": "Network", "Fidélité": "Loyalty", "Application": "App",
+    "Site web": "Website", "Service client": "Customer service", "SAV": "After-sales service", "Garantie": "Warranty",
+    "Déménagement": "Moving home", "Contrat": "Contract", "Sécurité": "Security", "Relation client": "Customer relations" },
+  label: { "nom": "name", "téléphone": "phone", "e-mail": "email", "IBAN": "IBAN", "carte": "card", "n° de sécurité sociale": "social security no.",
+    "adresse": "address" },
+};
+
 const $ = (id) => document.getElementById(id);
-const view = { state: null, home: null, player: null, cues: [], cuesFor: 0, current: -1, mood: "", topic: "", quote: 0 };
+const view = { state: null, home: null, player: null, cues: [], cuesFor: 0, current: -1, mood: "", topic: "", quote: 0, stillUntil: 0 };
 let lang = "fr";
 const t = (k, ...a) => { const v = DICT[lang][k] ?? DICT.fr[k] ?? k; return typeof v === "function" ? v(...a) : v; };
+const num = (x) => new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(x);
+// French counts 0 to 1.99 as singular; English only exactly 1.
+const pts = (x) => (lang === "fr" ? x < 2 : x === 1) ? "point" : "points";
+const word = (kind, s) => (lang === "en" && s && EN_WORDS[kind][s]) || s;
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);
@@ -48,9 +85,26 @@ function el(tag, cls, text) {
   return e;
 }
 
+// masked fills e with text whose anonymized parts ([nom], [téléphone]…) show as chips.
+function masked(e, text) {
+  e.replaceChildren();
+  for (const p of maskedParts(text)) {
+    if (typeof p === "string") { e.append(p); continue; }
+    const chip = el("span", "pii", word("label", p.label));
+    chip.title = t("masked");
+    e.append(chip);
+  }
+  return e;
+}
+
 function fmtTime(ms) {
   const s = Math.max(0, Math.floor((ms || 0) / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+function fmtDate(d) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d || "")) return d || "—";
+  return new Intl.DateTimeFormat(lang === "fr" ? "fr-FR" : "en-GB", { day: "numeric", month: "long", year: "numeric" }).format(new Date(d + "T12:00:00"));
 }
 
 let toastTimer = 0;
@@ -59,24 +113,36 @@ function toast(msg) {
   e.textContent = msg;
   e.hidden = false;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { e.hidden = true; }, 2600);
+  toastTimer = setTimeout(() => { e.hidden = true; }, 4000);
 }
 
-// api sends an action; a refusal is shown calmly, never thrown at the listener.
-async function api(path, body) {
+// notice is a message that stays until the listener taps OK (pairing).
+function notice(msg) {
+  $("notice-text").textContent = msg;
+  $("notice").hidden = false;
+}
+
+// api sends a request; a refusal becomes a short message in the room's
+// language (the server's own text goes to the log, never to the screen).
+async function api(path, body, { quiet = false } = {}) {
+  let r, data;
   try {
-    const r = await fetch("/api/" + path, {
+    r = await fetch("/api/" + path, {
       method: body === undefined ? "GET" : "POST",
       headers: body === undefined ? {} : { "Content-Type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const data = await r.json().catch(() => ({}));
-    if (r.status === 429) { toast(t("slow")); return null; }
-    if (!r.ok) { toast(data.error || r.statusText); return null; }
-    return data;
+    data = await r.json().catch(() => ({}));
   } catch (e) {
-    return null; // the offline overlay says what is going on
+    if (!quiet && view.online) toast(friendlyError("network", lang));
+    return null;
   }
+  if (r.ok) return data;
+  const code = codeOf(r.status, data);
+  console.info(`room: ${path} refused (${code})`);
+  if (code === "unavailable" && view.state) render({ ...view.state, sound_ok: false, seq: view.state.seq });
+  if (!quiet) toast(friendlyError(code, lang));
+  return null;
 }
 
 async function act(action, body) {
@@ -88,8 +154,14 @@ async function act(action, body) {
 function applyLang() {
   document.documentElement.lang = lang;
   document.querySelectorAll("[data-i18n]").forEach((e) => { e.textContent = t(e.dataset.i18n); });
-  document.querySelectorAll(".lang").forEach((b) => { b.textContent = lang === "fr" ? "EN" : "FR"; });
-  document.querySelectorAll(".cue .who").forEach((w) => { w.textContent = t(w.parentElement.classList.contains("agent") ? "agent" : "client"); });
+  document.querySelectorAll("[data-i18n-label]").forEach((e) => { e.setAttribute("aria-label", t(e.dataset.i18nLabel)); });
+  document.querySelectorAll(".lang").forEach((b) => {
+    const vis = el("span", "", t("langName"));
+    vis.setAttribute("aria-hidden", "true");
+    b.replaceChildren(vis, el("span", "sr-only", t("langLabel")));
+    b.lang = lang === "fr" ? "en" : "fr";
+  });
+  document.querySelectorAll(".cue .who").forEach((w) => { w.textContent = t(w.closest(".cue").classList.contains("agent") ? "agent" : "client"); });
 }
 
 // render shows the server's state; the same state on every screen.
@@ -97,35 +169,91 @@ function render(st) {
   if (view.state && st.seq < view.state.seq) return; // an older answer arriving late
   const prev = view.state;
   view.state = st;
-  if (st.lang !== lang) { lang = st.lang; applyLang(); renderHome(); }
-  if (!prev || prev.screen !== st.screen) $("toast").hidden = true;
+  if (st.lang !== lang) {
+    lang = st.lang;
+    applyLang();
+    renderHome();
+    showAttract(false);
+    if (st.call) showCall(st.call);
+  }
+  const changed = !prev || prev.screen !== st.screen;
+  if (!performance.getEntriesByName("room-screen").length) performance.mark("room-screen"); // make bench: first screen shown
+  if (changed) $("toast").hidden = true;
+  if (st.screen === "attract" && (!prev || prev.screen !== "attract")) forgetVisitor();
   document.body.dataset.screen = st.screen;
   for (const s of document.querySelectorAll(".screen")) s.hidden = s.id !== st.screen;
-  if (st.screen === "home" && (!prev || prev.screen !== "home")) loadHome();
+  document.querySelectorAll("[data-sound-down]").forEach((e) => { e.hidden = st.sound_ok !== false; });
+  document.body.classList.toggle("no-sound", st.sound_ok === false);
+  if (st.screen === "home" && changed) loadHome();
+  if (st.screen === "attract" && changed) showAttract(false);
   if (st.screen === "listening" && st.call) showCall(st.call);
   if (st.screen === "reveal" && st.result) showResult(st.result);
   if (st.screen === "guess") document.querySelectorAll("#scale button").forEach((b) => { b.disabled = false; });
+  showStill(st);
+  if (changed && !st.still_there) {
+    const h = document.querySelector(`#${st.screen} h1`);
+    if (h) h.focus({ preventScroll: true });
+  }
+}
+
+// forgetVisitor clears everything the last visitor chose on this screen.
+function forgetVisitor() {
+  view.mood = "";
+  view.topic = "";
+  $("home-body").scrollTop = 0;
+  $("topic-filters").scrollLeft = 0;
+  $("filters").scrollLeft = 0;
+  renderHome();
+}
+
+// The "still there?" prompt: the server decides when; this counts down.
+let stillTimer = 0;
+function showStill(st) {
+  const box = $("still");
+  const on = !!st.still_there && st.screen !== "attract";
+  clearInterval(stillTimer);
+  if (!on) {
+    if (!box.hidden) {
+      box.hidden = true;
+      const h = document.querySelector(`#${st.screen} h1`);
+      if (h) h.focus({ preventScroll: true });
+    }
+    return;
+  }
+  view.stillUntil = Date.now() + (st.reset_in_ms || 0);
+  const tick = () => { $("still-count").textContent = t("resetIn", Math.max(0, Math.ceil((view.stillUntil - Date.now()) / 1000))); };
+  tick();
+  stillTimer = setInterval(tick, 1000);
+  if (box.hidden) {
+    box.hidden = false;
+    $("still-yes").focus({ preventScroll: true });
+  }
 }
 
 async function loadHome() {
-  const h = await api("kiosk/home");
+  const h = await api("kiosk/home", undefined, { quiet: true });
   if (h) { view.home = h; renderHome(); }
+  return h;
 }
 
 function moodLabel(s) { return t(s === "positif" || s === "negatif" ? s : "neutre"); }
 
+function chip(text, data, pressed) {
+  const b = el("button", "chip", text);
+  b.type = "button";
+  Object.assign(b.dataset, data);
+  b.setAttribute("aria-pressed", String(pressed));
+  return b;
+}
+
 function renderHome() {
   const h = view.home;
   if (!h) return;
+  const empty = h.calls.length === 0 && h.quotes.length === 0;
+  $("filters").hidden = empty;
   const topics = $("topic-filters");
-  topics.replaceChildren();
-  for (const topic of ["", ...h.topics]) {
-    const b = el("button", "chip", topic || t("allTopics"));
-    b.type = "button";
-    b.dataset.topic = topic;
-    b.setAttribute("aria-pressed", String(view.topic === topic));
-    topics.append(b);
-  }
+  const sorted = [...h.topics].sort((a, b) => word("topic", a).localeCompare(word("topic", b), lang));
+  topics.replaceChildren(...["", ...sorted].map((x) => chip(x ? word("topic", x) : t("allTopics"), { topic: x }, view.topic === x)));
   document.querySelectorAll("#mood-filters .chip").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.mood === view.mood)));
   const keep = (x) => (!view.mood || x.sentiment === view.mood) && (!view.topic || x.topic === view.topic);
   const calls = $("calls");
@@ -135,36 +263,100 @@ function renderHome() {
     const b = el("button", "card " + c.sentiment);
     b.type = "button";
     b.dataset.call = c.id;
-    b.append(el("p", "mood " + c.sentiment, moodLabel(c.sentiment)), el("span", "title", c.title));
+    b.append(el("span", "mood " + c.sentiment, moodLabel(c.sentiment)), el("span", "title", c.title));
     const meta = el("span", "meta");
-    meta.append(el("span", "", c.topic), el("span", "", fmtTime(c.duration_ms)));
+    meta.append(el("span", "", word("topic", c.topic)), el("span", "", fmtTime(c.duration_ms)));
     b.append(meta);
     li.append(b);
     calls.append(li);
   }
+  const filtered = !!(view.mood || view.topic);
   $("no-calls").hidden = calls.children.length > 0;
+  $("no-calls-text").textContent = empty ? t("emptyRoom") : filtered ? t("noCalls") : "";
+  $("no-calls").classList.toggle("empty-room", empty);
+  $("clear-filters").hidden = !filtered;
   const quotes = $("quotes");
   quotes.replaceChildren();
-  for (const q of h.quotes.filter(keep).slice(0, 12)) {
+  const shown = h.quotes.filter(keep).slice(0, 12);
+  $("written").hidden = shown.length === 0;
+  for (const q of shown) {
     const li = el("li", "quote " + q.sentiment);
-    li.append(el("p", "", q.text), el("small", "", [q.channel, q.topic, q.date].filter(Boolean).join(" · ")));
+    const p = masked(el("p", "quote-text"), q.text);
+    p.id = "q" + q.id;
+    li.append(p, el("small", "", [word("channel", q.channel), word("topic", q.topic), q.date && fmtDate(q.date)].filter(Boolean).join(" · ")));
     quotes.append(li);
+  }
+  // A long verbatim is cut after a few lines, with the rest on tap.
+  requestAnimationFrame(() => {
+    for (const p of quotes.querySelectorAll(".quote-text")) {
+      if (p.scrollHeight <= p.clientHeight + 2) continue;
+      const more = el("button", "more ghost", t("more"));
+      more.type = "button";
+      more.dataset.more = p.id;
+      more.setAttribute("aria-expanded", "false");
+      more.setAttribute("aria-controls", p.id);
+      p.after(more);
+    }
+  });
+}
+
+// The attract loop: quotes change silently, with their context. The first
+// shows at once; the next ones fade.
+function showAttract(fade) {
+  const qs = (view.home && view.home.quotes) || [];
+  const lead = $("attract-lead"), text = $("quote-text"), ctx = $("quote-context");
+  if (!qs.length) {
+    lead.textContent = view.home && !view.home.calls.length ? t("emptyRoom") : t("homeTitle");
+    lead.hidden = false;
+    text.hidden = true;
+    ctx.textContent = "";
+    return;
+  }
+  const q = qs[view.quote % qs.length];
+  const box = $("attract-quote");
+  const put = () => {
+    lead.hidden = true;
+    text.hidden = false;
+    ctx.textContent = [word("channel", q.channel), word("topic", q.topic)].filter(Boolean).join(" · ");
+    fitQuote(q.text);
+    box.classList.remove("fade");
+  };
+  if (fade && !document.hidden && !matchMedia("(prefers-reduced-motion: reduce)").matches) {
+    box.classList.add("fade");
+    setTimeout(put, 600);
+  } else put();
+}
+
+const QUOTE_SIZES = [2.3, 2.0, 1.75, 1.5, 1.3, 1.15];
+
+// fitQuote shows text as large as the space allows; when even the smallest
+// size overflows, it cuts on a sentence boundary (the whole text is on the
+// home screen, one tap away).
+function fitQuote(full) {
+  const box = $("attract-quote"), fit = $("quote-fit"), q = $("quote-text");
+  const fits = () => fit.offsetHeight <= box.clientHeight;
+  for (const size of QUOTE_SIZES) {
+    q.style.fontSize = size + "rem";
+    masked(q, full);
+    if (fits()) return;
+  }
+  const sentences = full.match(/[^.!?…]+[.!?…]+[»”"]?\s*|[^.!?…]+$/g) || [full];
+  for (let n = sentences.length - 1; n >= 1; n--) {
+    masked(q, sentences.slice(0, n).join("").trim() + " …");
+    if (fits()) return;
+  }
+  const words = sentences[0].split(/\s+/);
+  for (let n = words.length - 1; n >= 1; n--) {
+    masked(q, words.slice(0, n).join(" ") + " …");
+    if (fits()) return;
   }
 }
 
-// The attract loop: quotes fade in and out, silently, with their context.
 async function rotateQuote() {
   if (!view.home) await loadHome();
-  const qs = (view.home && view.home.quotes) || [];
-  if (qs.length) {
-    const box = document.querySelector(".attract-quote");
-    box.classList.add("fade");
-    setTimeout(() => {
-      const q = qs[view.quote++ % qs.length];
-      $("quote-text").textContent = q.text;
-      $("quote-context").textContent = [q.channel, q.topic].filter(Boolean).join(" · ");
-      box.classList.remove("fade");
-    }, document.hidden ? 0 : 800);
+  if (view.home && view.home.quotes.length > 1) {
+    view.quote++;
+    showAttract(true);
   }
 }
 
@@ -175,75 +367,123 @@ function speakerClass(s) {
 
 async function showCall(call) {
   $("ctx-title").textContent = call.title;
-  $("ctx-topic").textContent = call.topic || "—";
-  $("ctx-channel").textContent = call.channel || "—";
-  $("ctx-date").textContent = call.call_date || "—";
+  $("ctx-topic").textContent = word("topic", call.topic) || "—";
+  $("ctx-channel").textContent = word("channel", call.channel) || "—";
+  $("ctx-date").textContent = fmtDate(call.call_date);
   const mood = $("ctx-mood");
   mood.className = "mood " + call.sentiment;
   mood.textContent = moodLabel(call.sentiment);
   $("dur").textContent = fmtTime(call.duration_ms);
-  if (view.cuesFor === call.id) return;
+  if (view.cuesFor === call.id) { follow(); return; }
   view.cuesFor = call.id;
   view.current = -1;
   view.cues = [];
   $("transcript").replaceChildren();
-  const cues = await api(`recordings/${call.id}/transcript`);
+  $("transcript-wrap").scrollTop = 0;
+  const cues = await api(`recordings/${call.id}/transcript`, undefined, { quiet: true });
   if (!cues || view.cuesFor !== call.id) return;
   view.cues = cues;
   const list = $("transcript");
   cues.forEach((c, i) => {
     const li = el("li", "cue " + speakerClass(c.speaker));
     li.dataset.i = i;
-    li.dataset.start = c.start_ms;
-    li.append(el("span", "who", t(speakerClass(c.speaker))), document.createTextNode(c.text));
+    const b = el("button", "cue-line");
+    b.type = "button";
+    b.dataset.seek = c.start_ms;
+    b.append(el("span", "who", t(speakerClass(c.speaker))), masked(el("span", "said"), c.text));
+    li.append(b);
     list.append(li);
   });
   follow();
 }
 
-// follow highlights the cue at the server's playback position and scrolls it to the middle.
+// position is where the listener is in the call: what they hear when the
+// player reports it (its output latency taken off), else its position.
+function position(p) { return p.heard_position_ms ?? p.position_ms; }
+
+// follow shows the server's playback: progress, paused state, volume, and the
+// transcript line being heard, scrolled to the middle.
 function follow() {
   const p = view.player;
   const st = view.state;
-  if (!p || !st || !st.call) return;
-  const ours = p.item && p.item.recording_id === st.call.id;
-  const pos = ours ? p.position_ms : 0;
+  if (!st || !st.call) return;
+  const ours = p && p.item && p.item.recording_id === st.call.id;
+  const pos = ours ? position(p) : 0;
   const dur = (ours && p.duration_ms) || st.call.duration_ms || 1;
-  $("progress-fill").style.width = Math.min(100, (100 * pos) / dur) + "%";
+  const pct = Math.min(100, Math.max(0, (100 * pos) / dur));
+  $("progress-fill").style.width = pct + "%";
+  const bar = $("progress");
+  bar.setAttribute("aria-valuenow", String(Math.round(pct)));
+  bar.setAttribute("aria-valuetext", t("at", fmtTime(pos), fmtTime(dur)));
   $("pos").textContent = fmtTime(pos);
+  const paused = !!ours && p.state === "paused";
   const pp = $("playpause");
-  const paused = ours && p.state === "paused";
   pp.dataset.act = paused ? "resume" : "pause";
   pp.textContent = t(paused ? "resume" : "pause");
+  $("paused-mark").hidden = !paused;
+  $("listening").classList.toggle("paused", paused);
+  if (p && p.max_volume) $("vol-level").textContent = `${Math.round((100 * p.volume) / p.max_volume)} %`;
   let cur = -1;
   view.cues.forEach((c, i) => { if (c.start_ms <= pos) cur = i; });
   if (cur === view.current) return;
   view.current = cur;
-  document.querySelectorAll(".cue.current").forEach((e) => e.classList.remove("current"));
+  document.querySelectorAll(".cue.current").forEach((e) => { e.classList.remove("current"); e.removeAttribute("aria-current"); });
   const e = document.querySelector(`.cue[data-i="${cur}"]`);
   if (e) {
     e.classList.add("current");
-    e.scrollIntoView({ block: "center", behavior: "smooth" });
+    e.setAttribute("aria-current", "true");
+    const wrap = $("transcript-wrap");
+    wrap.scrollTo({ top: e.offsetTop - wrap.clientHeight / 2 + e.offsetHeight / 2, behavior: "smooth" });
   }
 }
 
+function seekTo(ms) {
+  const dur = (view.player && view.player.duration_ms) || (view.state && view.state.call && view.state.call.duration_ms) || 0;
+  act("seek", { position_ms: Math.round(Math.max(0, dur ? Math.min(ms, dur - 250) : ms)) });
+}
+
+function volumeStep(dir) {
+  const p = view.player;
+  if (!p || !p.max_volume) return;
+  const step = Math.max(1, Math.round(p.max_volume / 10));
+  const v = Math.min(p.max_volume, Math.max(0, p.volume + dir * step));
+  if (v !== p.volume) act("volume", { volume: v });
+}
+
 function showResult(r) {
-  $("rv-score").replaceChildren(String(r.score), el("small", "", " / 10"));
-  $("rv-guess").textContent = t("youSaid", r.guess, r.gap);
-  const avg = Math.round(r.avg_gap * 10) / 10;
-  $("rv-room").textContent = t("room", lang === "fr" ? String(avg).replace(".", ",") : String(avg), r.guesses, r.topic || "—");
+  $("rv-title").textContent = view.state.call ? view.state.call.title : r.title;
+  const score = $("rv-score");
+  score.replaceChildren(String(r.score), el("small", "", " / 10"));
+  score.setAttribute("aria-label", `${r.score} ${t("outOf")}`);
+  $("rv-guess").textContent = r.guess === null || r.guess === undefined ? t("skipped") : t("youSaid", r.guess, r.gap);
+  const topic = word("topic", r.topic) || "—";
+  $("rv-room").textContent = r.guesses > 0 ? t("room", Math.round(r.avg_gap * 10) / 10, r.guesses, topic) : t("firstOne", topic);
 }
 
 // Taps: one listener for the whole page, so nothing depends on hover.
 document.addEventListener("click", (ev) => {
   const target = ev.target instanceof Element ? ev.target : null;
   if (!target) return;
-  if (view.state && view.state.screen === "attract") { act("wake"); return; }
+  if (view.state && view.state.screen === "attract" && !target.closest(".notice")) { act("wake"); return; }
+  if (target.closest("#progress")) {
+    const r = $("progress").getBoundingClientRect();
+    const dur = (view.player && view.player.duration_ms) || (view.state.call && view.state.call.duration_ms) || 0;
+    seekTo(((ev.clientX - r.left) / r.width) * dur);
+    return;
+  }
   const b = target.closest("button");
   if (!b) return;
-  if (b.dataset.act === "lang") act("lang", { lang: lang === "fr" ? "en" : "fr" });
-  else if (b.dataset.act) act(b.dataset.act);
-  else if (b.dataset.call) act("listen", { recording_id: Number(b.dataset.call) });
+  const a = b.dataset.act;
+  if (a === "lang") act("lang", { lang: lang === "fr" ? "en" : "fr" });
+  else if (a === "wake") act("here");
+  else if (a === "dismiss") $("notice").hidden = true;
+  else if (a === "clear") { view.mood = ""; view.topic = ""; renderHome(); }
+  else if (a) act(a);
+  else if (b.dataset.call) {
+    if (view.state && view.state.sound_ok === false) toast(friendlyError("unavailable", lang));
+    else act("listen", { recording_id: Number(b.dataset.call) });
+  } else if (b.dataset.seek !== undefined) seekTo(Number(b.dataset.seek));
+  else if (b.dataset.vol) volumeStep(Number(b.dataset.vol));
   else if (b.dataset.guess) {
     document.querySelectorAll("#scale button").forEach((x) => { x.disabled = true; });
     act("guess", { guess: Number(b.dataset.guess) }).then((st) => { if (!st) document.querySelectorAll("#scale button").forEach((x) => { x.disabled = false; }); });
@@ -254,36 +494,95 @@ document.addEventListener("click", (ev) => {
       setTimeout(() => b.classList.remove("sent"), 1500);
       toast(t("reacted"));
     });
+  } else if (b.dataset.more) {
+    const p = $(b.dataset.more);
+    const open = p.classList.toggle("open");
+    b.setAttribute("aria-expanded", String(open));
+    b.textContent = t(open ? "less" : "more");
   } else if (b.dataset.mood !== undefined) { view.mood = b.dataset.mood; renderHome(); }
   else if (b.dataset.topic !== undefined) { view.topic = b.dataset.topic; renderHome(); }
 });
 
+// Keys: the attract screen wakes from the keyboard; the progress bar and the
+// 0-10 scale take the arrow keys.
+document.addEventListener("keydown", (ev) => {
+  const st = view.state;
+  if (!st) return;
+  if (st.screen === "attract" && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); act("wake"); return; }
+  if (ev.target === $("progress")) {
+    const pos = view.player ? position(view.player) : 0;
+    const d = { ArrowRight: 5000, ArrowUp: 5000, ArrowLeft: -5000, ArrowDown: -5000, PageUp: 30000, PageDown: -30000 }[ev.key];
+    if (d) { ev.preventDefault(); seekTo(pos + d); }
+    if (ev.key === "Home") { ev.preventDefault(); seekTo(0); }
+    return;
+  }
+  const s = ev.target instanceof Element && ev.target.closest("#scale");
+  if (s) {
+    const bs = [...s.querySelectorAll("button")];
+    const i = bs.indexOf(ev.target);
+    const j = { ArrowRight: i + 1, ArrowUp: i + 1, ArrowLeft: i - 1, ArrowDown: i - 1, Home: 0, End: bs.length - 1 }[ev.key];
+    if (j === undefined) return;
+    ev.preventDefault();
+    const k = Math.max(0, Math.min(bs.length - 1, j));
+    bs.forEach((b, n) => { b.tabIndex = n === k ? 0 : -1; });
+    bs[k].focus();
+  }
+});
+
+// Presence: any touch, scroll or key on a visit counts, so a listener
+// reading the transcript is never reset. Throttled; at once while the
+// "still there?" prompt shows. "here" never wakes the attract loop.
+let lastHere = 0;
+function presence() {
+  const st = view.state;
+  if (!st || st.screen === "attract") return;
+  const now = Date.now();
+  if (!st.still_there && now - lastHere < 5000) return;
+  lastHere = now;
+  api("kiosk/here", {}, { quiet: true }).then((s) => { if (s && s.screen) render(s); });
+}
+for (const type of ["pointerdown", "keydown", "wheel", "scroll"]) addEventListener(type, presence, { capture: true, passive: true });
+
 // The live connection. EventSource retries by itself; when the server is gone
-// long enough to close it for good, a new one is opened. The calm overlay
-// shows while away, and the state is fetched afresh on return.
+// long enough to close it for good, a new one is opened. While away, a small
+// mark says so and the attract loop keeps showing the quotes it has.
 let source = null;
 let awayTimer = 0;
 function connect() {
   source = new EventSource("/api/events");
   source.addEventListener("open", () => {
-    view.state = null; // a restarted server counts its states from zero again
+    view.online = true;
     clearTimeout(awayTimer);
     $("offline").hidden = true;
-    api("kiosk").then((st) => { if (st) render(st); });
+    document.body.classList.remove("offline");
+    api("kiosk", undefined, { quiet: true }).then((st) => {
+      if (!st) return;
+      view.state = null; // a restarted server counts its states from zero again
+      render(st);
+    });
     if (view.home) loadHome();
   });
   source.addEventListener("error", () => {
+    view.online = false;
     clearTimeout(awayTimer);
-    awayTimer = setTimeout(() => { $("offline").hidden = false; }, 1200);
+    awayTimer = setTimeout(() => {
+      $("offline").hidden = false;
+      document.body.classList.add("offline");
+      if (!view.state) render({ screen: "attract", lang, seq: 0, sound_ok: true }); // never reached the server: show the loop
+    }, 1200);
     if (source.readyState === EventSource.CLOSED) setTimeout(connect, 2000);
   });
   source.addEventListener("kiosk", (e) => render(JSON.parse(e.data)));
   source.addEventListener("player", (e) => { view.player = JSON.parse(e.data); follow(); });
+  source.addEventListener("library", () => {
+    if (view.state && (view.state.screen === "home" || view.state.screen === "attract")) loadHome();
+  });
 }
 
 // Leaving the page closes the stream at once, so reloads never pile up
 // connections (a browser allows only six per server).
 addEventListener("pagehide", () => { if (source) source.close(); });
+addEventListener("resize", () => { if (view.state && view.state.screen === "attract") showAttract(false); });
 
 function buildScale() {
   const s = $("scale");
@@ -291,6 +590,7 @@ function buildScale() {
     const b = el("button", "", String(i));
     b.type = "button";
     b.dataset.guess = i;
+    b.tabIndex = i === 5 ? 0 : -1;
     s.append(b);
   }
 }
@@ -299,7 +599,8 @@ async function pair() {
   const token = new URLSearchParams(location.search).get("pair");
   if (!token) return;
   history.replaceState(null, "", location.pathname);
-  if (await api("kiosk/pair", { token })) toast(t("pairOK"));
+  const ok = await api("kiosk/pair", { token }, { quiet: true });
+  notice(t(ok ? "pairOK" : "pairFailed"));
 }
 
 async function start() {
@@ -307,8 +608,11 @@ async function start() {
   buildScale();
   applyLang();
   await pair();
+  // The state is asked for at once, not after the event stream opens: the
+  // first screen shows one round trip after the script runs.
+  api("kiosk", undefined, { quiet: true }).then((st) => { if (st && !view.state) render(st); });
   connect();
-  rotateQuote();
+  loadHome().then(() => { if (view.state && view.state.screen === "attract") showAttract(false); });
   setInterval(() => { if (view.state && view.state.screen === "attract") rotateQuote(); }, 7000);
 }
 start();
