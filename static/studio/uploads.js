@@ -1,0 +1,3 @@
+// placeholder
+export function open() {}
+export function onLibrary() {}
