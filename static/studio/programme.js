@@ -139,7 +139,7 @@ $("programme").addEventListener("click", async (ev) => {
     case "pg-cell":
       $("p-day").value = b.dataset.day;
       $("p-start").value = hhmm(Number(b.dataset.hour) * 60);
-      $("p-end").value = hhmm(Number(b.dataset.hour) * 60 + 60);
+      $("p-end").value = hhmm((Number(b.dataset.hour) * 60 + 60) % 1440);
       if (b.dataset.playlist) $("p-playlist").value = b.dataset.playlist;
       $("p-playlist").focus();
       break;

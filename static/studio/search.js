@@ -27,7 +27,7 @@ function render(hits) {
   const ul = $("search-hits");
   ul.replaceChildren();
   for (const h of hits) {
-    const li = el("li", "hit-row " + h.type);
+    const li = el("li", "hit-row hit-" + h.type);
     const a = el("a", "hit-link");
     a.href = h.type === "recording" ? `#/call/${h.id}?at=${h.start_ms || 0}` : `#/library?verbatim=${h.id}`;
     a.dataset.type = h.type;
