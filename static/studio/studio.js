@@ -35,7 +35,10 @@ function show(screen) {
   $("logout").hidden = !view.me;
   $("tabs").hidden = !view.me || screen === "login";
   const tab = screen === "review" ? "queue" : screen === "call" ? "library" : screen;
+  // Facilitators may read the queue and what resonates; curation is for curators and admins.
+  const facilitator = view.me && view.me.role === "facilitator";
   for (const a of document.querySelectorAll("#tabs [data-tab]")) {
+    a.hidden = facilitator && !["queue", "resonance"].includes(a.dataset.tab);
     if (a.dataset.tab === tab) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   }
   $("who").textContent = view.me ? `${view.me.name} · ${view.me.role}` : "";

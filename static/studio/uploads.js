@@ -7,7 +7,7 @@
 
 import { el } from "/shared/dom.js";
 import { api } from "./api.js";
-import { t } from "./i18n.js";
+import { t, getLang } from "./i18n.js";
 import { $ } from "./ui.js";
 
 // up.files: [{name, size, sent, state: queued|sending|sent|imported|duplicate|rejected|failed, row}]
@@ -17,7 +17,7 @@ const SIDE = /\.(vtt|srt|json)$/i;
 export function open() { render(); }
 
 const stem = (n) => n.replace(/\.[^.]*$/, "");
-const kb = (n) => (n < 1e6 ? `${Math.max(1, Math.round(n / 1e3))} ko` : `${(n / 1e6).toFixed(1)} Mo`);
+const kb = (n) => { const [k, m] = getLang() === "fr" ? ["ko", "Mo"] : ["kB", "MB"]; return n < 1e6 ? `${Math.max(1, Math.round(n / 1e3))} ${k}` : `${(n / 1e6).toFixed(1)} ${m}`; };
 
 // add queues files and starts sending.
 function add(files) {
