@@ -8,18 +8,24 @@ import { el, fmtTime, markFindings } from "/shared/dom.js";
 import { api, hooks } from "./api.js";
 import { t, kindLabel, getLang, setLang } from "./i18n.js";
 import { openReview, closeReview, refresh, relabel, actions } from "./review.js";
+import { $, toast } from "./ui.js";
+import * as library from "./library.js";
+import * as clips from "./clips.js";
+import * as playlists from "./playlists.js";
+import * as programme from "./programme.js";
+import * as search from "./search.js";
+import * as tags from "./tags.js";
+import * as retention from "./retention.js";
+import * as resonance from "./resonance.js";
+import * as uploads from "./uploads.js";
+import * as admin from "./admin.js";
 
-const $ = (id) => document.getElementById(id);
+// pages are the curation screens, by the first part of the address
+// (#/library, #/call/ID?at=MS, #/search?q=...); each has open, and may have
+// close (leaving it) and relabel (after a language switch).
+const pages = { library, call: clips, playlists, programme, search, tags, retention, resonance, uploads, admin };
 const view = { me: null, calls: [], verbatims: [], quarantine: [], selected: new Set(), event: null, reviewing: 0 };
 
-let toastTimer = 0;
-function toast(msg) {
-  const e = $("toast");
-  e.textContent = msg;
-  e.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { e.hidden = true; }, 3500);
-}
 hooks.error = toast;
 hooks.unauthorized = () => { if (view.me) toast(t("loggedOut")); showLogin(); };
 
@@ -27,6 +33,14 @@ function show(screen) {
   document.body.dataset.screen = screen;
   for (const s of document.querySelectorAll(".screen")) s.hidden = s.id !== screen;
   $("logout").hidden = !view.me;
+  $("tabs").hidden = !view.me || screen === "login";
+  const tab = screen === "review" ? "queue" : screen === "call" ? "library" : screen;
+  // Facilitators may read the queue and what resonates; curation is for curators and admins.
+  const facilitator = view.me && view.me.role === "facilitator";
+  for (const a of document.querySelectorAll("#tabs [data-tab]")) {
+    a.hidden = facilitator && !["queue", "resonance"].includes(a.dataset.tab);
+    if (a.dataset.tab === tab) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+  }
   $("who").textContent = view.me ? `${view.me.name} · ${view.me.role}` : "";
 }
 
@@ -34,6 +48,7 @@ function showLogin() {
   view.me = null;
   clearTimeout(reloadTimer);
   closeReview();
+  for (const p of Object.values(pages)) if (p.close) p.close();
   disconnect();
   show("login");
   $("login-name").focus();
@@ -42,11 +57,18 @@ function showLogin() {
 // route shows what the address asks for, once logged in.
 function route() {
   if (!view.me) return;
-  const m = /^#\/review\/(\d+)$/.exec(location.hash);
-  if (m) {
-    view.reviewing = Number(m[1]);
+  const [path, query] = location.hash.replace(/^#\/?/, "").split("?");
+  const [name, arg] = path.split("/");
+  for (const [k, p] of Object.entries(pages)) if (k !== name && p.close) p.close();
+  if (name === "review" && /^\d+$/.test(arg || "")) {
+    view.reviewing = Number(arg);
     show("review");
     openReview(view.reviewing, loadQueue);
+  } else if (pages[name]) {
+    view.reviewing = 0;
+    closeReview();
+    show(name);
+    pages[name].open(arg, new URLSearchParams(query || ""), view.me);
   } else {
     view.reviewing = 0;
     closeReview();
@@ -149,7 +171,14 @@ document.addEventListener("click", async (ev) => {
   if (b.dataset.seek !== undefined) { actions.seek(Number(b.dataset.seek)); return; }
   if (b.dataset.src) { actions.source(b.dataset.src); return; }
   switch (act) {
-    case "lang": setLang(getLang() === "fr" ? "en" : "fr"); if (view.me) renderQueue(); relabel(); break;
+    case "lang": {
+      setLang(getLang() === "fr" ? "en" : "fr");
+      if (view.me) renderQueue();
+      relabel();
+      const p = pages[document.body.dataset.screen];
+      if (view.me && p && p.relabel) p.relabel();
+      break;
+    }
     case "logout": showLogin(); api("auth/logout", "POST", {}); break; // nothing more is asked once the click is made
     case "back": location.hash = "#/"; break;
     case "v-approve": if (await decideVerbatim(Number(b.dataset.id), "approve")) loadQueue(); break;
@@ -198,6 +227,12 @@ document.addEventListener("change", (ev) => {
   }
 });
 
+$("search-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const q = $("search-q").value.trim();
+  if (q) location.hash = "#/search?q=" + encodeURIComponent(q);
+});
+
 $("login-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   $("login-error").hidden = true;
@@ -231,7 +266,12 @@ function connect() {
     view.event = data;
     if (view.reviewing) refresh(data);
     clearTimeout(reloadTimer);
-    reloadTimer = setTimeout(() => { if (view.me && !view.reviewing) loadQueue(); }, 300);
+    uploads.onLibrary(data);
+    reloadTimer = setTimeout(() => {
+      if (!view.me || view.reviewing) return;
+      const screen = document.body.dataset.screen;
+      if (screen === "library") library.open(); else if (screen === "queue") loadQueue();
+    }, 300);
   });
 }
 
