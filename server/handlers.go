@@ -266,9 +266,18 @@ func (s *Server) handlePlaylist(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.cfg.Library.Playlist(c.UserContext(), id)
+	get := s.cfg.Library.Playlist
+	if s.isStaff(c) && s.cfg.Curation != nil {
+		get = s.cfg.Curation.StaffPlaylist
+	}
+	p, err := get(c.UserContext(), id)
 	if err != nil {
 		return err
+	}
+	if !s.isStaff(c) {
+		for i := range p.Items {
+			p.Items[i].Status = ""
+		}
 	}
 	return c.JSON(p)
 }
