@@ -32,6 +32,8 @@ export async function open(name, query, me) {
   $("pk-to").value = to;
   $("pk-from").value = query.get("from") || sixMonthsBefore(to);
   $("pk-title").textContent = name;
+  // Marking a review done is for curators (the API refuses facilitators).
+  document.querySelector('[data-act="pk-reviewed"]').hidden = !me || me.role === "facilitator";
   render();
   await load();
 }
