@@ -150,7 +150,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		}
 	}()
 	errc := make(chan error, 1)
-	go func() { errc <- s.app.Listener(ln) }()
+	go func() { errc <- s.app.Listener(s.listener(ln)) }()
 	select {
 	case err := <-errc:
 		return err
