@@ -137,7 +137,10 @@ type State struct {
 	StillThere    bool    `json:"still_there"`
 	ResetInMS     int64   `json:"reset_in_ms,omitempty"`
 	SoundOK       bool    `json:"sound_ok"`
-	Seq           uint64  `json:"seq"`
+	// Workshop is the live session the room is showing, nil when none: the
+	// lone-listener flow is held while it is set.
+	Workshop *WorkshopView `json:"workshop"`
+	Seq      uint64        `json:"seq"`
 }
 
 // healthEvery is how often Run looks at the sound output's health.
@@ -685,7 +688,8 @@ func (r *Room) Run(ctx context.Context) error {
 		r.checkSound()
 		var timer <-chan time.Time
 		r.mu.Lock()
-		idle := r.st.Screen != ScreenAttract
+		// A workshop holds the room: no idle return while it runs.
+		idle := r.st.Screen != ScreenAttract && r.st.Workshop == nil
 		timeout, warnBefore := r.timeoutsLocked()
 		left := timeout - r.clock.Now().Sub(r.lastTouch)
 		prompted := r.st.StillThere || warnBefore == 0

@@ -64,6 +64,7 @@ type Verbatim struct {
 	Date      string    `json:"date"`
 	Channel   string    `json:"channel"`
 	Topic     string    `json:"topic"`
+	Product   string    `json:"product"`
 	Score     *int      `json:"score"`
 	Sentiment string    `json:"sentiment"`
 	Text      string    `json:"text"`

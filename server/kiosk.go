@@ -77,10 +77,16 @@ func parseKioskBody(c *fiber.Ctx) (kioskBody, error) {
 	return b, nil
 }
 
+// errInWorkshop holds the lone-listener flow while a session runs.
+var errInWorkshop = errorOf(media.EConflict, "a workshop is running in the room: the screen is back when it ends")
+
 func (s *Server) handleKioskAction(c *fiber.Ctx) error {
 	b, err := parseKioskBody(c)
 	if err != nil {
 		return err
+	}
+	if a := c.Params("action"); s.cfg.Kiosk.InWorkshop() && a != "lang" && a != "here" {
+		return errInWorkshop
 	}
 	room, ctx := s.cfg.Kiosk, c.UserContext()
 	var st kiosk.State
@@ -134,6 +140,9 @@ func (s *Server) handleKioskAction(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleKioskGuess(c *fiber.Ctx) error {
+	if s.cfg.Kiosk.InWorkshop() {
+		return errInWorkshop
+	}
 	b, err := parseKioskBody(c)
 	if err != nil {
 		return err
@@ -149,6 +158,9 @@ func (s *Server) handleKioskGuess(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleKioskReact(c *fiber.Ctx) error {
+	if s.cfg.Kiosk.InWorkshop() {
+		return errInWorkshop
+	}
 	b, err := parseKioskBody(c)
 	if err != nil {
 		return err

@@ -77,6 +77,31 @@ func (s *Server) routes() {
 	api.Put("/kiosk/programme", kiosk, curator, s.handleReplaceProgramme)
 	api.Get("/insights/resonance", staff, s.handleResonance)
 
+	// Workshops (facilitators, curators, admins) and the participants'
+	// phones, which hold nothing but a live session's code.
+	api.Post("/workshops", staff, s.handleCreateWorkshop)
+	api.Get("/workshops", staff, s.handleWorkshops)
+	api.Get("/workshops/:id", staff, s.handleWorkshop)
+	api.Get("/workshops/:id/report", staff, s.handleReportJSON)
+	api.Get("/workshops/:id/report.md", staff, s.handleReportMD)
+	api.Get("/workshops/:id/report.csv", staff, s.handleReportCSV)
+	api.Post("/workshops/:id/notes", staff, s.handleAddNote)
+	api.Post("/workshops/:id/:action", staff, s.handleWorkshopAction)
+	api.Post("/actions", staff, s.handleAddAction)
+	api.Get("/actions", staff, s.handleActions)
+	api.Patch("/actions/:id", staff, s.handleActionStatus)
+	api.Get("/join/:code", lim(joinReadLimit), s.handleJoin)
+	api.Get("/join/:code/qr.png", lim(joinReadLimit), s.handleJoinQR)
+	api.Post("/join/:code/votes", lim(joinWriteLimit), s.handleJoinVote)
+	api.Post("/join/:code/ideas", lim(joinWriteLimit), s.handleJoinIdea)
+
+	// Insight (staff): the perception gap, what is under the line, product reviews.
+	api.Get("/insights/perception", staff, s.handlePerception)
+	api.Get("/insights/alerts", staff, s.handleAlerts)
+	api.Get("/insights/products", staff, s.handleProducts)
+	api.Get("/insights/products/:name", staff, s.handleProductPack)
+	api.Post("/insights/products/:name/reviewed", curator, s.handleProductReviewed)
+
 	// Accounts (admins).
 	api.Get("/users", admin, s.handleUsers)
 	api.Post("/users", admin, s.handleAddUser)

@@ -65,6 +65,11 @@ type Config struct {
 	Review Reviewer
 	// Curation keeps tags, clips, playlists, the programme and retention.
 	Curation Curation
+	// Workshops and Sessions run group sessions; Insight answers the CX
+	// team's questions. nil answers their routes with 503.
+	Workshops Workshops
+	Sessions  Sessions
+	Insight   Insight
 	// RetentionMax is the longest a curator may keep a call after it was
 	// made (0: no limit).
 	RetentionMax time.Duration

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -25,6 +26,7 @@ type config struct {
 	MaxVolume    int
 	Retention    time.Duration
 	RetentionMax time.Duration
+	Trusted      string
 	Workers      int
 	IdleTimeout  time.Duration
 	// Anonymization.
@@ -63,7 +65,7 @@ var envKeys = map[string]string{
 	"data": "CR_DATA", "addr": "CR_ADDR", "audio": "CR_AUDIO", "demo": "CR_DEMO", "log-level": "CR_LOG_LEVEL",
 	"target-lufs": "CR_TARGET_LUFS", "max-volume": "CR_MAX_VOLUME", "retention": "CR_RETENTION",
 	"workers": "CR_WORKERS", "idle-timeout": "CR_IDLE_TIMEOUT",
-	"redact-sound": "CR_REDACT_SOUND", "retention-max": "CR_RETENTION_MAX", "original-grace": "CR_ORIGINAL_GRACE", "pii-patterns": "CR_PII_PATTERNS",
+	"redact-sound": "CR_REDACT_SOUND", "retention-max": "CR_RETENTION_MAX", "trusted-networks": "CR_TRUSTED_NETWORKS", "original-grace": "CR_ORIGINAL_GRACE", "pii-patterns": "CR_PII_PATTERNS",
 }
 
 // fromEnv sets every flag of fs that has a CR_* variable in the environment,
@@ -112,6 +114,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.MaxVolume, "max-volume", 10, "highest volume step a listener can choose (env CR_MAX_VOLUME)")
 	retentionFlag(fs, c)
 	fs.DurationVar(&c.RetentionMax, "retention-max", 8784*time.Hour, "the longest a curator may keep a call after it was made (env CR_RETENTION_MAX, default about a year)")
+	fs.StringVar(&c.Trusted, "trusted-networks", "127.0.0.0/8,::1/128", "addresses that count as the room's own screen, comma-separated CIDRs (env CR_TRUSTED_NETWORKS)")
 	fs.IntVar(&c.Workers, "workers", 1, "parallel imports (env CR_WORKERS)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 90*time.Second, "room screen returns to its attract loop after this long untouched (env CR_IDLE_TIMEOUT)")
 }
@@ -139,6 +142,25 @@ func (c config) validate(fs *flag.FlagSet) error {
 	check("original-grace", c.OriginalGrace >= 0, "a duration of 0 or more")
 	check("idle-timeout", c.IdleTimeout >= time.Second && c.IdleTimeout <= 24*time.Hour, "1s to 24h")
 	return errors.Join(errs...)
+}
+
+// trustedNetworks parses --trusted-networks.
+func trustedNetworks(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-networks %q: want CIDRs such as 127.0.0.0/8", f)
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--trusted-networks is empty: the room's own screen could not control it")
+	}
+	return out, nil
 }
 
 // newLogger makes the program's slog logger.

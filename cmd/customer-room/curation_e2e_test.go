@@ -15,12 +15,12 @@ import (
 
 // apiClient logs a new user of role in and calls the API with its cookie.
 type apiClient struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	c    *http.Client
 }
 
-func newStaff(t *testing.T, r *room, name, role string) *apiClient {
+func newStaff(t testing.TB, r *room, name, role string) *apiClient {
 	t.Helper()
 	if err := run(context.Background(), []string{"user", "add", "--data", r.data, "--role", role, name}, func(string) string { return "" },
 		strings.NewReader("s3cret-pass\n"), io.Discard, io.Discard); err != nil {

@@ -60,7 +60,7 @@ type room struct {
 	done   chan error
 }
 
-func startRoom(t *testing.T, extra ...string) *room {
+func startRoom(t testing.TB, extra ...string) *room {
 	t.Helper()
 	data := filepath.Join(t.TempDir(), "data")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -90,7 +90,7 @@ func startRoom(t *testing.T, extra ...string) *room {
 }
 
 // stop cancels the root context and checks run returns cleanly and promptly.
-func (r *room) stop(t *testing.T) {
+func (r *room) stop(t testing.TB) {
 	t.Helper()
 	if r.cancel == nil {
 		return

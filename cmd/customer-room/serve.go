@@ -55,6 +55,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer ln.Close()
 
+	trusted, err := trustedNetworks(c.Trusted)
+	if err != nil {
+		return err
+	}
 	chk, err := newChecker(c)
 	if err != nil {
 		return err
@@ -75,9 +79,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	room := kiosk.New(kiosk.Options{Library: cat, Player: pl, IdleTimeout: c.IdleTimeout, Logger: log})
 	pool := ingest.NewPool(c.Workers)
 	gate := newGate(c, cat, dataDir, chk, log)
+	sessions := &kiosk.Sessions{Store: cat, Room: room, Logger: log}
 	gate.Submit = pool.Submit
 	srv := server.New(server.Config{Version: version, DataDir: dataDir, Library: cat, Accounts: cat, Player: pl, Static: static.FS, Logger: log,
-		Kiosk: room, KioskStore: cat, Review: gate, Curation: cat, RetentionMax: c.RetentionMax})
+		Kiosk: room, KioskStore: cat, Review: gate, Curation: cat, RetentionMax: c.RetentionMax, TrustedNetworks: trusted,
+		Workshops: cat, Sessions: sessions, Insight: cat})
+	// A session's every change (a vote, a move, the reveal) reaches the
+	// room's screen and the facilitator's tablet.
+	sessions.Changed = func(w media.Workshop) { srv.Events().Publish("workshop", w) }
 	// A decision reaches every screen at once; a withdrawn call leaves the
 	// speaker and the screen.
 	gate.Changed = func(id int64, st media.Status) {

@@ -12,7 +12,7 @@ import (
 
 // Verbatims lists verbatims, newest first.
 func (c *Catalog) Verbatims(ctx context.Context, f media.VerbatimFilter) ([]media.Verbatim, error) {
-	q := `SELECT id, date, channel, topic, score, sentiment, text, coalesce(masked, ''), findings, review_note, status, demo, expires_at FROM verbatims`
+	q := `SELECT id, date, channel, topic, product, score, sentiment, text, coalesce(masked, ''), findings, review_note, status, demo, expires_at FROM verbatims`
 	var args []any
 	if f.Status != "" {
 		q += ` WHERE status = ?`
@@ -37,7 +37,7 @@ func (c *Catalog) Verbatims(ctx context.Context, f media.VerbatimFilter) ([]medi
 			expires string
 			fs      string
 		)
-		if err := rows.Scan(&v.ID, &v.Date, &v.Channel, &v.Topic, &score, &v.Sentiment, &v.Text, &v.Masked, &fs, &v.ReviewNote, &v.Status, &demo, &expires); err != nil {
+		if err := rows.Scan(&v.ID, &v.Date, &v.Channel, &v.Topic, &v.Product, &score, &v.Sentiment, &v.Text, &v.Masked, &fs, &v.ReviewNote, &v.Status, &demo, &expires); err != nil {
 			return nil, err
 		}
 		json.Unmarshal([]byte(fs), &v.Findings)
@@ -67,8 +67,8 @@ func (c *Catalog) AddVerbatims(ctx context.Context, vs []media.Verbatim) (int, e
 		return 0, err
 	}
 	defer tx.Rollback()
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO verbatims (sha256, date, channel, topic, score, sentiment, text, masked, findings, status, demo, created_at, expires_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (sha256) DO NOTHING`)
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO verbatims (sha256, date, channel, topic, product, score, sentiment, text, masked, findings, status, demo, created_at, expires_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (sha256) DO NOTHING`)
 	if err != nil {
 		return 0, err
 	}
@@ -95,7 +95,7 @@ func (c *Catalog) AddVerbatims(ctx context.Context, vs []media.Verbatim) (int, e
 		if checked {
 			masked = v.Masked
 		}
-		res, err := ins.ExecContext(ctx, VerbatimHash(v), v.Date, v.Channel, v.Topic, score, v.Sentiment, v.Text, masked, toJSON(v.Findings), v.Status, v.Demo, now, formatTime(v.ExpiresAt))
+		res, err := ins.ExecContext(ctx, VerbatimHash(v), v.Date, v.Channel, v.Topic, v.Product, score, v.Sentiment, v.Text, masked, toJSON(v.Findings), v.Status, v.Demo, now, formatTime(v.ExpiresAt))
 		if err != nil {
 			return 0, err
 		}

@@ -32,6 +32,7 @@ var headerAliases = map[string]string{
 	"theme": "topic", "topic": "topic", "sujet": "topic", "motif": "topic", "categorie": "topic", "category": "topic", "subject": "topic",
 	"note": "score", "score": "score", "nps": "score", "note /10": "score", "note/10": "score", "note sur 10": "score", "rating": "score",
 	"sentiment": "sentiment", "tonalite": "sentiment", "humeur": "sentiment",
+	"produit": "product", "product": "product", "offre": "product", "gamme": "product",
 	"texte": "text", "text": "text", "verbatim": "text", "commentaire": "text", "comment": "text", "message": "text", "avis": "text",
 }
 
@@ -146,7 +147,7 @@ func csvError(err error) error {
 // normalizing the score and the date; get returns "" for a missing field.
 func verbatimFrom(get func(field string) string) (media.Verbatim, error) {
 	f := func(name string) string { return strings.TrimSpace(get(name)) }
-	v := media.Verbatim{Channel: f("channel"), Topic: f("topic"), Sentiment: f("sentiment"), Text: f("text")}
+	v := media.Verbatim{Channel: f("channel"), Topic: f("topic"), Product: f("product"), Sentiment: f("sentiment"), Text: f("text")}
 	if v.Text == "" {
 		return v, nil
 	}
