@@ -237,7 +237,7 @@ func TestWorkshopJoinPageOnAPhone(t *testing.T) {
 	first := w.Items[0]
 
 	b := newBrowser(t, 375, 667)
-	b.do(t, "open the join page", chromedp.Navigate(r.base+"/join"))
+	b.do(t, "open the join page", chromedp.Navigate(r.base+"/join?lang=fr"))
 	b.waitJS(t, "the code form", screenIs("enter"))
 	b.do(t, "a wrong code", chromedp.SendKeys(chromedp.CSS("#code"), "zz9zz9"), chromedp.Click(chromedp.CSS(`#code-form button[type="submit"]`)))
 	b.waitJS(t, "the wrong code refused", screenIs("enter")+` && !document.getElementById("enter-why").hidden`)
@@ -403,6 +403,9 @@ func TestWorkshopDriveScreenAndReport(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the report lacks %q:\n%s", want, text)
 		}
+	}
+	if acts := evalJS[string](t, b, `document.getElementById("rp-actions").innerText`); !strings.Contains(acts, w.Items[0].Title) || !strings.Contains(acts, "Logistique") {
+		t.Errorf("the action's row %q lacks its team or its evidence (%q)", acts, w.Items[0].Title)
 	}
 	if strings.Contains(text, "fanny") || strings.Contains(text, "claire") {
 		t.Errorf("the report names a person:\n%s", text)

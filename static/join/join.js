@@ -46,6 +46,8 @@ let lang = initialLang();
 const t = (k, ...a) => { const v = DICT[lang][k] ?? DICT.fr[k] ?? k; return typeof v === "function" ? v(...a) : v; };
 
 function initialLang() {
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (asked in DICT) return asked;
   const kept = localStorage.getItem("join.lang");
   if (kept in DICT) return kept;
   return (navigator.language || "fr").slice(0, 2).toLowerCase() === "en" ? "en" : "fr";
@@ -119,7 +121,8 @@ function render(s) {
   $("item-text").hidden = !(item.type === "verbatim" && item.text);
   $("item-text").textContent = item.text || "";
   const mine = typeof s.my_vote === "number" ? s.my_vote : null;
-  for (const b of $("scale").children) b.setAttribute("aria-pressed", String(Number(b.dataset.vote) === mine));
+  // After the reveal the votes on this item are closed.
+  for (const b of $("scale").children) { b.setAttribute("aria-pressed", String(Number(b.dataset.vote) === mine)); b.disabled = !!s.revealed; }
   $("my-vote").textContent = mine === null ? t("noVote") : t("myVote", mine);
   $("result").hidden = !s.revealed;
   if (s.revealed) {

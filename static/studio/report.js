@@ -11,7 +11,9 @@ import { t, getLang, setLang } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const id = Number(new URLSearchParams(location.search).get("id")) || 0;
-const view = { report: null };
+// view: the report, and the session's items (type, id, key) to name the
+// evidence and say which item a note or an idea was about.
+const view = { report: null, items: [] };
 
 hooks.error = (msg) => fail(msg);
 hooks.unauthorized = () => { location.href = "/studio/"; };
@@ -38,18 +40,18 @@ function hour(iso) {
 const typeIcon = { recording: "♪", clip: "✂", verbatim: "❝" };
 
 // itemName finds the title of the item a note or an idea was about.
-function itemName(key, r) {
+function itemName(key) {
   if (!key) return "";
-  const it = (r.items || []).find((x) => x.key === key);
-  return it ? it.title : "";
+  const it = view.items.find((x) => x.key === key);
+  return it ? it.title || "" : "";
 }
 
 // evidenceName names an action's evidence: the report's item when it is one, else its kind and number.
-function evidenceName(e, r) {
+function evidenceName(e) {
   if (e.title) return e.title;
   const [kind, n] = e.clip_id ? ["clip", e.clip_id] : e.verbatim_id ? ["verbatim", e.verbatim_id] : ["recording", e.recording_id];
-  const it = (r.items || []).find((x) => x.type === kind && x.id === n);
-  if (it && it.title) return `${typeIcon[kind]} ${it.title}`;
+  const it = view.items.find((x) => x.type === kind && x.id === n);
+  if (it && (it.title || it.text)) return `${typeIcon[kind]} ${it.title || it.text.slice(0, 60)}`;
   return t(kind === "clip" ? "evClip" : kind === "verbatim" ? "evVerbatim" : "evRecording", n);
 }
 
@@ -83,13 +85,13 @@ function render() {
 
   list($("rp-ideas"), r.ideas, (x) => {
     const li = el("li", "", x.text);
-    const about = itemName(x.item, r);
+    const about = itemName(x.item);
     if (about) li.append(el("span", "small", ` — ${about}`));
     return li;
   });
   list($("rp-notes"), r.notes, (n) => {
     const li = el("li", "", n.text);
-    const about = [n.item_title || itemName(n.item, r), n.at_ms ? fmtTime(n.at_ms) : ""].filter(Boolean).join(", ");
+    const about = [n.item_title || itemName(n.item), n.at_ms ? fmtTime(n.at_ms) : ""].filter(Boolean).join(", ");
     if (about) li.append(el("span", "small", ` — ${about}`));
     return li;
   });
@@ -99,7 +101,7 @@ function render() {
   for (const a of r.actions || []) {
     const tr = el("tr");
     tr.append(el("td", "", a.text), el("td", "", a.team || "—"), el("td", "num", a.due || "—"), el("td", "", t("status_" + a.status)),
-      el("td", "small", (a.evidence || []).map((e) => evidenceName(e, r)).join(" ; ")));
+      el("td", "small", (a.evidence || []).map((e) => evidenceName(e)).join(" ; ")));
     acts.append(tr);
   }
   if (!(r.actions || []).length) {
@@ -129,9 +131,10 @@ async function start() {
   $("rp-md").href = `/api/workshops/${id}/report.md`;
   $("rp-csv").href = `/api/workshops/${id}/report.csv`;
   if (!id) { fail(""); return; }
-  const r = await api(`workshops/${id}/report`);
+  const [r, w] = await Promise.all([api(`workshops/${id}/report`), api(`workshops/${id}`)]);
   if (!r) return;
   view.report = r;
+  view.items = (w && w.items) || [];
   render();
 }
 start();

@@ -157,7 +157,8 @@ function render() {
 function renderJoin() {
   const w = wk.w;
   const qr = $("wk-qr");
-  const on = w.state !== "ended" && !!w.code;
+  // Only a live session's code answers: the QR code is asked for once it runs.
+  const on = w.state === "live" && !!w.code;
   $("wk-join-box").hidden = !on;
   const src = on ? `/api/join/${encodeURIComponent(w.code)}/qr.png` : "";
   if (on && qr.getAttribute("src") !== src) qr.src = src;
