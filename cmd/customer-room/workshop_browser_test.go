@@ -324,6 +324,7 @@ func TestWorkshopDriveScreenAndReport(t *testing.T) {
 	b.do(t, "title", chromedp.SendKeys(chromedp.CSS("#wk-new-title"), title))
 	b.setValue(t, "#wk-new-playlist", fmt.Sprint(pl))
 	b.do(t, "teams", chromedp.SendKeys(chromedp.CSS("#wk-new-teams"), "Logistique, SAV"))
+	b.workshopShot(t, "drive-0-new-session")
 	b.do(t, "create", chromedp.Click(chromedp.CSS(`#wk-form button[type="submit"]`)))
 	b.waitJS(t, "the drive screen", `/^#\/workshops\/\d+$/.test(location.hash) && !document.getElementById("wk-start").hidden &&
 		document.getElementById("wk-title").textContent === `+jsString(title))
