@@ -98,3 +98,10 @@ func NormalizeSentiment(s string) (string, error) {
 	}
 	return "", Errorf(EInvalid, "sentiment %q: want negatif, neutre or positif (negative, neutral, positive)", s)
 }
+
+// Facets are the values curators filter by, learned from imports.
+type Facets struct {
+	Topics   []string `json:"topics"`
+	Products []string `json:"products"`
+	Channels []string `json:"channels"`
+}

@@ -18,6 +18,7 @@ type PlaylistItem struct {
 	RecordingID int64  `json:"recording_id,omitempty"`
 	ClipID      int64  `json:"clip_id,omitempty"`
 	VerbatimID  int64  `json:"verbatim_id,omitempty"`
+	Status      Status `json:"status,omitempty"`
 	Text        string `json:"text,omitempty"`
 	Title       string `json:"title"`
 	StartMS     int64  `json:"start_ms"`

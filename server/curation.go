@@ -25,6 +25,48 @@ type Curation interface {
 	ReplaceProgramme(ctx context.Context, actor string, es []media.ProgrammeEntry) ([]media.ProgrammeEntry, error)
 	ExpiringSoon(ctx context.Context, before time.Time) ([]media.Recording, error)
 	Resonance(ctx context.Context, limit int) ([]media.Resonance, error)
+	StaffPlaylist(ctx context.Context, id int64) (media.Playlist, error)
+	PatchVerbatim(ctx context.Context, actor string, id int64, p media.RecordingPatch) (media.Verbatim, error)
+	Facets(ctx context.Context) (media.Facets, error)
+}
+
+func (s *Server) handlePatchVerbatim(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var p media.RecordingPatch
+	if err := c.BodyParser(&p); err != nil {
+		return errorOf(media.EInvalid, `a verbatim edit is JSON {"topic","product","sentiment","score","clear_score","expires_at"}`)
+	}
+	p = copyPatch(p)
+	if p.Title != nil || p.Tags != nil {
+		return errorOf(media.EInvalid, "a verbatim has no title or tags: edit topic, product, sentiment, score or expires_at")
+	}
+	if p.ExpiresAt != nil && p.ExpiresAt.After(s.cfg.Clock.Now().Add(s.cfg.RetentionMax)) && s.cfg.RetentionMax > 0 {
+		return errorOf(media.EInvalid, fmt.Sprintf("the policy keeps a verbatim at most %s", s.cfg.RetentionMax))
+	}
+	cu, err := s.curation()
+	if err != nil {
+		return err
+	}
+	v, err := cu.PatchVerbatim(c.UserContext(), s.actor(c), id, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (s *Server) handleFacets(c *fiber.Ctx) error {
+	cu, err := s.curation()
+	if err != nil {
+		return err
+	}
+	f, err := cu.Facets(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(f)
 }
 
 func (s *Server) curation() (Curation, error) {

@@ -19,7 +19,7 @@ import (
 //     admin: an admin.
 func (s *Server) routes() {
 	app := s.app
-	app.Use(recover.New())
+	app.Use(recover.New(), securityHeaders, s.knownHost)
 
 	room, roomOrStaff := s.roomAccess, s.roomOrStaff
 	curator := s.requireRole("admin", "curator")
@@ -66,6 +66,8 @@ func (s *Server) routes() {
 	// Curation (curators): metadata, tags, clips, playlists, the programme,
 	// retention, and what resonates.
 	api.Patch("/recordings/:id", curator, s.handlePatchRecording)
+	api.Patch("/verbatims/:id", curator, s.handlePatchVerbatim)
+	api.Get("/facets", staff, s.handleFacets)
 	api.Get("/expiring", curator, s.handleExpiring)
 	api.Get("/tags", roomOrStaff, s.handleTags)
 	api.Post("/tags", curator, s.handleSaveTag)

@@ -85,6 +85,9 @@ type Config struct {
 	// KeepAlive is how often an idle event stream gets a comment, so a gone
 	// client is noticed (default 15 s).
 	KeepAlive time.Duration
+	// Hostnames are the names the room answers to besides localhost and
+	// IP addresses (e.g. customer-room.office.example).
+	Hostnames []string
 	// RemoteAddr overrides the peer address, for tests of the access rules.
 	RemoteAddr func(c *fiber.Ctx) netip.Addr
 }

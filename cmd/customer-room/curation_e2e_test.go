@@ -222,6 +222,36 @@ func TestCurationEndToEnd(t *testing.T) {
 		t.Errorf("room home after deleting the scheduled playlist: %+v", home)
 	}
 
+	// A verbatim's details; the facets curators filter by.
+	if code, resp := cur.do("PATCH", fmt.Sprintf("/api/verbatims/%d", vs[0].ID), `{"product":"Box Fibre","sentiment":"negative","score":3}`, nil); code != 200 ||
+		!strings.Contains(resp, `"sentiment":"negatif"`) || !strings.Contains(resp, `"product":"Box Fibre"`) {
+		t.Errorf("patch verbatim: %d %s", code, resp)
+	}
+	var facets struct {
+		Topics   []string `json:"topics"`
+		Products []string `json:"products"`
+	}
+	cur.do("GET", "/api/facets", "", &facets)
+	if len(facets.Topics) < 4 || len(facets.Products) != 1 || facets.Products[0] != "Box Fibre" {
+		t.Errorf("facets: %+v", facets)
+	}
+	// A curator editing a playlist sees every item, the withdrawn one too
+	// (with its status); the room sees only what it may.
+	var pl2 struct{ ID int64 }
+	cur.do("POST", "/api/playlists", fmt.Sprintf(`{"name":"Tout","items":[{"recording_id":%d},{"recording_id":%d}]}`, ids["Accueil"], ids["Livraison"]), &pl2)
+	cur.do("POST", fmt.Sprintf("/api/recordings/%d/withdraw", ids["Livraison"]), "{}", nil)
+	var staffView, roomView struct {
+		Items []struct {
+			RecordingID int64  `json:"recording_id"`
+			Status      string `json:"status"`
+		} `json:"items"`
+	}
+	cur.do("GET", fmt.Sprintf("/api/playlists/%d", pl2.ID), "", &staffView)
+	getJSON(t, fmt.Sprintf("%s/api/playlists/%d", r.base, pl2.ID), &roomView)
+	if len(staffView.Items) != 2 || staffView.Items[1].Status != "pending" || len(roomView.Items) != 1 || roomView.Items[0].Status != "" {
+		t.Errorf("staff view %+v, room view %+v: want both items (one pending) for staff, the approved one alone for the room", staffView, roomView)
+	}
+
 	// Accounts: only an admin manages them; a disabled account cannot log in.
 	if code, _ := cur.do("GET", "/api/users", "", nil); code != 403 {
 		t.Errorf("users as a curator: %d, want 403", code)

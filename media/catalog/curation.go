@@ -322,3 +322,97 @@ func (c *Catalog) Resonance(ctx context.Context, limit int) ([]media.Resonance, 
 	}
 	return out, rows.Err()
 }
+
+// PatchVerbatim edits a verbatim's topic, product, sentiment, score or
+// expiry (Title and Tags do not apply), audited.
+func (c *Catalog) PatchVerbatim(ctx context.Context, actor string, id int64, p media.RecordingPatch) (media.Verbatim, error) {
+	tx, err := c.write.BeginTx(ctx, nil)
+	if err != nil {
+		return media.Verbatim{}, err
+	}
+	defer tx.Rollback()
+	var before string
+	err = tx.QueryRowContext(ctx, `SELECT json_object('topic', topic, 'product', product, 'sentiment', sentiment, 'score', score, 'expires_at', expires_at) FROM verbatims WHERE id = ?`, id).Scan(&before)
+	if errors.Is(err, sql.ErrNoRows) {
+		return media.Verbatim{}, media.Errorf(media.ENotFound, "verbatim %d", id)
+	}
+	if err != nil {
+		return media.Verbatim{}, err
+	}
+	set := func(col string, v any) error {
+		_, err := tx.ExecContext(ctx, `UPDATE verbatims SET `+col+` = ? WHERE id = ?`, v, id)
+		return err
+	}
+	var errs []error
+	for col, v := range map[string]*string{"topic": p.Topic, "product": p.Product} {
+		if v != nil {
+			if len([]rune(*v)) > 80 {
+				errs = append(errs, media.Errorf(media.EInvalid, "%s longer than 80 characters", col))
+				continue
+			}
+			errs = append(errs, set(col, strings.TrimSpace(*v)))
+		}
+	}
+	if p.Sentiment != nil {
+		s, err := media.NormalizeSentiment(*p.Sentiment)
+		errs = append(errs, err)
+		if err == nil {
+			errs = append(errs, set("sentiment", s))
+		}
+	}
+	switch {
+	case p.ClearScore:
+		errs = append(errs, set("score", nil))
+	case p.Score != nil && (*p.Score < 0 || *p.Score > 10):
+		errs = append(errs, media.Errorf(media.EInvalid, "score %d: want 0 to 10", *p.Score))
+	case p.Score != nil:
+		errs = append(errs, set("score", *p.Score))
+	}
+	if p.ExpiresAt != nil {
+		errs = append(errs, set("expires_at", formatTime(*p.ExpiresAt)))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return media.Verbatim{}, err
+	}
+	var after string
+	tx.QueryRowContext(ctx, `SELECT json_object('topic', topic, 'product', product, 'sentiment', sentiment, 'score', score, 'expires_at', expires_at) FROM verbatims WHERE id = ?`, id).Scan(&after)
+	if err := audit(ctx, tx, c.now(), actor, "edit", "verbatim "+strconv.FormatInt(id, 10), before, after); err != nil {
+		return media.Verbatim{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return media.Verbatim{}, err
+	}
+	vs, err := c.Verbatims(ctx, media.VerbatimFilter{})
+	for _, v := range vs {
+		if v.ID == id {
+			return v, err
+		}
+	}
+	return media.Verbatim{}, err
+}
+
+// Facets lists the topics, products and channels in the library.
+func (c *Catalog) Facets(ctx context.Context) (media.Facets, error) {
+	f := media.Facets{}
+	var err error
+	list := func(col string) []string {
+		out := []string{}
+		if err != nil {
+			return out
+		}
+		var rows *sql.Rows
+		rows, err = c.read.QueryContext(ctx, `SELECT `+col+` FROM recordings WHERE `+col+` != '' UNION SELECT `+col+` FROM verbatims WHERE `+col+` != '' ORDER BY 1`)
+		if err != nil {
+			return out
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			out = append(out, s)
+		}
+		return out
+	}
+	f.Topics, f.Products, f.Channels = list("topic"), list("product"), list("channel")
+	return f, err
+}

@@ -14,7 +14,7 @@ import (
 // playlistItemsSQL lists a manual playlist's items that the room may see, in
 // order: playable recordings and clips of them, and approved, checked
 // verbatims (their masked text).
-const playlistItemsSQL = `SELECT pi.pos, coalesce(r.id, 0), coalesce(cl.id, 0), coalesce(v.id, 0),
+const playlistItemsSQL = `SELECT pi.pos, coalesce(r.id, 0), coalesce(cl.id, 0), coalesce(v.id, 0), coalesce(r.status, v.status, ''),
 	coalesce(nullif(cl.title, ''), r.title, ''), coalesce(v.masked, ''),
 	coalesce(cl.start_ms, 0), coalesce(cl.end_ms, r.duration_ms, 0), coalesce(r.duration_ms, 0),
 	coalesce(r.topic, v.topic, ''), coalesce(r.sentiment, v.sentiment, '')
@@ -22,7 +22,7 @@ const playlistItemsSQL = `SELECT pi.pos, coalesce(r.id, 0), coalesce(cl.id, 0), 
 	LEFT JOIN clips cl ON cl.id = pi.clip_id
 	LEFT JOIN recordings r ON r.id = coalesce(pi.recording_id, cl.recording_id)
 	LEFT JOIN verbatims v ON v.id = pi.verbatim_id
-	WHERE pi.playlist_id = ? AND ((r.id IS NOT NULL AND ` + playableSQL + `) OR
+	WHERE pi.playlist_id = ? AND (? OR (r.id IS NOT NULL AND ` + playableSQL + `) OR
 		(v.id IS NOT NULL AND v.status = 'approved' AND v.masked IS NOT NULL))
 	ORDER BY pi.pos`
 
@@ -57,6 +57,16 @@ func (c *Catalog) Playlists(ctx context.Context) ([]media.Playlist, error) {
 // Playlist returns one playlist with the items the room may see now (a rule
 // playlist's rule evaluated), or a not_found error.
 func (c *Catalog) Playlist(ctx context.Context, id int64) (media.Playlist, error) {
+	return c.playlist(ctx, id, false)
+}
+
+// StaffPlaylist is Playlist with every manual item whatever its status
+// (each says its status), so a curator editing it loses none.
+func (c *Catalog) StaffPlaylist(ctx context.Context, id int64) (media.Playlist, error) {
+	return c.playlist(ctx, id, true)
+}
+
+func (c *Catalog) playlist(ctx context.Context, id int64, all bool) (media.Playlist, error) {
 	p := media.Playlist{ID: id, Items: []media.PlaylistItem{}}
 	var rule sql.NullString
 	err := c.read.QueryRowContext(ctx, `SELECT name, rule, verbatim_seconds FROM playlists WHERE id = ?`, id).Scan(&p.Name, &rule, &p.VerbatimSeconds)
@@ -76,20 +86,20 @@ func (c *Catalog) Playlist(ctx context.Context, id int64) (media.Playlist, error
 			return p, err
 		}
 		for i, r := range rs {
-			p.Items = append(p.Items, media.PlaylistItem{Pos: i, RecordingID: r.ID, Title: r.Title, EndMS: r.DurationMS,
+			p.Items = append(p.Items, media.PlaylistItem{Pos: i, RecordingID: r.ID, Status: r.Status, Title: r.Title, EndMS: r.DurationMS,
 				DurationMS: r.DurationMS, Topic: r.Topic, Sentiment: r.Sentiment})
 		}
 		p.Count = len(p.Items)
 		return p, nil
 	}
-	rows, err := c.read.QueryContext(ctx, playlistItemsSQL, id)
+	rows, err := c.read.QueryContext(ctx, playlistItemsSQL, id, all)
 	if err != nil {
 		return p, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var it media.PlaylistItem
-		if err := rows.Scan(&it.Pos, &it.RecordingID, &it.ClipID, &it.VerbatimID, &it.Title, &it.Text, &it.StartMS, &it.EndMS,
+		if err := rows.Scan(&it.Pos, &it.RecordingID, &it.ClipID, &it.VerbatimID, &it.Status, &it.Title, &it.Text, &it.StartMS, &it.EndMS,
 			&it.DurationMS, &it.Topic, &it.Sentiment); err != nil {
 			return p, err
 		}

@@ -249,3 +249,54 @@ export function setLang(l) {
   document.querySelectorAll("[data-i18n-placeholder]").forEach((e) => { e.placeholder = t(e.dataset.i18nPlaceholder); });
   document.querySelectorAll(".lang").forEach((b) => { b.textContent = lang === "fr" ? "EN" : "FR"; });
 }
+
+// Insight: the perception gap, below the line, product review packs (insight.js, product.js).
+const plural = (n) => (n > 1 ? "s" : "");
+Object.assign(DICT.fr, {
+  tabInsight: "Enseignements", perceptionGap: "Écart de perception", fromMonth: "De", toMonth: "à",
+  perceptionNote: "Des totaux seulement : chaque note devinée est anonyme, aucun chiffre ne concerne une personne.",
+  roomGapIs: "Écart moyen de la salle :", gapOutOf10: (n, on100) => `point${on100 === "1" ? "" : "s"} sur 10, sur ${n} note${plural(n)} devinée${plural(n)} (soit ${on100} points sur 100).`,
+  guessVsActual: (g, a) => `Note devinée en moyenne ${g}/10, note réelle des clients ${a}/10.`,
+  referenceIs: (ref, ref10) => `Repère publié (baromètres) : les salariés se trompent de ${ref} points sur 100 en moyenne, soit ${ref10} sur notre échelle de 0 à 10.`,
+  noGuesses: "Aucune note devinée sur cette période.", noGuessesShort: "aucune note devinée",
+  chartTopicTitle: "Par thème : note devinée et note des clients", chartMonthTitle: "Par mois : écart moyen et moyenne cumulée",
+  avgGuess: "Note devinée", avgActual: "Note des clients", runningAvg: "Moyenne cumulée", reference: "Repère", month: "Mois",
+  belowLine: "Sous la barre", threshold: "Seuil", apply: "Appliquer", count: "Nombre", average: "Moyenne", trend: "Tendance", content: "Contenu",
+  belowNote: "Thèmes et produits dont la note moyenne des clients est sous le seuil (notes sur 0–10 ou 1–5, ramenées à la même échelle).",
+  nothingBelow: (th, sc) => `Aucun thème ni produit sous ${th}/${sc}.`, topicKind: "thème", productKind: "produit",
+  itemsCount: (r, v) => `${r} appel${plural(r)}, ${v} verbatim${plural(v)}`, makePlaylist: "Faire une playlist", playlistMade: "✓ Playlist créée",
+  trendOf: (name, pts) => `Tendance de ${name} : ${pts}`, thresholdRange: (sc) => `Le seuil va de 0,5 à ${sc}.`,
+  productReviews: "Revues produit", productNote: "Chaque produit est revu deux fois par an avec son chef de produit.",
+  noProducts: "Aucun produit n'est encore renseigné sur les appels.", lastReview: "Dernière revue", never: "jamais",
+  reviewDue: "revue à faire", reviewOk: "à jour", openPack: "Ouvrir la revue", dueCount: (n) => n ? `${n} produit${plural(n)} à revoir.` : "Toutes les revues sont à jour.",
+  backInsight: "← Enseignements", reviewPack: "Revue produit", markReviewed: "Marquer comme revu", print: "Imprimer",
+  periodIs: (a, b) => `Période du ${a} au ${b}`, loading: "Chargement…", clipsWord: "Extraits", avgScore: "Note moyenne",
+  scoresCount: "Notes des clients", gapOf: (g, n) => `${g} point${g === "1" || g === "0" ? "" : "s"} (${n} note${plural(n)} devinée${plural(n)})`,
+  scoreTrend: "Notes des clients par mois", noScores: "Aucune note sur la période.", callsOfPeriod: "Appels de la période",
+  noneInPeriod: "Rien sur la période.", openActions: "Actions ouvertes", noActions: "Aucune action ouverte.",
+  action: "Action", team: "Équipe", due: "Échéance", actionStatus_open: "ouverte", actionStatus_done: "faite", actionStatus_dropped: "abandonnée", reviewMarked: (p) => `Revue de ${p} enregistrée aujourd'hui.`,
+});
+Object.assign(DICT.en, {
+  tabInsight: "Insight", perceptionGap: "Perception gap", fromMonth: "From", toMonth: "to",
+  perceptionNote: "Totals only: every guess is anonymous, no figure is about a person.",
+  roomGapIs: "The room's average gap:", gapOutOf10: (n, on100) => `points out of 10, over ${n} guess${n > 1 ? "es" : ""} (${on100} points out of 100).`,
+  guessVsActual: (g, a) => `Guessed score on average ${g}/10, customers' actual score ${a}/10.`,
+  referenceIs: (ref, ref10) => `Published reference (barometers): employees misjudge by ${ref} points out of 100 on average, ${ref10} on our 0–10 scale.`,
+  noGuesses: "No guesses in this period.", noGuessesShort: "no guesses",
+  chartTopicTitle: "By topic: guessed score and customers' score", chartMonthTitle: "By month: average gap and running average",
+  avgGuess: "Guessed score", avgActual: "Customers' score", runningAvg: "Running average", reference: "Reference", month: "Month",
+  belowLine: "Below the line", threshold: "Threshold", apply: "Apply", count: "Count", average: "Average", trend: "Trend", content: "Content",
+  belowNote: "Topics and products whose customers' average score is under the threshold (0–10 and 1–5 scores brought to one scale).",
+  nothingBelow: (th, sc) => `No topic or product under ${th}/${sc}.`, topicKind: "topic", productKind: "product",
+  itemsCount: (r, v) => `${r} call${plural(r)}, ${v} verbatim${plural(v)}`, makePlaylist: "Make a playlist", playlistMade: "✓ Playlist made",
+  trendOf: (name, pts) => `Trend of ${name}: ${pts}`, thresholdRange: (sc) => `The threshold goes from 0.5 to ${sc}.`,
+  productReviews: "Product reviews", productNote: "Each product is reviewed twice a year with its product manager.",
+  noProducts: "No call names a product yet.", lastReview: "Last review", never: "never",
+  reviewDue: "review due", reviewOk: "up to date", openPack: "Open the review pack", dueCount: (n) => n ? `${n} product${plural(n)} to review.` : "Every review is up to date.",
+  backInsight: "← Insight", reviewPack: "Product review", markReviewed: "Mark as reviewed", print: "Print",
+  periodIs: (a, b) => `Period from ${a} to ${b}`, loading: "Loading…", clipsWord: "Clips", avgScore: "Average score",
+  scoresCount: "Customers' scores", gapOf: (g, n) => `${g} points (${n} guess${n > 1 ? "es" : ""})`,
+  scoreTrend: "Customers' scores by month", noScores: "No scores in the period.", callsOfPeriod: "Calls in the period",
+  noneInPeriod: "Nothing in the period.", openActions: "Open actions", noActions: "No open action.",
+  action: "Action", team: "Team", due: "Due", actionStatus_open: "open", actionStatus_done: "done", actionStatus_dropped: "dropped", reviewMarked: (p) => `Review of ${p} recorded today.`,
+});

@@ -20,6 +20,7 @@ import * as resonance from "./resonance.js";
 import * as uploads from "./uploads.js";
 import * as admin from "./admin.js";
 import * as workshops from "./workshops.js";
+import * as insight from "./insight.js";
 
 // pages are the curation screens, by the first part of the address
 // (#/library, #/call/ID?at=MS, #/search?q=...); each has open, and may have
@@ -31,6 +32,8 @@ const view = { me: null, calls: [], verbatims: [], quarantine: [], selected: new
 hooks.error = toast;
 hooks.unauthorized = () => { if (view.me) toast(t("loggedOut")); showLogin(); };
 
+pages.insight = insight; // perception gap, below the line, product reviews (#/insight)
+
 function show(screen) {
   document.body.dataset.screen = screen;
   for (const s of document.querySelectorAll(".screen")) s.hidden = s.id !== screen;
@@ -40,7 +43,7 @@ function show(screen) {
   // Facilitators may read the queue and what resonates; curation is for curators and admins.
   const facilitator = view.me && view.me.role === "facilitator";
   for (const a of document.querySelectorAll("#tabs [data-tab]")) {
-    a.hidden = facilitator && !["queue", "resonance", "workshops"].includes(a.dataset.tab);
+    a.hidden = facilitator && !["queue", "resonance", "insight", "workshops"].includes(a.dataset.tab);
     if (a.dataset.tab === tab) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   }
   $("who").textContent = view.me ? `${view.me.name} · ${view.me.role}` : "";
