@@ -7,5 +7,5 @@ import "embed"
 
 // FS holds the web UI, served at / by the server.
 //
-//go:embed index.html favicon.svg kiosk studio shared vendor
+//go:embed index.html favicon.svg kiosk studio shared join vendor/wavesurfer.js-*
 var FS embed.FS

@@ -87,6 +87,15 @@ func (b *browser) setValue(t *testing.T, sel, value string) {
 	}
 }
 
+// jsClick finds and clicks sel in one turn of the page's event loop, so a
+// list the page re-renders meanwhile cannot swap the node under the click.
+func (b *browser) jsClick(t *testing.T, sel string) {
+	t.Helper()
+	if !evalJS[bool](t, b, fmt.Sprintf(`(() => { const e = document.querySelector(%s); if (!e) return false; e.click(); return true; })()`, jsString(sel))) {
+		t.Fatalf("nothing to click at %s", sel)
+	}
+}
+
 // drag presses at x0 and releases at x1 on the line y, moving in steps.
 func (b *browser) drag(t *testing.T, what string, x0, x1, y float64) {
 	t.Helper()

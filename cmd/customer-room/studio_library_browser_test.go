@@ -233,7 +233,9 @@ func TestStudioBrowserAdminTagsRetentionUploads(t *testing.T) {
 	b.setValue(t, `#tag-rows tr[data-name="oser"] .t-en`, "Take the initiative")
 	b.do(t, "save the preset", chromedp.Click(chromedp.CSS(`#tag-rows tr[data-name="oser"] [data-act="tg-save"]`)))
 	b.waitJS(t, "preset saved", `document.getElementById("toast").textContent === "Tag « Prendre une initiative » enregistré."`)
-	b.do(t, "switch a lever off", chromedp.Click(chromedp.CSS(`#tag-rows tr[data-name="chose-promise"] .t-enabled`)), chromedp.Click(chromedp.CSS(`#tag-rows tr[data-name="chose-promise"] [data-act="tg-save"]`)))
+	b.waitJS(t, "the table shows the saved preset", `document.querySelector('#tag-rows tr[data-name="oser"] .t-fr').value === "Prendre une initiative"`)
+	b.jsClick(t, `#tag-rows tr[data-name="chose-promise"] .t-enabled`)
+	b.jsClick(t, `#tag-rows tr[data-name="chose-promise"] [data-act="tg-save"]`)
 	b.do(t, "free tag", chromedp.SendKeys(chromedp.CSS("#nt-fr"), "Boutique éphémère"), chromedp.Click(chromedp.CSS(`#tag-form button[type="submit"]`)))
 	b.waitJS(t, "free tag listed", `document.querySelector('#tag-rows tr[data-name="boutique-ephemere"]') !== null && !document.querySelector('#tag-rows tr[data-name="chose-promise"] .t-enabled').checked`)
 	var tags []struct {
@@ -288,8 +290,12 @@ func TestStudioBrowserAdminTagsRetentionUploads(t *testing.T) {
 	adm.do("PATCH", fmt.Sprintf("/api/recordings/%d", recs[0].ID), `{"expires_at":"`+soon+`"}`, nil)
 	b.setValue(t, "#exp-days", "30")
 	b.waitJS(t, "expiring again", `document.querySelector(`+jsString(row)+`) !== null`)
-	b.setValue(t, row+" .exp-date", time.Now().AddDate(5, 0, 0).Format("2006-01-02"))
-	b.do(t, "extend too far", chromedp.Click(chromedp.CSS(row+` [data-act="exp-extend"]`)))
+	// Set the date and click in one go: the list may re-render between two steps.
+	tooFar := time.Now().AddDate(5, 0, 0).Format("2006-01-02")
+	if !evalJS[bool](t, b, fmt.Sprintf(`(() => { const r = document.querySelector(%s); if (!r) return false; const d = r.querySelector(".exp-date");
+		d.value = %q; d.dispatchEvent(new Event("change", {bubbles: true})); r.querySelector('[data-act="exp-extend"]').click(); return true; })()`, jsString(row), tooFar)) {
+		t.Fatal("no row to extend too far")
+	}
 	b.waitJS(t, "policy refusal", `document.getElementById("toast").textContent.includes("policy")`)
 	b.studioShot(t, "32-retention")
 
