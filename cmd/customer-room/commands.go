@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"customerroom/media"
 	"customerroom/media/audio"
@@ -178,10 +179,11 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 func runCheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
 	fs := newFlags("check", stderr, &c)
+	repair := fs.Bool("repair", false, "fix what is safe: remove old staging leftovers, move unknown library files to DATA/unknown/, mark recordings whose file is missing unavailable")
 	if err := parseFlags(fs, &c, getenv, args); err != nil {
 		return err
 	}
-	cat, _, err := openCatalog(ctx, c)
+	cat, dataDir, err := openCatalog(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -200,9 +202,66 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fmt.Fprintf(stdout, "database   %s\nschema     %d\nrecordings %d\nintegrity  %s\n", cat.Path(), v, n, res)
 	if res != "ok" {
+		// A damaged database: no repair of files on its word.
+		return errSilent
+	}
+	rep, err := cat.CheckFiles(ctx, media.Layout{Dir: dataDir}, catalog.CheckOptions{Grace: orphanGrace, Repair: *repair})
+	if err != nil {
+		return err
+	}
+	printFilesReport(stdout, rep, *repair)
+	if rep.Problems() > 0 && !*repair {
+		fmt.Fprintln(stdout, "run `customer-room check --repair` to fix what is safe")
 		return errSilent
 	}
 	return nil
+}
+
+// orphanGrace protects files an import or a render running beside the
+// command may still be placing (the importer's own grace).
+const orphanGrace = 10 * time.Minute
+
+// printFilesReport prints what CheckFiles found, one problem a line, and
+// what repair did about each.
+func printFilesReport(w io.Writer, rep catalog.FilesReport, repaired bool) {
+	done := func(s string) string {
+		if repaired {
+			return "  (" + s + ")"
+		}
+		return ""
+	}
+	fmt.Fprintf(w, "staging    %d leftover(s)\n", len(rep.Staging))
+	for _, p := range rep.Staging {
+		fmt.Fprintf(w, "  %s%s\n", p, done("removed"))
+	}
+	fmt.Fprintf(w, "unknown    %d file(s) no recording points at\n", len(rep.Unknown))
+	for i, p := range rep.Unknown {
+		to := ""
+		if i < len(rep.Aside) {
+			to = done("moved to " + rep.Aside[i])
+		}
+		fmt.Fprintf(w, "  %s%s\n", p, to)
+	}
+	fmt.Fprintf(w, "missing    %d file(s)\n", len(rep.Missing))
+	for _, m := range rep.Missing {
+		what := "marked unavailable"
+		if m.Fix == "original-deleted" {
+			what = "rendition kept, original recorded as deleted"
+		}
+		fmt.Fprintf(w, "  recording %d: %s %s%s\n", m.ID, m.Kind, m.Path, done(what))
+	}
+	for _, id := range rep.Back {
+		fmt.Fprintf(w, "  recording %d: its files are back%s\n", id, done("available again"))
+	}
+	if len(rep.Unavailable) > 0 {
+		fmt.Fprintf(w, "unavailable %d recording file(s) missing, already marked (restore them, or delete the recordings)\n", len(rep.Unavailable))
+		for _, m := range rep.Unavailable {
+			fmt.Fprintf(w, "  recording %d: %s %s\n", m.ID, m.Kind, m.Path)
+		}
+	}
+	if rep.Young > 0 {
+		fmt.Fprintf(w, "in progress %d recent file(s) left alone\n", rep.Young)
+	}
 }
 
 func runPurge(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"customerroom/media"
+	"customerroom/media/catalog"
+)
+
+// cli runs one command as main would and returns its output.
+func cli(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+	return out.String() + errOut.String(), err
+}
+
+// recordingsIn opens the catalog of data and lists its recordings.
+func recordingsIn(t *testing.T, data string) []media.Recording {
+	t.Helper()
+	cat, err := catalog.Open(context.Background(), media.Layout{Dir: data}.Catalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Close()
+	rs, err := cat.Recordings(context.Background(), media.RecordingFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+// aged writes a file dated an hour ago, past every grace.
+func aged(t *testing.T, p string, data []byte) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(p), 0o750)
+	if err := os.WriteFile(p, data, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	past := time.Now().Add(-time.Hour)
+	os.Chtimes(p, past, past)
+}
+
+// TestCheckFindsAndRepairs: check reports a staging leftover, a library file
+// the catalog does not know and a recording whose file is missing, exits 1;
+// check --repair removes the leftover, moves the unknown file aside (never
+// deletes it) and marks the recording unavailable; a second check is clean.
+func TestCheckFindsAndRepairs(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if out, err := cli(t, "import", "--data", data, "testdata/tone.wav", "testdata/review-call.wav"); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	lay := media.Layout{Dir: data}
+	rs := recordingsIn(t, data)
+	if len(rs) != 2 {
+		t.Fatalf("%d recordings", len(rs))
+	}
+	gone := rs[0]
+	if err := os.Remove(lay.Abs(gone.Path)); err != nil {
+		t.Fatal(err)
+	}
+	leftover := filepath.Join(lay.Staging(), "abcd1234-99.part")
+	aged(t, leftover, []byte("half a copy"))
+	stray := "library/ee/" + strings.Repeat("e", 64) + ".wav"
+	aged(t, lay.Abs(stray), []byte("a call the catalog forgot"))
+
+	out, err := cli(t, "check", "--data", data)
+	if err == nil {
+		t.Errorf("check with problems exited 0:\n%s", out)
+	}
+	for _, want := range []string{"integrity  ok", "staging/abcd1234-99.part", stray, gone.Path} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check does not report %q:\n%s", want, out)
+		}
+	}
+	if !exists(leftover) || !exists(lay.Abs(stray)) {
+		t.Fatalf("check without --repair changed files")
+	}
+
+	out, err = cli(t, "check", "--repair", "--data", data)
+	if err != nil {
+		t.Fatalf("check --repair: %v\n%s", err, out)
+	}
+	if exists(leftover) {
+		t.Errorf("staging leftover still there")
+	}
+	if exists(lay.Abs(stray)) || !exists(lay.Abs("unknown/"+stray)) {
+		t.Errorf("unknown file not moved aside to unknown/%s:\n%s", stray, out)
+	}
+	for _, r := range recordingsIn(t, data) {
+		if r.ID == gone.ID && !strings.Contains(r.Unavailable, gone.Path) {
+			t.Errorf("recording %d with a missing file is not marked unavailable: %q", r.ID, r.Unavailable)
+		}
+		if r.ID != gone.ID && r.Unavailable != "" {
+			t.Errorf("recording %d wrongly marked: %q", r.ID, r.Unavailable)
+		}
+	}
+	if out, err := cli(t, "check", "--data", data); err != nil {
+		t.Errorf("check after repair: %v\n%s", err, out)
+	}
+}
+
+func exists(p string) bool { _, err := os.Lstat(p); return err == nil }
+
