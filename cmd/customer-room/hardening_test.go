@@ -107,4 +107,3 @@ func TestCheckFindsAndRepairs(t *testing.T) {
 }
 
 func exists(p string) bool { _, err := os.Lstat(p); return err == nil }
-

@@ -73,7 +73,7 @@ type FilesReport struct {
 	Missing []MissingFile `json:"missing"` // recordings whose file is gone, not yet marked
 	// Unavailable are missing files already marked (a curator's business now).
 	Unavailable []MissingFile `json:"unavailable"`
-	Young   int           `json:"young"`   // staging or unknown files within the grace, left alone
+	Young       int           `json:"young"` // staging or unknown files within the grace, left alone
 	// Back lists recordings marked unavailable whose files are there again.
 	Back []int64 `json:"back"`
 	// What Repair did.
