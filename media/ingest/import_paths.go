@@ -52,7 +52,7 @@ func (im *Importer) ImportPaths(ctx context.Context, paths []string) []ImportRes
 // extension) JSON, in one transaction: all rows or none.
 func (im *Importer) ImportVerbatimFile(ctx context.Context, path string) ImportResult {
 	res := ImportResult{Path: path, Status: Rejected}
-	f, err := os.Open(path)
+	f, _, err := openRegular(path)
 	if err != nil {
 		res.Error = err.Error()
 		return res

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"customerroom/media"
@@ -135,18 +136,11 @@ func (im *Importer) ImportFile(ctx context.Context, path string, opt ImportOptio
 }
 
 func (im *Importer) importFile(ctx context.Context, path string, opt ImportOptions) (id int64, dup bool, a *audio.Analysis, ncues int, err error) {
-	f, err := os.Open(path)
+	f, st, err := openRegular(path)
 	if err != nil {
 		return 0, false, nil, 0, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return 0, false, nil, 0, err
-	}
-	if !st.Mode().IsRegular() {
-		return 0, false, nil, 0, errors.New("not a regular file")
-	}
 	if st.Size() == 0 {
 		return 0, false, nil, 0, errors.New("empty file (0 bytes)")
 	}
@@ -321,7 +315,7 @@ func (im *Importer) layout() media.Layout { return media.Layout{Dir: im.DataDir}
 func readTranscriptSidecar(audioPath string) ([]media.ReviewCue, error) {
 	base := strings.TrimSuffix(audioPath, filepath.Ext(audioPath))
 	for _, ext := range []string{"vtt", "srt"} {
-		data, err := readSidecar(base + "." + ext)
+		data, err := readSidecar(base+"."+ext, maxTranscriptBytes)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
@@ -342,7 +336,7 @@ func readTranscriptSidecar(audioPath string) ([]media.ReviewCue, error) {
 		return out, nil
 	}
 	for _, name := range []string{audioPath + ".json", base + ".json"} {
-		data, err := readSidecar(name)
+		data, err := readSidecar(name, maxWhisperBytes)
 		if errors.Is(err, os.ErrNotExist) || err == nil && !isWhisperJSON(data) {
 			continue
 		}
@@ -362,21 +356,60 @@ func readTranscriptSidecar(audioPath string) ([]media.ReviewCue, error) {
 	return []media.ReviewCue{}, nil
 }
 
-// readSidecar reads a sidecar of at most maxTranscriptBytes.
-func readSidecar(name string) ([]byte, error) {
-	f, err := os.Open(name)
+// The most a sidecar of each kind may hold. A one-hour call's WebVTT is
+// about 1 MB and its whisper JSON with word timings about 10 MB; metadata is
+// a handful of fields.
+const (
+	maxWhisperBytes  = 2 * maxTranscriptBytes
+	maxMetadataBytes = 64 << 10
+)
+
+// openRegular opens name for reading only when it is a regular file in its
+// own right. Anyone who can write to the drop folder can put anything there
+// under a sidecar's name: a link is refused without being followed
+// (O_NOFOLLOW: a link to /etc/passwd or /dev/zero), and a FIFO or a device
+// can neither block the open (O_NONBLOCK) nor pass the fstat that follows.
+func openRegular(name string) (*os.File, os.FileInfo, error) {
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, nil, media.Errorf(media.EInvalid, "%s is a link, not a file: drop the file itself", filepath.Base(name))
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, media.Errorf(media.EInvalid, "%s is not a regular file (%s)", filepath.Base(name), st.Mode().Type())
+	}
+	return f, st, nil
+}
+
+// readSidecar reads a sidecar of at most limit bytes (see openRegular for
+// what it refuses to open).
+func readSidecar(name string, limit int64) ([]byte, error) {
+	f, st, err := openRegular(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxTranscriptBytes*2+1))
-	if err != nil {
+	tooBig := media.Errorf(media.EInvalid, "%s is larger than %d KB", filepath.Base(name), limit>>10)
+	if st.Size() > limit {
+		return nil, tooBig
+	}
+	// The size can still grow while we read: the limit holds anyway.
+	buf := bytes.NewBuffer(make([]byte, 0, st.Size()+1))
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
-	if len(data) > maxTranscriptBytes*2 {
-		return nil, fmt.Errorf("%s is larger than %d MB", filepath.Base(name), maxTranscriptBytes*2>>20)
+	if int64(buf.Len()) > limit {
+		return nil, tooBig
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
 
 // isWhisperJSON tells a whisper transcript from the metadata sidecar.
@@ -415,7 +448,7 @@ func words(ws []redact.Word) []media.Word {
 
 func readMetadataSidecar(audioPath string) (*media.Metadata, error) {
 	name := strings.TrimSuffix(audioPath, filepath.Ext(audioPath)) + ".json"
-	data, err := os.ReadFile(name)
+	data, err := readSidecar(name, maxWhisperBytes) // NAME.json may be a whisper transcript
 	if errors.Is(err, os.ErrNotExist) {
 		return &media.Metadata{}, nil
 	}
@@ -424,6 +457,9 @@ func readMetadataSidecar(audioPath string) (*media.Metadata, error) {
 	}
 	if isWhisperJSON(data) {
 		return &media.Metadata{}, nil // a transcript, read by readTranscriptSidecar
+	}
+	if len(data) > maxMetadataBytes {
+		return nil, media.Errorf(media.EInvalid, "%s is larger than %d KB for metadata", filepath.Base(name), maxMetadataBytes>>10)
 	}
 	var m media.Metadata
 	if err := json.Unmarshal(data, &m); err != nil {

@@ -299,7 +299,7 @@ func sidecarsOf(audioPath string) []string {
 // looksLikeArray tells a JSON verbatim export (an array) from a metadata
 // sidecar (an object) by its first non-space byte.
 func looksLikeArray(path string) bool {
-	f, err := os.Open(path)
+	f, _, err := openRegular(path)
 	if err != nil {
 		return false
 	}
