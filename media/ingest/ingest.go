@@ -49,6 +49,11 @@ type ImportResult struct {
 	// cancelled, the disk or the catalog failed): the drop folder keeps such
 	// a file for the next attempt instead of quarantining it.
 	Retry bool `json:"-"`
+
+	// readSize and readMTime are the file as the import read it: the drop
+	// folder removes only that file, not one a writer has added to since.
+	readSize  int64
+	readMTime time.Time
 }
 
 // retryError marks a failure of the machine rather than of the file.
@@ -117,7 +122,7 @@ const DefaultRetention = 183 * 24 * time.Hour
 // NAME.json). A bad file gives a Rejected result whose Error says why.
 func (im *Importer) ImportFile(ctx context.Context, path string, opt ImportOptions) ImportResult {
 	res := ImportResult{Path: path}
-	id, dup, a, cues, err := im.importFile(ctx, path, opt)
+	id, dup, a, cues, err := im.openAndImport(ctx, path, opt, &res)
 	switch {
 	case err != nil:
 		var re retryError
@@ -135,18 +140,43 @@ func (im *Importer) ImportFile(ctx context.Context, path string, opt ImportOptio
 	return res
 }
 
-func (im *Importer) importFile(ctx context.Context, path string, opt ImportOptions) (id int64, dup bool, a *audio.Analysis, ncues int, err error) {
+// openAndImport opens path (see openRegular) and notes in res the size and
+// mtime the import read, so the drop folder can tell a file that changed
+// since from the one imported.
+func (im *Importer) openAndImport(ctx context.Context, path string, opt ImportOptions, res *ImportResult) (int64, bool, *audio.Analysis, int, error) {
 	f, st, err := openRegular(path)
 	if err != nil {
 		return 0, false, nil, 0, err
 	}
 	defer f.Close()
+	res.readSize, res.readMTime = st.Size(), st.ModTime()
+	return im.importFile(ctx, f, st, path, opt)
+}
+
+// changedSince tells whether the open file f is no longer the st it was
+// when the import began: bytes added (a writer that paused), or rewritten.
+func changedSince(f *os.File, st os.FileInfo, read int64) error {
+	now, err := f.Stat()
+	if err != nil {
+		return retryable(err)
+	}
+	if read != st.Size() || now.Size() != st.Size() || !now.ModTime().Equal(st.ModTime()) {
+		return retryable(fmt.Errorf("%s changed while it was imported (%d bytes read, %d now): it is tried again once its copy is complete",
+			filepath.Base(f.Name()), read, now.Size()))
+	}
+	return nil
+}
+
+func (im *Importer) importFile(ctx context.Context, f *os.File, st os.FileInfo, path string, opt ImportOptions) (id int64, dup bool, a *audio.Analysis, ncues int, err error) {
 	if st.Size() == 0 {
 		return 0, false, nil, 0, errors.New("empty file (0 bytes)")
 	}
-	sum, err := hashFile(f)
+	sum, read, err := hashFile(f)
 	if err != nil {
 		return 0, false, nil, 0, retryable(err)
+	}
+	if err := changedSince(f, st, read); err != nil {
+		return 0, false, nil, 0, err
 	}
 	if r, err := im.Catalog.RecordingBySHA256(ctx, sum); err == nil {
 		return r.ID, true, &audio.Analysis{DurationMS: r.DurationMS, LoudnessLUFS: r.LoudnessLUFS, TruePeakDBTP: r.TruePeakDBTP}, r.Cues, nil
@@ -195,12 +225,18 @@ func (im *Importer) importFile(ctx context.Context, path string, opt ImportOptio
 	if err != nil {
 		return 0, false, &an, 0, err
 	}
-	rel, err := im.copyIn(f, sum, string(info.Format))
+	rel, err := im.copyIn(f, sum, string(info.Format), read)
 	if err != nil {
 		return 0, false, &an, 0, retryable(fmt.Errorf("copy into the library: %w", err))
 	}
 	if im.afterCopy != nil {
 		im.afterCopy()
+	}
+	// The bytes measured and copied must be the whole file: a copy that
+	// resumed meanwhile makes this import a truncated call.
+	if err := changedSince(f, st, read); err != nil {
+		os.Remove(filepath.Join(im.DataDir, rel))
+		return 0, false, &an, 0, err
 	}
 	now := im.Now()
 	rec := media.Recording{
@@ -279,17 +315,19 @@ func (r ctxReader) Read(p []byte) (int, error) {
 
 func (r ctxReader) Seek(off int64, whence int) (int64, error) { return r.f.Seek(off, whence) }
 
-func hashFile(r io.Reader) (string, error) {
+// hashFile returns the sha256 of what r holds and how many bytes that was.
+func hashFile(r io.Reader) (string, int64, error) {
 	h := sha256.New()
-	if _, err := io.Copy(h, r); err != nil {
-		return "", err
+	n, err := io.Copy(h, r)
+	if err != nil {
+		return "", n, err
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 // copyIn copies the original into library/ under its hash: first to a staging
 // name, synced, then renamed, so a crash never leaves a half-written library file.
-func (im *Importer) copyIn(f *os.File, sum, ext string) (string, error) {
+func (im *Importer) copyIn(f *os.File, sum, ext string, size int64) (string, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return "", err
 	}
@@ -299,7 +337,13 @@ func (im *Importer) copyIn(f *os.File, sum, ext string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		return "", err
 	}
-	_, err := media.WriteStaged(lay.Staging(), sum[:8]+"-*.part", f, func(staged string) error {
+	err := media.CreateStaged(lay.Staging(), sum[:8]+"-*.part", func(out *os.File) error {
+		n, err := io.Copy(out, f)
+		if err == nil && n != size {
+			err = fmt.Errorf("copied %d bytes of the %d hashed", n, size)
+		}
+		return err
+	}, func(staged string) error {
 		return os.Rename(staged, dst)
 	})
 	return rel, err

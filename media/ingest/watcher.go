@@ -225,6 +225,11 @@ func (w *Watcher) finish(ctx context.Context, res ImportResult, sidecars []strin
 			log.Error("drop folder: quarantine failed", "err", err)
 		}
 		log.Warn("drop folder: rejected, quarantined", "err", res.Error, "to", q)
+	case !unchangedSince(res):
+		// Imported as it was when read, but a writer has been at it since:
+		// removing it would lose what was added. It stays, and is looked
+		// at again once stable (a different file then, or a duplicate).
+		log.Warn("drop folder: file changed after its import, kept in the inbox", "id", res.ID)
 	default:
 		for _, p := range append([]string{res.Path}, sidecars...) {
 			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -236,6 +241,16 @@ func (w *Watcher) finish(ctx context.Context, res ImportResult, sidecars []strin
 	if w.OnResult != nil {
 		w.OnResult(res)
 	}
+}
+
+// unchangedSince reports whether the inbox file is still the one the
+// import read (same size and mtime) and nobody has it open for writing.
+func unchangedSince(res ImportResult) bool {
+	st, err := os.Lstat(res.Path)
+	if err != nil {
+		return errors.Is(err, os.ErrNotExist)
+	}
+	return st.Size() == res.readSize && st.ModTime().Equal(res.readMTime) && !openForWriting(res.Path)
 }
 
 // waitStable polls until the file's size and mtime have not changed for
@@ -253,13 +268,17 @@ func (w *Watcher) waitStable(ctx context.Context, path string) bool {
 		if err != nil {
 			return false
 		}
+		// A writer may pause for longer than the whole check with the file
+		// still open (a stalled network copy): while anyone writes, the
+		// file is not stable, whatever its size and mtime say.
+		writing := openForWriting(path)
 		// Writing a file updates its mtime: one untouched for longer than
 		// the whole check (dropped while the server was down, or a sidecar
 		// that arrived first) is complete already.
-		if last == nil && time.Since(st.ModTime()) > time.Duration(need+1)*poll {
+		if last == nil && !writing && time.Since(st.ModTime()) > time.Duration(need+1)*poll {
 			return true
 		}
-		if last != nil && st.Size() == last.Size() && st.ModTime().Equal(last.ModTime()) {
+		if last != nil && !writing && st.Size() == last.Size() && st.ModTime().Equal(last.ModTime()) {
 			same++
 		} else {
 			same = 0
