@@ -107,3 +107,71 @@ func TestCheckFindsAndRepairs(t *testing.T) {
 }
 
 func exists(p string) bool { _, err := os.Lstat(p); return err == nil }
+
+// TestRestoreReconcilesLibrary restores a backup made before a call was
+// imported: nothing is deleted, the call the backup does not know is imported
+// again from its library file, and a restore while the room runs on the
+// data folder is refused.
+func TestRestoreReconcilesLibrary(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	backup := filepath.Join(t.TempDir(), "catalog-backup.db")
+	if out, err := cli(t, "import", "--data", data, "testdata/tone.wav"); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if out, err := cli(t, "backup", "--data", data, backup); err != nil {
+		t.Fatalf("backup: %v\n%s", err, out)
+	}
+	if out, err := cli(t, "import", "--data", data, "testdata/review-call.wav"); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	before := recordingsIn(t, data)
+	if len(before) != 2 {
+		t.Fatalf("%d recordings", len(before))
+	}
+	lay := media.Layout{Dir: data}
+	later := before[0] // newest first: review-call, imported after the backup
+	// Library files are days old by the time anyone restores.
+	past := time.Now().Add(-48 * time.Hour)
+	for _, r := range before {
+		os.Chtimes(lay.Abs(r.Path), past, past)
+	}
+
+	out, err := cli(t, "restore", "--data", data, backup)
+	if err != nil {
+		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	after := recordingsIn(t, data)
+	if len(after) != 2 {
+		t.Fatalf("after restore: %d recordings, want 2 (the one imported since, imported again):\n%s", len(after), out)
+	}
+	found := false
+	for _, r := range after {
+		if r.SHA256 == later.SHA256 {
+			found = true
+			if r.Path != later.Path || !exists(lay.Abs(r.Path)) {
+				t.Errorf("re-imported call: path %q, want %q on disk", r.Path, later.Path)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the call imported after the backup is gone:\n%s", out)
+	}
+	// The database it replaced is kept beside it.
+	if old, _ := filepath.Glob(lay.Catalog() + ".before-restore-*"); len(old) == 0 {
+		t.Errorf("the replaced catalog was not kept")
+	}
+	// serve's Recover at the next start finds nothing to move.
+	if out, err := cli(t, "check", "--data", data); err != nil {
+		t.Errorf("check after restore: %v\n%s", err, out)
+	}
+
+	// Refused while the room runs on the folder.
+	_, _, _ = startProgram(t, nil, "serve", "--data", data, "--addr", "127.0.0.1:0", "--audio", "null", "--demo=false")
+	out, err = cli(t, "restore", "--data", data, backup)
+	if err == nil || !strings.Contains(out+err.Error(), "running") {
+		t.Errorf("restore while serving: %v\n%s", err, out)
+	}
+	if n := len(recordingsIn(t, data)); n != 2 {
+		t.Errorf("a refused restore changed the catalog: %d recordings", n)
+	}
+}

@@ -248,3 +248,37 @@ func (c *Catalog) recordingFiles(ctx context.Context) ([]recordingFile, error) {
 }
 
 func cleanRel(p string) string { return strings.TrimPrefix(filepath.ToSlash(filepath.Clean(p)), "./") }
+
+// VerifyBackup checks that path is a catalog `customer-room backup` could
+// have written, and sound: a SQLite file whose integrity check passes, with
+// a schema this program knows (an older one is migrated when opened). It
+// returns the backup's schema version.
+func VerifyBackup(ctx context.Context, path string) (int, error) {
+	if _, err := os.Stat(path); err != nil {
+		return 0, media.Errorf(media.EInvalid, "backup %s: %v", path, err)
+	}
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var res string
+	if err := db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&res); err != nil {
+		return 0, media.Errorf(media.EInvalid, "backup %s is not a catalog: %v", path, explain(err))
+	}
+	if res != "ok" {
+		return 0, media.Errorf(media.EInvalid, "backup %s is damaged: %s", path, res)
+	}
+	var v int
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, media.Errorf(media.EInvalid, "backup %s is not a Customer Room catalog: %v", path, err)
+	}
+	ms, err := planMigrations(migrations)
+	if err != nil {
+		return 0, err
+	}
+	if latest := ms[len(ms)-1].version; v > latest {
+		return 0, media.Errorf(media.EInvalid, "backup %s has schema %d, newer than this program's %d: restore it with the version that made it", path, v, latest)
+	}
+	return v, nil
+}
