@@ -66,7 +66,9 @@ func (s *Server) handleLogout(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	c.ClearCookie(sessionCookie)
+	// Clear it with the path it was set with, or the browser keeps it.
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: "Strict", MaxAge: -1,
+		Expires: s.cfg.Clock.Now().Add(-time.Hour)})
 	return c.JSON(fiber.Map{"ok": true})
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -126,23 +125,7 @@ func (s *Server) handleAudio(c *fiber.Ctx) error {
 	if r.Rendition == "" {
 		return errorOf(media.ENotFound, "this recording has no anonymized rendition yet")
 	}
-	return sendAudio(c, filepath.Join(s.cfg.DataDir, r.Rendition))
-}
-
-// sendAudio serves an audio file with HTTP Range, typed by its extension
-// (renditions are WAV; the demo's and originals keep their format).
-func sendAudio(c *fiber.Ctx, path string) error {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".wav":
-		c.Type("wav")
-	case ".mp3":
-		c.Type("mp3")
-	case ".flac":
-		c.Set(fiber.HeaderContentType, "audio/flac")
-	default:
-		c.Set(fiber.HeaderContentType, "audio/ogg")
-	}
-	return c.SendFile(path, false)
+	return s.sendAudio(c, filepath.Join(s.cfg.DataDir, r.Rendition))
 }
 
 func (s *Server) handleVerbatims(c *fiber.Ctx) error {

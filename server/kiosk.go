@@ -26,7 +26,9 @@ var (
 	kioskActionLimit   = [2]Limit{{Rate: 10, Burst: 30}, {Rate: 30, Burst: 60}}
 	kioskReactionLimit = [2]Limit{{Rate: 0.5, Burst: 6}, {Rate: 2, Burst: 12}}
 	kioskGuessLimit    = [2]Limit{{Rate: 0.5, Burst: 10}, {Rate: 1, Burst: 20}}
-	kioskPairLimit     = [2]Limit{{Rate: 0.1, Burst: 5}, {Rate: 0.5, Burst: 10}}
+	// Pairing is limited per address only: strangers sending bogus codes
+	// must not lock out the curator pairing a tablet.
+	kioskPairLimit = [2]Limit{{Rate: 0.1, Burst: 5}, {Rate: 1e6, Burst: 1e6}}
 	// loginLimit slows password guessing from one address (and, in total,
 	// a flood from many, so bcrypt cannot starve the room); accountLimit
 	// (in handleLogin) slows guessing one account from many addresses.

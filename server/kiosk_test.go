@@ -97,7 +97,7 @@ func newKioskFixtureAt(t testing.TB, clock media.Clock, trusted ...netip.Prefix)
 	}
 	pl := &roomPlayer{st: player.State{State: player.StateIdle}}
 	room := kiosk.New(kiosk.Options{Library: cat, Player: pl})
-	srv := New(Config{Version: "test", Library: cat, Accounts: cat, Player: pl, Kiosk: room, KioskStore: cat, TrustedNetworks: trusted, Clock: clock,
+	srv := New(Config{Version: "test", Library: cat, Accounts: cat, Player: pl, Kiosk: room, KioskStore: cat, TrustedNetworks: trusted, Clock: clock, Hostnames: []string{"example.com"}, // httptest's Host
 		RemoteAddr: func(c *fiber.Ctx) netip.Addr {
 			a, _ := netip.ParseAddr(c.Get("X-Test-Peer"))
 			return a

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 )
 
 // Limit is a token bucket: Burst requests at once, refilled at Rate a second.
@@ -86,7 +85,7 @@ func (l *limiter) allow(key string) (bool, time.Duration) {
 // limit is the middleware: 429 with Retry-After when a bucket is empty.
 func (s *Server) limit(l *limiter) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ok, wait := l.allow(utils.CopyString(c.IP()))
+		ok, wait := l.allow(s.remoteAddr(c).String())
 		if ok {
 			return c.Next()
 		}

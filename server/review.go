@@ -82,7 +82,7 @@ func (s *Server) handleOriginal(c *fiber.Ctx) error {
 	if !rv.Original {
 		return errorOf(media.ENotFound, "the original was deleted after approval; the rendition remains")
 	}
-	return sendAudio(c, filepath.Join(s.cfg.DataDir, rv.Recording.Path))
+	return s.sendAudio(c, filepath.Join(s.cfg.DataDir, rv.Recording.Path))
 }
 
 func (s *Server) handlePreview(c *fiber.Ctx) error {
@@ -99,7 +99,7 @@ func (s *Server) handlePreview(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return sendAudio(c, path)
+	return s.sendAudio(c, path)
 }
 
 func (s *Server) handleSetRedactions(c *fiber.Ctx) error {

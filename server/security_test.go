@@ -134,3 +134,97 @@ func TestLoginIsRateLimited(t *testing.T) {
 		t.Errorf("11th guess from one address: %d %s, want 429 for the address", got, body)
 	}
 }
+
+// TestHardenedAnswers: security headers on every answer; logout clears the
+// cookie on the path it was set; a DNS-rebinding page (trusted address,
+// foreign Host) is refused; pairing with bogus codes from other addresses
+// cannot lock out a good one; an empty range is 416; a missing audio file
+// says so without the server's paths.
+func TestHardenedAnswers(t *testing.T) {
+	f := newKioskFixture(t)
+	req := httptest.NewRequest("GET", "/api/health", nil)
+	resp, err := f.srv.app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"} {
+		if resp.Header.Get(h) == "" {
+			t.Errorf("no %s header", h)
+		}
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("CSP %q lacks frame-ancestors", csp)
+	}
+
+	session := f.login(t)
+	// DNS rebinding: the room's own address, someone else's host name.
+	req = httptest.NewRequest("POST", "/api/kiosk/wake", strings.NewReader("{}"))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Test-Peer", screen)
+	req.Host = "evil.example"
+	if resp, _ := f.srv.app.Test(req, -1); resp.StatusCode != 403 {
+		t.Errorf("trusted address with a foreign Host: %d, want 403", resp.StatusCode)
+	}
+	for _, host := range []string{"localhost:8080", "127.0.0.1:8080", "[::1]:8080"} {
+		req = httptest.NewRequest("GET", "/api/kiosk", nil)
+		req.Header.Set("X-Test-Peer", screen)
+		req.Host = host
+		if resp, _ := f.srv.app.Test(req, -1); resp.StatusCode != 200 {
+			t.Errorf("the room's screen on %s: %d, want 200", host, resp.StatusCode)
+		}
+	}
+
+	// Pairing: three strangers with bogus codes; a fourth address still pairs.
+	for i := range 3 {
+		for range 8 {
+			f.do(t, fmt.Sprintf("10.1.1.%d", i+1), "POST", "/api/kiosk/pair", `{"token":"bogus-token-0123456789"}`)
+		}
+	}
+	r := f.do(t, stranger, "POST", "/api/kiosk/pairings", `{"label":"tablette"}`, session...)
+	if r.status != 201 {
+		t.Fatalf("create pairing: %d %v", r.status, r.body)
+	}
+	token, _ := r.body["token"].(string)
+	if r := f.do(t, "10.1.1.9", "POST", "/api/kiosk/pair", `{"token":"`+token+`"}`); r.status != 200 {
+		t.Errorf("a good code after others' bogus ones: %d %v, want 200", r.status, r.body)
+	}
+
+	req = httptest.NewRequest("POST", "/api/auth/logout", strings.NewReader("{}"))
+	req.Header.Set("Content-Type", "application/json")
+	for _, c := range session {
+		req.AddCookie(c)
+	}
+	resp, _ = f.srv.app.Test(req, -1)
+	if sc := strings.ToLower(resp.Header.Get("Set-Cookie")); !strings.Contains(sc, "path=/") || !strings.Contains(sc, "expires=") {
+		t.Errorf("logout's cookie %q: want it cleared on Path=/", sc)
+	}
+
+	// The fixture's call has no file on disk: a short message, no path.
+	for _, rg := range []string{"", "bytes=-0"} {
+		req = httptest.NewRequest("GET", fmt.Sprintf("/api/recordings/%d/audio", f.rec), nil)
+		req.Header.Set("X-Test-Peer", screen)
+		if rg != "" {
+			req.Header.Set("Range", rg)
+		}
+		resp, _ := f.srv.app.Test(req, -1)
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 404 || strings.Contains(string(b), "/") && strings.Contains(string(b), ".wav") {
+			t.Errorf("missing file (Range %q): %d %s", rg, resp.StatusCode, b)
+		}
+	}
+}
+
+func TestSatisfiableRanges(t *testing.T) {
+	for _, c := range []struct {
+		rg   string
+		size int64
+		want bool
+	}{
+		{"bytes=0-", 10, true}, {"bytes=-0", 10, false}, {"bytes=-5", 10, true}, {"bytes=10-", 10, false},
+		{"bytes=9-9", 10, true}, {"bytes=-0,10-", 10, false}, {"bytes=-0,2-3", 10, true}, {"bytes=-1", 0, false}, {"items=1-2", 10, true},
+	} {
+		if got := satisfiable(c.rg, c.size); got != c.want {
+			t.Errorf("satisfiable(%q, %d) = %v, want %v", c.rg, c.size, got, c.want)
+		}
+	}
+}

@@ -85,6 +85,9 @@ type Config struct {
 	// KeepAlive is how often an idle event stream gets a comment, so a gone
 	// client is noticed (default 15 s).
 	KeepAlive time.Duration
+	// Hostnames are the names the room answers to besides localhost and
+	// IP addresses (e.g. customer-room.office.example).
+	Hostnames []string
 	// RemoteAddr overrides the peer address, for tests of the access rules.
 	RemoteAddr func(c *fiber.Ctx) netip.Addr
 }
@@ -147,7 +150,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		}
 	}()
 	errc := make(chan error, 1)
-	go func() { errc <- s.app.Listener(ln) }()
+	go func() { errc <- s.app.Listener(s.listener(ln)) }()
 	select {
 	case err := <-errc:
 		return err

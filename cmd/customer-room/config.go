@@ -27,6 +27,7 @@ type config struct {
 	Retention    time.Duration
 	RetentionMax time.Duration
 	Trusted      string
+	Hostnames    string
 	Workers      int
 	IdleTimeout  time.Duration
 	// Anonymization.
@@ -65,7 +66,7 @@ var envKeys = map[string]string{
 	"data": "CR_DATA", "addr": "CR_ADDR", "audio": "CR_AUDIO", "demo": "CR_DEMO", "log-level": "CR_LOG_LEVEL",
 	"target-lufs": "CR_TARGET_LUFS", "max-volume": "CR_MAX_VOLUME", "retention": "CR_RETENTION",
 	"workers": "CR_WORKERS", "idle-timeout": "CR_IDLE_TIMEOUT",
-	"redact-sound": "CR_REDACT_SOUND", "retention-max": "CR_RETENTION_MAX", "trusted-networks": "CR_TRUSTED_NETWORKS", "original-grace": "CR_ORIGINAL_GRACE", "pii-patterns": "CR_PII_PATTERNS",
+	"redact-sound": "CR_REDACT_SOUND", "retention-max": "CR_RETENTION_MAX", "trusted-networks": "CR_TRUSTED_NETWORKS", "hostnames": "CR_HOSTNAMES", "original-grace": "CR_ORIGINAL_GRACE", "pii-patterns": "CR_PII_PATTERNS",
 }
 
 // fromEnv sets every flag of fs that has a CR_* variable in the environment,
@@ -115,6 +116,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	retentionFlag(fs, c)
 	fs.DurationVar(&c.RetentionMax, "retention-max", 8784*time.Hour, "the longest a curator may keep a call after it was made (env CR_RETENTION_MAX, default about a year)")
 	fs.StringVar(&c.Trusted, "trusted-networks", "127.0.0.0/8,::1/128", "addresses that count as the room's own screen, comma-separated CIDRs (env CR_TRUSTED_NETWORKS)")
+	fs.StringVar(&c.Hostnames, "hostnames", "", "names the room answers to besides localhost and its addresses, comma-separated (env CR_HOSTNAMES)")
 	fs.IntVar(&c.Workers, "workers", 1, "parallel imports (env CR_WORKERS)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 90*time.Second, "room screen returns to its attract loop after this long untouched (env CR_IDLE_TIMEOUT)")
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -82,7 +83,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	sessions := &kiosk.Sessions{Store: cat, Room: room, Logger: log}
 	gate.Submit = pool.Submit
 	srv := server.New(server.Config{Version: version, DataDir: dataDir, Library: cat, Accounts: cat, Player: pl, Static: static.FS, Logger: log,
-		Kiosk: room, KioskStore: cat, Review: gate, Curation: cat, RetentionMax: c.RetentionMax, TrustedNetworks: trusted,
+		Kiosk: room, KioskStore: cat, Review: gate, Curation: cat, RetentionMax: c.RetentionMax, TrustedNetworks: trusted, Hostnames: splitList(c.Hostnames),
 		Workshops: cat, Sessions: sessions, Insight: cat})
 	// A session's every change (a vote, a move, the reveal) reaches the
 	// room's screen and the facilitator's tablet.
@@ -248,4 +249,15 @@ func (l catalogTracks) Resolve(ctx context.Context, req player.Request) ([]playe
 			StartMS: p.StartMS, EndMS: p.EndMS, DurationMS: r.DurationMS, LoudnessLUFS: r.LoudnessLUFS, TruePeakDBTP: r.TruePeakDBTP}
 	}
 	return ts, nil
+}
+
+// splitList splits a comma-separated setting, dropping empty parts.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

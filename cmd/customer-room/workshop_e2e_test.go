@@ -19,7 +19,6 @@ import (
 // (not the room's 127.0.0.1, which the test server alone trusts) and its
 // own cookies.
 type phone struct {
-	t    *testing.T
 	base string
 	c    *http.Client
 }

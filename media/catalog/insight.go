@@ -189,8 +189,9 @@ func (c *Catalog) MarkReviewed(ctx context.Context, actor, product string) error
 	return c.Audit(ctx, actor, "product-reviewed", product)
 }
 
-// ProductPack gathers a product's review pack for calls made from from to
-// to (YYYY-MM-DD, either may be ""): approved material only, masked text.
+// ProductPack gathers a product's review pack for the period from..to
+// (YYYY-MM-DD, either may be ""): approved material only, masked text; the
+// scores, their trend and the perception gap cover the same period.
 func (c *Catalog) ProductPack(ctx context.Context, product, from, to string) (media.ProductPack, error) {
 	p := media.ProductPack{Product: product, From: from, To: to, Recordings: []media.Recording{}, Clips: []media.Clip{}, Verbatims: []media.Verbatim{}}
 	if to == "" {
@@ -226,17 +227,20 @@ func (c *Catalog) ProductPack(ctx context.Context, product, from, to string) (me
 			p.Verbatims = append(p.Verbatims, v.ForRoom())
 		}
 	}
-	err = c.read.QueryRowContext(ctx, `SELECT count(*), coalesce(avg(score), 0) FROM (`+scoredSQL+`) WHERE product = ?`, product).Scan(&p.Scores.Count, &p.Scores.Avg)
+	fromMonth, toMonth := from[:min(7, len(from))], to[:7]
+	err = c.read.QueryRowContext(ctx, `SELECT count(*), coalesce(avg(score), 0) FROM (`+scoredSQL+`) WHERE product = ? AND month >= ? AND month <= ?`,
+		product, fromMonth, toMonth).Scan(&p.Scores.Count, &p.Scores.Avg)
 	if err != nil {
 		return p, err
 	}
-	if p.Scores.Trend, err = c.trend(ctx, "product", product, from[:min(7, len(from))], to[:7]); err != nil {
+	if p.Scores.Trend, err = c.trend(ctx, "product", product, fromMonth, toMonth); err != nil {
 		return p, err
 	}
 	err = c.read.QueryRowContext(ctx, `SELECT count(*), coalesce(avg(abs(g.guess - g.actual)), 0) FROM (
 		SELECT recording_id, guess, actual FROM kiosk_guesses
 		UNION ALL SELECT CAST(substr(item, 2) AS INTEGER), score, actual FROM workshop_votes WHERE item LIKE 'r%' AND actual IS NOT NULL) g
-		JOIN recordings r ON r.id = g.recording_id WHERE r.product = ?`, product).Scan(&p.Perception.Guesses, &p.Perception.AvgGap)
+		JOIN recordings r ON r.id = g.recording_id WHERE r.product = ?
+		AND coalesce(nullif(r.call_date, ''), substr(r.created_at, 1, 10)) BETWEEN ? AND ?`, product, from, to).Scan(&p.Perception.Guesses, &p.Perception.AvgGap)
 	if err != nil {
 		return p, err
 	}

@@ -1,8 +1,12 @@
 // The room's touchscreen. The server owns the state (screen, call, result,
 // language, "still there?", whether the sound works); this page only shows it
 // and sends taps. Live updates come from /api/events: `kiosk` for the screen,
-// `player` for the playback position, `library` when the catalog changes.
+// `player` for the playback position, `library` when the catalog changes,
+// `workshop` for a workshop's live tally. While a workshop is live the room
+// shows its workshop screen (title, what is on, the tally, how to join) and
+// the lone listener's screens wait until it ends.
 import { friendlyError, codeOf, maskedParts } from "/shared/room.js";
+import { renderTally, fmtAvg } from "/shared/tally.js";
 
 const DICT = {
   fr: {
@@ -28,6 +32,9 @@ const DICT = {
     volume: "Volume", quieter: "Moins fort", louder: "Plus fort", position: "Position dans l'appel", transcript: "Transcription",
     reactions: "Réactions", at: (p, d) => `${p} sur ${d}`, more: "Lire la suite", less: "Réduire", masked: "masqué pour l'anonymat",
     langName: "EN", langLabel: "EN, English version",
+    wsNow: "En ce moment", wsPos: (i, n) => `${i} sur ${n}`, wsWaiting: "La séance va commencer.", wsVerbatim: "Un client nous a écrit",
+    wsVotes: "Les votes de la salle", wsJoin: "Votez avec votre téléphone", wsCode: "Code", wsReal: "La note du client",
+    wsAvg: (a) => `Moyenne de la salle : ${a}`, wsQR: "QR code pour rejoindre l'atelier",
   },
   en: {
     touch: "Touch to listen", homeTitle: "Listen to our customers", all: "All", allTopics: "All topics", delighted: "Delighted customers",
@@ -52,6 +59,9 @@ const DICT = {
     volume: "Volume", quieter: "Quieter", louder: "Louder", position: "Position in the call", transcript: "Transcript",
     reactions: "Reactions", at: (p, d) => `${p} of ${d}`, more: "Read more", less: "Show less", masked: "hidden for anonymity",
     langName: "FR", langLabel: "FR, version française",
+    wsNow: "Now", wsPos: (i, n) => `${i} of ${n}`, wsWaiting: "The session is about to start.", wsVerbatim: "A customer wrote to us",
+    wsVotes: "The room's votes", wsJoin: "Vote with your phone", wsCode: "Code", wsReal: "The customer's score",
+    wsAvg: (a) => `Room's average: ${a}`, wsQR: "QR code to join the workshop",
   },
 };
 
@@ -70,7 +80,7 @@ const EN_WORDS = {
 };
 
 const $ = (id) => document.getElementById(id);
-const view = { state: null, home: null, player: null, cues: [], cuesFor: 0, current: -1, mood: "", topic: "", quote: 0, stillUntil: 0 };
+const view = { state: null, home: null, player: null, cues: [], cuesFor: 0, current: -1, mood: "", topic: "", quote: 0, stillUntil: 0, workshop: null };
 let lang = "fr";
 const t = (k, ...a) => { const v = DICT[lang][k] ?? DICT.fr[k] ?? k; return typeof v === "function" ? v(...a) : v; };
 const num = (x) => new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(x);
@@ -169,6 +179,7 @@ function render(st) {
   if (view.state && st.seq < view.state.seq) return; // an older answer arriving late
   const prev = view.state;
   view.state = st;
+  if ("workshop" in st) view.workshop = roomWorkshop(st.workshop);
   if (st.lang !== lang) {
     lang = st.lang;
     applyLang();
@@ -176,12 +187,15 @@ function render(st) {
     showAttract(false);
     if (st.call) showCall(st.call);
   }
-  const changed = !prev || prev.screen !== st.screen;
+  const screen = shownScreen();
+  const changed = !prev || view.shown !== screen;
+  view.shown = screen;
   if (!performance.getEntriesByName("room-screen").length) performance.mark("room-screen"); // make bench: first screen shown
   if (changed) $("toast").hidden = true;
   if (st.screen === "attract" && (!prev || prev.screen !== "attract")) forgetVisitor();
-  document.body.dataset.screen = st.screen;
-  for (const s of document.querySelectorAll(".screen")) s.hidden = s.id !== st.screen;
+  document.body.dataset.screen = screen;
+  for (const s of document.querySelectorAll(".screen")) s.hidden = s.id !== screen;
+  if (screen === "workshop") showWorkshop();
   document.querySelectorAll("[data-sound-down]").forEach((e) => { e.hidden = st.sound_ok !== false; });
   document.body.classList.toggle("no-sound", st.sound_ok === false);
   if (st.screen === "home" && changed) loadHome();
@@ -191,7 +205,7 @@ function render(st) {
   if (st.screen === "guess") document.querySelectorAll("#scale button").forEach((b) => { b.disabled = false; });
   showStill(st);
   if (changed && !st.still_there) {
-    const h = document.querySelector(`#${st.screen} h1`);
+    const h = document.querySelector(`#${screen} h1`);
     if (h) h.focus({ preventScroll: true });
   }
 }
@@ -460,10 +474,66 @@ function showResult(r) {
   $("rv-room").textContent = r.guesses > 0 ? t("room", Math.round(r.avg_gap * 10) / 10, r.guesses, topic) : t("firstOne", topic);
 }
 
+// shownScreen is the screen on show: the workshop's while one is live.
+function shownScreen() { return view.workshop ? "workshop" : view.state.screen; }
+
+// roomWorkshop reads a live workshop from the kiosk state's "workshop" field,
+// or from a `workshop` event (the whole session: items, index, tally); null
+// when none is live.
+function roomWorkshop(w) {
+  if (!w || (w.state && w.state !== "live")) return null;
+  if (!Array.isArray(w.items)) return w;
+  const it = w.items[w.index] || null;
+  return { id: w.id, title: w.title, code: w.code, join_url: w.join_url, index: w.index, count: w.items.length, revealed: !!w.revealed,
+    tally: w.tally, item: it && { title: it.title, type: it.type, text: it.text }, score: w.revealed && it ? it.score : null };
+}
+
+// onWorkshop takes a `workshop` event. The session's end brings the room
+// back to its own screen, asked for afresh.
+function onWorkshop(data) {
+  const was = view.workshop;
+  view.workshop = roomWorkshop(data);
+  if (!view.state) return;
+  if (!view.workshop && was) { api("kiosk", undefined, { quiet: true }).then((st) => { if (st) { view.state = null; render(st); } }); }
+  if (!!was !== !!view.workshop) render({ ...view.state, workshop: view.workshop });
+  else if (view.workshop) showWorkshop();
+}
+
+// showWorkshop fills the workshop screen: what is on, the live tally and,
+// once revealed, the customer's score beside it; the QR code and the code.
+function showWorkshop() {
+  const w = view.workshop;
+  if (!w) return;
+  $("ws-title").textContent = w.title || "";
+  const it = w.item;
+  $("ws-pos").textContent = it && w.count ? t("wsPos", w.index + 1, w.count) : "";
+  $("ws-kind").textContent = it ? (it.type === "verbatim" ? t("wsVerbatim") : t("wsNow")) : "";
+  $("ws-item").textContent = it ? (it.title || "") : t("wsWaiting");
+  const text = $("ws-text");
+  text.hidden = !(it && it.type === "verbatim" && it.text);
+  if (!text.hidden) masked(text, it.text); else text.replaceChildren();
+  $("ws-votes").hidden = !it;
+  const score = w.revealed && typeof w.score === "number" ? w.score : null;
+  renderTally($("ws-tally"), w.tally, { score, lang });
+  $("ws-real").hidden = score === null;
+  if (score !== null) {
+    $("ws-score").replaceChildren(String(score), el("small", "", " / 10"));
+    $("ws-score").setAttribute("aria-label", `${score} ${t("outOf")}`);
+    $("ws-gap").textContent = w.tally && w.tally.count ? t("wsAvg", fmtAvg(w.tally.avg, lang)) : "";
+  }
+  const qr = $("ws-qr");
+  const src = w.code ? `/api/join/${encodeURIComponent(w.code)}/qr.png` : "";
+  if (qr.getAttribute("src") !== src) { if (src) qr.src = src; else qr.removeAttribute("src"); }
+  qr.alt = t("wsQR");
+  $("ws-code").textContent = w.code || "";
+  $("ws-url").textContent = (w.join_url || "").replace(/^https?:\/\//, "").replace(/\?.*$/, "");
+}
+
 // Taps: one listener for the whole page, so nothing depends on hover.
 document.addEventListener("click", (ev) => {
   const target = ev.target instanceof Element ? ev.target : null;
   if (!target) return;
+  if (view.workshop && !target.closest(".notice")) return; // the workshop's screen only shows; the facilitator drives
   if (view.state && view.state.screen === "attract" && !target.closest(".notice")) { act("wake"); return; }
   if (target.closest("#progress")) {
     const r = $("progress").getBoundingClientRect();
@@ -507,7 +577,7 @@ document.addEventListener("click", (ev) => {
 // 0-10 scale take the arrow keys.
 document.addEventListener("keydown", (ev) => {
   const st = view.state;
-  if (!st) return;
+  if (!st || view.workshop) return;
   if (st.screen === "attract" && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); act("wake"); return; }
   if (ev.target === $("progress")) {
     const pos = view.player ? position(view.player) : 0;
@@ -535,7 +605,7 @@ document.addEventListener("keydown", (ev) => {
 let lastHere = 0;
 function presence() {
   const st = view.state;
-  if (!st || st.screen === "attract") return;
+  if (!st || st.screen === "attract" || view.workshop) return;
   const now = Date.now();
   if (!st.still_there && now - lastHere < 5000) return;
   lastHere = now;
@@ -574,6 +644,7 @@ function connect() {
   });
   source.addEventListener("kiosk", (e) => render(JSON.parse(e.data)));
   source.addEventListener("player", (e) => { view.player = JSON.parse(e.data); follow(); });
+  source.addEventListener("workshop", (e) => onWorkshop(JSON.parse(e.data)));
   source.addEventListener("library", () => {
     if (view.state && (view.state.screen === "home" || view.state.screen === "attract")) loadHome();
   });

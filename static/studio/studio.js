@@ -19,15 +19,20 @@ import * as retention from "./retention.js";
 import * as resonance from "./resonance.js";
 import * as uploads from "./uploads.js";
 import * as admin from "./admin.js";
+import * as workshops from "./workshops.js";
+import * as insight from "./insight.js";
 
 // pages are the curation screens, by the first part of the address
 // (#/library, #/call/ID?at=MS, #/search?q=...); each has open, and may have
 // close (leaving it) and relabel (after a language switch).
 const pages = { library, call: clips, playlists, programme, search, tags, retention, resonance, uploads, admin };
+pages.workshops = workshops; // #/workshops, #/workshops/ID: facilitators run sessions
 const view = { me: null, calls: [], verbatims: [], quarantine: [], selected: new Set(), event: null, reviewing: 0 };
 
 hooks.error = toast;
 hooks.unauthorized = () => { if (view.me) toast(t("loggedOut")); showLogin(); };
+
+pages.insight = insight; // perception gap, below the line, product reviews (#/insight)
 
 function show(screen) {
   document.body.dataset.screen = screen;
@@ -38,7 +43,7 @@ function show(screen) {
   // Facilitators may read the queue and what resonates; curation is for curators and admins.
   const facilitator = view.me && view.me.role === "facilitator";
   for (const a of document.querySelectorAll("#tabs [data-tab]")) {
-    a.hidden = facilitator && !["queue", "resonance"].includes(a.dataset.tab);
+    a.hidden = facilitator && !["queue", "resonance", "insight", "workshops"].includes(a.dataset.tab);
     if (a.dataset.tab === tab) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   }
   $("who").textContent = view.me ? `${view.me.name} · ${view.me.role}` : "";
