@@ -1,7 +1,10 @@
 package media
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -85,4 +88,38 @@ func CreateStaged(dir, pattern string, write func(f *os.File) error, place func(
 		return err
 	}
 	return place(tmp.Name())
+}
+
+// Unknown holds files found in library/ or renditions/ that no recording
+// points at, moved aside (never deleted) by recovery, `check --repair` and
+// `restore`: after a restore from an older backup they are the only copies
+// of the calls imported since.
+func (l Layout) Unknown() string { return filepath.Join(l.Dir, "unknown") }
+
+// MoveAside moves the file at rel (relative to Dir) into Unknown() under the
+// same relative path, never overwriting one already there (a taken name gets
+// "-2", "-3"…), and returns where it went, relative to Dir.
+func (l Layout) MoveAside(rel string) (string, error) {
+	rel = filepath.ToSlash(filepath.Clean(rel))
+	ext := filepath.Ext(rel)
+	stem := strings.TrimSuffix(rel, ext)
+	for n := 1; n < 1000; n++ {
+		dst := "unknown/" + stem + ext
+		if n > 1 {
+			dst = "unknown/" + stem + "-" + strconv.Itoa(n) + ext
+		}
+		if err := os.MkdirAll(filepath.Dir(l.Abs(dst)), 0o750); err != nil {
+			return "", err
+		}
+		// A link then an unlink, not a rename: a rename would overwrite.
+		err := os.Link(l.Abs(rel), l.Abs(dst))
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		return dst, os.Remove(l.Abs(rel))
+	}
+	return "", fmt.Errorf("move aside %s: too many files of that name in %s", rel, l.Unknown())
 }

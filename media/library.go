@@ -57,10 +57,11 @@ type RecordingFilter struct {
 }
 
 // Playable reports whether the room may list, play and stream r: approved,
-// with its anonymized rendition made. This is the one statement of that
-// privacy rule; playableSQL says the same in SQL.
+// with its anonymized rendition made, and its file there (not Unavailable).
+// This is the one statement of that privacy rule; playableSQL says the same
+// in SQL.
 func (r Recording) Playable() bool {
-	return r.Status == StatusApproved && r.Rendition != ""
+	return r.Status == StatusApproved && r.Rendition != "" && r.Unavailable == ""
 }
 
 // NewRecording is what ingest hands the catalog: a recording and its transcript,

@@ -48,6 +48,9 @@ type Recording struct {
 	// (staff only); ReviewNote is why it was rejected.
 	Findings   int    `json:"findings"`
 	ReviewNote string `json:"review_note,omitempty"`
+	// Unavailable says why the recording cannot be played (its file is
+	// missing): the room skips it, curators see the reason.
+	Unavailable string `json:"unavailable,omitempty"`
 }
 
 // Cue is one timed line of a transcript.

@@ -37,7 +37,8 @@ commands:
   analyze  decode and measure one audio file (no database)
   user     add a user: user add --role admin|curator|facilitator NAME (password on stdin)
   backup   write a consistent copy of the database: backup DEST
-  check    check the database and data folder
+  restore  put a backup in place (server stopped), import again the calls it does not know: restore SRC
+  check    check the database and data folder (--repair fixes what is safe)
   purge    delete recordings and verbatims past their expiry, and originals past their grace
   pii      find personal data in text, one document a line (--json)
   approve  approve recordings (or --verbatim verbatims) with their detected redactions
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runBackup(ctx, rest, getenv, stdout, stderr)
 	case "check":
 		return runCheck(ctx, rest, getenv, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, rest, getenv, stdout, stderr)
 	case "purge":
 		return runPurge(ctx, rest, getenv, stdout, stderr)
 	case "pii":

@@ -47,6 +47,9 @@ func Open(ctx context.Context, path string) (*Catalog, error) {
 		q.Set("_busy_timeout", "5000")
 		q.Set("_journal_mode", "WAL")
 		q.Set("_synchronous", "NORMAL")
+		// Deleted rows are overwritten with zeros, not left in free pages:
+		// purged personal data must not be recoverable from the file.
+		q.Set("_secure_delete", "on")
 		if extra != "" {
 			k, v, _ := strings.Cut(extra, "=")
 			q.Set(k, v)

@@ -10,14 +10,15 @@ import (
 )
 
 // playableSQL is Recording.Playable as a condition on recordings r.
-const playableSQL = `r.status = 'approved' AND r.rendition_path != ''`
+const playableSQL = `r.status = 'approved' AND r.rendition_path != '' AND r.unavailable = ''`
 
 const recordingColumns = `r.id, r.sha256, r.title, r.source_name, r.path, r.rendition_path, r.format, r.codec,
 	r.sample_rate, r.channels, r.duration_ms, r.loudness_lufs, r.true_peak_dbtp, r.status, r.sentiment,
 	r.score, r.topic, r.product, r.channel, r.call_date, r.demo, r.created_at, r.expires_at,
 	(SELECT count(*) FROM cues c WHERE c.recording_id = r.id),
 	coalesce((SELECT sum(json_array_length(c.findings)) FROM cues c WHERE c.recording_id = r.id), 0), r.review_note,
-	coalesce((SELECT group_concat(t.name, char(31)) FROM recording_tags rt JOIN tags t ON t.id = rt.tag_id WHERE rt.recording_id = r.id), '')`
+	coalesce((SELECT group_concat(t.name, char(31)) FROM recording_tags rt JOIN tags t ON t.id = rt.tag_id WHERE rt.recording_id = r.id), ''),
+	r.unavailable`
 
 type scanner interface{ Scan(...any) error }
 
@@ -31,7 +32,7 @@ func scanRecording(s scanner) (media.Recording, error) {
 	)
 	err := s.Scan(&r.ID, &r.SHA256, &r.Title, &r.SourceName, &r.Path, &r.Rendition, &r.Format, &r.Codec,
 		&r.SampleRate, &r.Channels, &r.DurationMS, &r.LoudnessLUFS, &r.TruePeakDBTP, &r.Status, &r.Sentiment,
-		&score, &r.Topic, &r.Product, &r.Channel, &r.CallDate, &demo, &created, &expires, &r.Cues, &r.Findings, &r.ReviewNote, &tags)
+		&score, &r.Topic, &r.Product, &r.Channel, &r.CallDate, &demo, &created, &expires, &r.Cues, &r.Findings, &r.ReviewNote, &tags, &r.Unavailable)
 	if err != nil {
 		return r, err
 	}

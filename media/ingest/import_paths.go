@@ -52,12 +52,13 @@ func (im *Importer) ImportPaths(ctx context.Context, paths []string) []ImportRes
 // extension) JSON, in one transaction: all rows or none.
 func (im *Importer) ImportVerbatimFile(ctx context.Context, path string) ImportResult {
 	res := ImportResult{Path: path, Status: Rejected}
-	f, err := os.Open(path)
+	f, st, err := openRegular(path)
 	if err != nil {
 		res.Error = err.Error()
 		return res
 	}
 	defer f.Close()
+	res.readSize, res.readMTime = st.Size(), st.ModTime()
 	read := ReadVerbatimsCSV
 	if strings.EqualFold(filepath.Ext(path), ".json") {
 		read = ReadVerbatimsJSON

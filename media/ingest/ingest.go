@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"customerroom/media"
@@ -48,6 +49,11 @@ type ImportResult struct {
 	// cancelled, the disk or the catalog failed): the drop folder keeps such
 	// a file for the next attempt instead of quarantining it.
 	Retry bool `json:"-"`
+
+	// readSize and readMTime are the file as the import read it: the drop
+	// folder removes only that file, not one a writer has added to since.
+	readSize  int64
+	readMTime time.Time
 }
 
 // retryError marks a failure of the machine rather than of the file.
@@ -116,7 +122,7 @@ const DefaultRetention = 183 * 24 * time.Hour
 // NAME.json). A bad file gives a Rejected result whose Error says why.
 func (im *Importer) ImportFile(ctx context.Context, path string, opt ImportOptions) ImportResult {
 	res := ImportResult{Path: path}
-	id, dup, a, cues, err := im.importFile(ctx, path, opt)
+	id, dup, a, cues, err := im.openAndImport(ctx, path, opt, &res)
 	switch {
 	case err != nil:
 		var re retryError
@@ -134,25 +140,43 @@ func (im *Importer) ImportFile(ctx context.Context, path string, opt ImportOptio
 	return res
 }
 
-func (im *Importer) importFile(ctx context.Context, path string, opt ImportOptions) (id int64, dup bool, a *audio.Analysis, ncues int, err error) {
-	f, err := os.Open(path)
+// openAndImport opens path (see openRegular) and notes in res the size and
+// mtime the import read, so the drop folder can tell a file that changed
+// since from the one imported.
+func (im *Importer) openAndImport(ctx context.Context, path string, opt ImportOptions, res *ImportResult) (int64, bool, *audio.Analysis, int, error) {
+	f, st, err := openRegular(path)
 	if err != nil {
 		return 0, false, nil, 0, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
+	res.readSize, res.readMTime = st.Size(), st.ModTime()
+	return im.importFile(ctx, f, st, path, opt)
+}
+
+// changedSince tells whether the open file f is no longer the st it was
+// when the import began: bytes added (a writer that paused), or rewritten.
+func changedSince(f *os.File, st os.FileInfo, read int64) error {
+	now, err := f.Stat()
 	if err != nil {
-		return 0, false, nil, 0, err
+		return retryable(err)
 	}
-	if !st.Mode().IsRegular() {
-		return 0, false, nil, 0, errors.New("not a regular file")
+	if read != st.Size() || now.Size() != st.Size() || !now.ModTime().Equal(st.ModTime()) {
+		return retryable(fmt.Errorf("%s changed while it was imported (%d bytes read, %d now): it is tried again once its copy is complete",
+			filepath.Base(f.Name()), read, now.Size()))
 	}
+	return nil
+}
+
+func (im *Importer) importFile(ctx context.Context, f *os.File, st os.FileInfo, path string, opt ImportOptions) (id int64, dup bool, a *audio.Analysis, ncues int, err error) {
 	if st.Size() == 0 {
 		return 0, false, nil, 0, errors.New("empty file (0 bytes)")
 	}
-	sum, err := hashFile(f)
+	sum, read, err := hashFile(f)
 	if err != nil {
 		return 0, false, nil, 0, retryable(err)
+	}
+	if err := changedSince(f, st, read); err != nil {
+		return 0, false, nil, 0, err
 	}
 	if r, err := im.Catalog.RecordingBySHA256(ctx, sum); err == nil {
 		return r.ID, true, &audio.Analysis{DurationMS: r.DurationMS, LoudnessLUFS: r.LoudnessLUFS, TruePeakDBTP: r.TruePeakDBTP}, r.Cues, nil
@@ -201,12 +225,18 @@ func (im *Importer) importFile(ctx context.Context, path string, opt ImportOptio
 	if err != nil {
 		return 0, false, &an, 0, err
 	}
-	rel, err := im.copyIn(f, sum, string(info.Format))
+	rel, err := im.copyIn(f, sum, string(info.Format), read)
 	if err != nil {
 		return 0, false, &an, 0, retryable(fmt.Errorf("copy into the library: %w", err))
 	}
 	if im.afterCopy != nil {
 		im.afterCopy()
+	}
+	// The bytes measured and copied must be the whole file: a copy that
+	// resumed meanwhile makes this import a truncated call.
+	if err := changedSince(f, st, read); err != nil {
+		os.Remove(filepath.Join(im.DataDir, rel))
+		return 0, false, &an, 0, err
 	}
 	now := im.Now()
 	rec := media.Recording{
@@ -285,17 +315,19 @@ func (r ctxReader) Read(p []byte) (int, error) {
 
 func (r ctxReader) Seek(off int64, whence int) (int64, error) { return r.f.Seek(off, whence) }
 
-func hashFile(r io.Reader) (string, error) {
+// hashFile returns the sha256 of what r holds and how many bytes that was.
+func hashFile(r io.Reader) (string, int64, error) {
 	h := sha256.New()
-	if _, err := io.Copy(h, r); err != nil {
-		return "", err
+	n, err := io.Copy(h, r)
+	if err != nil {
+		return "", n, err
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 // copyIn copies the original into library/ under its hash: first to a staging
 // name, synced, then renamed, so a crash never leaves a half-written library file.
-func (im *Importer) copyIn(f *os.File, sum, ext string) (string, error) {
+func (im *Importer) copyIn(f *os.File, sum, ext string, size int64) (string, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return "", err
 	}
@@ -305,7 +337,13 @@ func (im *Importer) copyIn(f *os.File, sum, ext string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		return "", err
 	}
-	_, err := media.WriteStaged(lay.Staging(), sum[:8]+"-*.part", f, func(staged string) error {
+	err := media.CreateStaged(lay.Staging(), sum[:8]+"-*.part", func(out *os.File) error {
+		n, err := io.Copy(out, f)
+		if err == nil && n != size {
+			err = fmt.Errorf("copied %d bytes of the %d hashed", n, size)
+		}
+		return err
+	}, func(staged string) error {
 		return os.Rename(staged, dst)
 	})
 	return rel, err
@@ -321,7 +359,7 @@ func (im *Importer) layout() media.Layout { return media.Layout{Dir: im.DataDir}
 func readTranscriptSidecar(audioPath string) ([]media.ReviewCue, error) {
 	base := strings.TrimSuffix(audioPath, filepath.Ext(audioPath))
 	for _, ext := range []string{"vtt", "srt"} {
-		data, err := readSidecar(base + "." + ext)
+		data, err := readSidecar(base+"."+ext, maxTranscriptBytes)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
@@ -342,7 +380,7 @@ func readTranscriptSidecar(audioPath string) ([]media.ReviewCue, error) {
 		return out, nil
 	}
 	for _, name := range []string{audioPath + ".json", base + ".json"} {
-		data, err := readSidecar(name)
+		data, err := readSidecar(name, maxWhisperBytes)
 		if errors.Is(err, os.ErrNotExist) || err == nil && !isWhisperJSON(data) {
 			continue
 		}
@@ -362,21 +400,60 @@ func readTranscriptSidecar(audioPath string) ([]media.ReviewCue, error) {
 	return []media.ReviewCue{}, nil
 }
 
-// readSidecar reads a sidecar of at most maxTranscriptBytes.
-func readSidecar(name string) ([]byte, error) {
-	f, err := os.Open(name)
+// The most a sidecar of each kind may hold. A one-hour call's WebVTT is
+// about 1 MB and its whisper JSON with word timings about 10 MB; metadata is
+// a handful of fields.
+const (
+	maxWhisperBytes  = 2 * maxTranscriptBytes
+	maxMetadataBytes = 64 << 10
+)
+
+// openRegular opens name for reading only when it is a regular file in its
+// own right. Anyone who can write to the drop folder can put anything there
+// under a sidecar's name: a link is refused without being followed
+// (O_NOFOLLOW: a link to /etc/passwd or /dev/zero), and a FIFO or a device
+// can neither block the open (O_NONBLOCK) nor pass the fstat that follows.
+func openRegular(name string) (*os.File, os.FileInfo, error) {
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, nil, media.Errorf(media.EInvalid, "%s is a link, not a file: drop the file itself", filepath.Base(name))
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, media.Errorf(media.EInvalid, "%s is not a regular file (%s)", filepath.Base(name), st.Mode().Type())
+	}
+	return f, st, nil
+}
+
+// readSidecar reads a sidecar of at most limit bytes (see openRegular for
+// what it refuses to open).
+func readSidecar(name string, limit int64) ([]byte, error) {
+	f, st, err := openRegular(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxTranscriptBytes*2+1))
-	if err != nil {
+	tooBig := media.Errorf(media.EInvalid, "%s is larger than %d KB", filepath.Base(name), limit>>10)
+	if st.Size() > limit {
+		return nil, tooBig
+	}
+	// The size can still grow while we read: the limit holds anyway.
+	buf := bytes.NewBuffer(make([]byte, 0, st.Size()+1))
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
-	if len(data) > maxTranscriptBytes*2 {
-		return nil, fmt.Errorf("%s is larger than %d MB", filepath.Base(name), maxTranscriptBytes*2>>20)
+	if int64(buf.Len()) > limit {
+		return nil, tooBig
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
 
 // isWhisperJSON tells a whisper transcript from the metadata sidecar.
@@ -415,7 +492,7 @@ func words(ws []redact.Word) []media.Word {
 
 func readMetadataSidecar(audioPath string) (*media.Metadata, error) {
 	name := strings.TrimSuffix(audioPath, filepath.Ext(audioPath)) + ".json"
-	data, err := os.ReadFile(name)
+	data, err := readSidecar(name, maxWhisperBytes) // NAME.json may be a whisper transcript
 	if errors.Is(err, os.ErrNotExist) {
 		return &media.Metadata{}, nil
 	}
@@ -424,6 +501,9 @@ func readMetadataSidecar(audioPath string) (*media.Metadata, error) {
 	}
 	if isWhisperJSON(data) {
 		return &media.Metadata{}, nil // a transcript, read by readTranscriptSidecar
+	}
+	if len(data) > maxMetadataBytes {
+		return nil, media.Errorf(media.EInvalid, "%s is larger than %d KB for metadata", filepath.Base(name), maxMetadataBytes>>10)
 	}
 	var m media.Metadata
 	if err := json.Unmarshal(data, &m); err != nil {

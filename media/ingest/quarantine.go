@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 )
 
 // quarantineFiles moves a rejected file and its sidecars from the drop folder
@@ -21,7 +24,7 @@ func quarantineFiles(dir, main string, sidecars []string, reason string, now tim
 		return "", err
 	}
 	all := append([]string{main}, sidecars...)
-	stem := strings.TrimSuffix(filepath.Base(main), filepath.Ext(main))
+	stem, short := quarantineStem(filepath.Base(main))
 	dest := func(n int, p string) string {
 		s := stem
 		if n > 1 {
@@ -44,6 +47,9 @@ func quarantineFiles(dir, main string, sidecars []string, reason string, now tim
 	}
 	target := dest(n, main)
 	note := fmt.Sprintf("%s was not imported: %s\n\nfrom:     %s\nwhen:     %s\n", filepath.Base(main), reason, main, now.UTC().Format(time.RFC3339))
+	if short {
+		note += "name:     too long to keep with a suffix, quarantined as " + filepath.Base(target) + "\n"
+	}
 	if len(sidecars) > 0 {
 		note += "sidecars: " + strings.Join(baseNames(sidecars), ", ") + " (moved here with it)\n"
 	}
@@ -56,6 +62,30 @@ func quarantineFiles(dir, main string, sidecars []string, reason string, now tim
 		errs = append(errs, moveFile(p, dest(n, p)))
 	}
 	return target, errors.Join(errs...)
+}
+
+// maxQuarantineStem leaves room in a 255-byte file name for "-NNNN", an
+// extension and ".error.txt".
+const maxQuarantineStem = 200
+
+// quarantineStem is the name a quarantined file is stored under, without its
+// extension: its own, or when that is too long to take ".error.txt" and a
+// suffix, its first bytes and a hash of the whole name (short reports that).
+func quarantineStem(base string) (stem string, short bool) {
+	ext := filepath.Ext(base)
+	stem = strings.TrimSuffix(base, ext)
+	if len(base) <= maxQuarantineStem {
+		return stem, false
+	}
+	sum := sha256.Sum256([]byte(base))
+	cut := maxQuarantineStem - 32 - len(ext)
+	if cut < 16 {
+		cut = 16
+	}
+	for cut > 0 && cut < len(stem) && !utf8.RuneStart(stem[cut]) {
+		cut--
+	}
+	return stem[:min(cut, len(stem))] + "~" + hex.EncodeToString(sum[:4]), true
 }
 
 func baseNames(ps []string) []string { return mapNames(ps, filepath.Base) }
@@ -75,7 +105,7 @@ func moveFile(src, dst string) error {
 	if err == nil || !errors.Is(err, syscall.EXDEV) {
 		return err
 	}
-	in, err := os.Open(src)
+	in, _, err := openRegular(src) // never block on a FIFO, never copy through a link
 	if err != nil {
 		return err
 	}

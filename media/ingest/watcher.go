@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -47,7 +48,70 @@ type Watcher struct {
 
 	mu       sync.Mutex
 	inflight map[string]bool
+	waiting  map[string]waitingEntry
 	wg       sync.WaitGroup
+}
+
+// WaitingFile is a file the drop folder leaves in the inbox for now, and
+// why (a partial download, a folder, a transcript without its audio file…):
+// curators see the list, so nothing sits there with no word.
+type WaitingFile struct {
+	Name   string    `json:"name"`
+	Reason string    `json:"reason"`
+	Since  time.Time `json:"since"`
+}
+
+// waitingEntry is a WaitingFile with the size and mtime it had when it was
+// put on the list: it is looked at again only once that changes.
+type waitingEntry struct {
+	WaitingFile
+	size  int64
+	mtime time.Time
+}
+
+// Waiting lists the files waiting in the inbox, by name.
+func (w *Watcher) Waiting() []WaitingFile {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make([]WaitingFile, 0, len(w.waiting))
+	for _, e := range w.waiting {
+		out = append(out, e.WaitingFile)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// wait puts name on the waiting list with why, logged the first time only
+// (a lone metadata file used to be logged at every rescan).
+func (w *Watcher) wait(name string, st os.FileInfo, reason string) {
+	w.mu.Lock()
+	old, had := w.waiting[name]
+	e := waitingEntry{WaitingFile{Name: name, Reason: reason, Since: w.Importer.Now()}, st.Size(), st.ModTime()}
+	if had {
+		e.Since = old.Since
+	}
+	w.waiting[name] = e
+	w.mu.Unlock()
+	if !had || old.Reason != reason {
+		w.log().Info("drop folder: waiting", "file", name, "why", reason)
+	}
+}
+
+// parked reports whether name waits with the same size and mtime as st:
+// nothing to do until it changes.
+func (w *Watcher) parked(name string, st os.FileInfo) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	e, ok := w.waiting[name]
+	return ok && e.size == st.Size() && e.mtime.Equal(st.ModTime())
+}
+
+func (w *Watcher) unwait(names ...string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, n := range names {
+		delete(w.waiting, n)
+	}
 }
 
 // Run watches the inbox until ctx ends. It first imports what is already
@@ -68,6 +132,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	}
 	w.mu.Lock()
 	w.inflight = map[string]bool{}
+	w.waiting = map[string]waitingEntry{}
 	w.mu.Unlock()
 	defer w.wg.Wait()
 	w.scan(ctx)
@@ -85,6 +150,9 @@ func (w *Watcher) Run(ctx context.Context) error {
 			}
 			if ev.Has(fsnotify.Create) || ev.Has(fsnotify.Write) {
 				w.consider(ctx, ev.Name)
+			}
+			if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
+				w.unwait(filepath.Base(ev.Name))
 			}
 		case err, ok := <-fw.Errors:
 			if !ok {
@@ -117,37 +185,82 @@ func (w *Watcher) scan(ctx context.Context) {
 		w.log().Error("drop folder scan", "err", err)
 		return
 	}
+	present := map[string]bool{}
 	for _, e := range ents {
+		present[e.Name()] = true
 		w.consider(ctx, filepath.Join(w.Inbox, e.Name()))
 	}
+	w.mu.Lock()
+	for n := range w.waiting {
+		if !present[n] {
+			delete(w.waiting, n)
+		}
+	}
+	w.mu.Unlock()
 }
 
-// ignored names are partial downloads, editor and OS litter, and staging
-// names uploads use before they rename a file in.
-func ignored(name string) bool {
+// partial names are downloads and copies in progress, and the staging
+// names uploads use before they rename a file in: they wait.
+func partial(name string) bool {
 	lower := strings.ToLower(name)
-	for _, s := range []string{".part", ".tmp", ".crdownload", ".partial", ".error.txt"} {
+	for _, s := range []string{".part", ".tmp", ".crdownload", ".partial"} {
 		if strings.HasSuffix(lower, s) {
 			return true
 		}
 	}
-	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") || lower == "thumbs.db" || lower == "desktop.ini"
+	return false
 }
 
-// consider starts handling a file unless it is already being handled or is a
-// sidecar waiting for its audio file.
+// litter is what operating systems and editors leave beside files: it is
+// quarantined at once, as never a recording.
+func litter(name string) bool {
+	lower := strings.ToLower(name)
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") || lower == "thumbs.db" || lower == "desktop.ini" ||
+		strings.HasSuffix(lower, ".error.txt")
+}
+
+// consider decides what to do with a file in the inbox: import it (unless it
+// is being handled already), quarantine it at once, or list it as waiting
+// with the reason. Every entry ends in one of the three.
 func (w *Watcher) consider(ctx context.Context, path string) {
 	name := filepath.Base(path)
-	if filepath.Clean(filepath.Dir(path)) != filepath.Clean(w.Inbox) || ignored(name) {
+	if filepath.Clean(filepath.Dir(path)) != filepath.Clean(w.Inbox) {
 		return
 	}
 	st, err := os.Lstat(path)
-	if err != nil || !st.Mode().IsRegular() {
+	if err != nil {
+		w.unwait(name)
+		return
+	}
+	if w.parked(name, st) {
 		return
 	}
 	ext := strings.ToLower(filepath.Ext(name))
-	if sidecarExts[ext] || ext == ".json" && hasAudioSibling(path) {
+	switch {
+	case st.IsDir():
+		w.wait(name, st, "a folder: the inbox does not look inside folders, move the files themselves into the inbox")
 		return
+	case partial(name):
+		w.wait(name, st, "still being copied (a partial or temporary name): it is imported once renamed to its final name")
+		return
+	case st.Mode()&os.ModeSymlink != 0:
+		w.quarantineNow(path, st, "a link, not a file: drop the file itself")
+		return
+	case !st.Mode().IsRegular():
+		w.quarantineNow(path, st, "not a regular file (a FIFO, socket or device)")
+		return
+	case litter(name):
+		w.quarantineNow(path, st, "a system or editor file (Thumbs.db, desktop.ini, ~$ lock file, hidden file), not a recording")
+		return
+	case sidecarExts[ext] || ext == ".json":
+		if hasAudioSibling(path) {
+			w.unwait(name) // travels with its audio file
+			return
+		}
+		if sidecarExts[ext] {
+			w.wait(name, st, "a transcript waiting for its audio file (same name, e.g. "+strings.TrimSuffix(name, filepath.Ext(name))+".wav)")
+			return
+		}
 	}
 	w.mu.Lock()
 	if w.inflight[path] {
@@ -168,6 +281,19 @@ func (w *Watcher) consider(ctx context.Context, path string) {
 	}()
 }
 
+// quarantineNow moves a file that can never be imported to the quarantine
+// with why; when even that fails, it waits with the reason.
+func (w *Watcher) quarantineNow(path string, st os.FileInfo, reason string) {
+	q, err := quarantineFiles(w.Quarantine, path, nil, reason, w.Importer.Now())
+	if err != nil {
+		w.log().Error("drop folder: cannot quarantine", "file", filepath.Base(path), "err", err)
+		w.wait(filepath.Base(path), st, "cannot be moved to the quarantine ("+err.Error()+"): "+reason)
+		return
+	}
+	w.unwait(filepath.Base(path))
+	w.log().Warn("drop folder: quarantined", "file", filepath.Base(path), "why", reason, "to", q)
+}
+
 // handle waits for a file (and its sidecars) to settle, then has the pool
 // import it and waits for the outcome.
 func (w *Watcher) handle(ctx context.Context, path string) {
@@ -178,7 +304,10 @@ func (w *Watcher) handle(ctx context.Context, path string) {
 	verbatims := ext == ".csv"
 	if ext == ".json" {
 		if !looksLikeArray(path) {
-			w.log().Info("drop folder: metadata waiting for its audio file", "file", filepath.Base(path))
+			if st, err := os.Lstat(path); err == nil {
+				name := filepath.Base(path)
+				w.wait(name, st, "metadata waiting for its audio file (same name, e.g. "+strings.TrimSuffix(name, filepath.Ext(name))+".wav)")
+			}
 			return
 		}
 		verbatims = true
@@ -222,20 +351,41 @@ func (w *Watcher) finish(ctx context.Context, res ImportResult, sidecars []strin
 	case res.Status == Rejected:
 		q, err := quarantineFiles(w.Quarantine, res.Path, sidecars, res.Error, w.Importer.Now())
 		if err != nil {
-			log.Error("drop folder: quarantine failed", "err", err)
+			log.Error("drop folder: rejected, and cannot be quarantined", "why", res.Error, "err", err)
+			if st, serr := os.Lstat(res.Path); serr == nil {
+				w.wait(filepath.Base(res.Path), st, "rejected ("+res.Error+") and cannot be moved to the quarantine ("+err.Error()+"): remove it")
+			}
+			break
 		}
+		w.unwait(append(baseNames(sidecars), filepath.Base(res.Path))...)
 		log.Warn("drop folder: rejected, quarantined", "err", res.Error, "to", q)
+	case !unchangedSince(res):
+		// Imported as it was when read, but a writer has been at it since:
+		// removing it would lose what was added. It stays, and is looked
+		// at again once stable (a different file then, or a duplicate).
+		log.Warn("drop folder: file changed after its import, kept in the inbox", "id", res.ID)
 	default:
 		for _, p := range append([]string{res.Path}, sidecars...) {
 			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 				log.Error("drop folder: cannot remove imported file", "err", err)
 			}
 		}
+		w.unwait(append(baseNames(sidecars), filepath.Base(res.Path))...)
 		log.Info("drop folder: "+string(res.Status), "id", res.ID)
 	}
 	if w.OnResult != nil {
 		w.OnResult(res)
 	}
+}
+
+// unchangedSince reports whether the inbox file is still the one the
+// import read (same size and mtime) and nobody has it open for writing.
+func unchangedSince(res ImportResult) bool {
+	st, err := os.Lstat(res.Path)
+	if err != nil {
+		return errors.Is(err, os.ErrNotExist)
+	}
+	return st.Size() == res.readSize && st.ModTime().Equal(res.readMTime) && !openForWriting(res.Path)
 }
 
 // waitStable polls until the file's size and mtime have not changed for
@@ -253,13 +403,17 @@ func (w *Watcher) waitStable(ctx context.Context, path string) bool {
 		if err != nil {
 			return false
 		}
+		// A writer may pause for longer than the whole check with the file
+		// still open (a stalled network copy): while anyone writes, the
+		// file is not stable, whatever its size and mtime say.
+		writing := openForWriting(path)
 		// Writing a file updates its mtime: one untouched for longer than
 		// the whole check (dropped while the server was down, or a sidecar
 		// that arrived first) is complete already.
-		if last == nil && time.Since(st.ModTime()) > time.Duration(need+1)*poll {
+		if last == nil && !writing && time.Since(st.ModTime()) > time.Duration(need+1)*poll {
 			return true
 		}
-		if last != nil && st.Size() == last.Size() && st.ModTime().Equal(last.ModTime()) {
+		if last != nil && !writing && st.Size() == last.Size() && st.ModTime().Equal(last.ModTime()) {
 			same++
 		} else {
 			same = 0
@@ -299,7 +453,7 @@ func sidecarsOf(audioPath string) []string {
 // looksLikeArray tells a JSON verbatim export (an array) from a metadata
 // sidecar (an object) by its first non-space byte.
 func looksLikeArray(path string) bool {
-	f, err := os.Open(path)
+	f, _, err := openRegular(path)
 	if err != nil {
 		return false
 	}

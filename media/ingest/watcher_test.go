@@ -26,6 +26,12 @@ type inbox struct {
 
 func startInbox(t *testing.T, im *Importer) *inbox {
 	t.Helper()
+	return startInboxWith(t, im, func(*Watcher) {})
+}
+
+// startInboxWith is startInbox with the watcher adjusted by set before it runs.
+func startInboxWith(t *testing.T, im *Importer, set func(*Watcher)) *inbox {
+	t.Helper()
 	b := &inbox{im: im, done: make(chan struct{}), got: make(chan ImportResult, 16)}
 	b.w = &Watcher{
 		Importer: im, Pool: NewPool(2),
@@ -39,6 +45,7 @@ func startInbox(t *testing.T, im *Importer) *inbox {
 			b.got <- r
 		},
 	}
+	set(b.w)
 	os.MkdirAll(b.w.Inbox, 0o750)
 	ctx, cancel := context.WithCancel(context.Background())
 	b.cancel = cancel
