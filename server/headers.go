@@ -1,6 +1,8 @@
 package server
 
 import (
+	"fmt"
+	"io"
 	"net"
 	"os"
 	"strconv"
@@ -23,6 +25,38 @@ func securityHeaders(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentSecurityPolicy, contentSecurityPolicy)
 	c.Set(fiber.HeaderXFrameOptions, "DENY")
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	return c.Next()
+}
+
+// maxBody is the largest request body read before routing: JSON bodies
+// are a few KB (a transcript edit of a long call is the largest, well
+// under this).
+const maxBody = 1 << 20
+
+// limitBody answers 413 to a body larger than maxBody on any route but the
+// upload, without reading past maxBody: fasthttp leaves bodies as streams
+// (see New), and a chunked body of unknown length is read here, bounded.
+func limitBody(c *fiber.Ctx) error {
+	if c.Method() == fiber.MethodPost && c.Path() == "/api/uploads" {
+		return c.Next()
+	}
+	tooLarge := func() error {
+		c.Set(fiber.HeaderConnection, "close") // the rest of the body is never read
+		return fiber.NewError(fiber.StatusRequestEntityTooLarge, fmt.Sprintf("request body larger than %d MB", maxBody>>20))
+	}
+	switch n := c.Request().Header.ContentLength(); {
+	case n > maxBody:
+		return tooLarge()
+	case n == -1 && c.Request().IsBodyStream(): // chunked
+		b, err := io.ReadAll(io.LimitReader(c.Context().RequestBodyStream(), maxBody+1))
+		if err != nil {
+			return errorOf(media.EInvalid, "unreadable request body")
+		}
+		if len(b) > maxBody {
+			return tooLarge()
+		}
+		c.Request().SetBody(b)
+	}
 	return c.Next()
 }
 

@@ -19,7 +19,7 @@ import (
 //     admin: an admin.
 func (s *Server) routes() {
 	app := s.app
-	app.Use(recover.New(), securityHeaders, s.knownHost)
+	app.Use(recover.New(), securityHeaders, limitBody, s.knownHost)
 
 	room, roomOrStaff := s.roomAccess, s.roomOrStaff
 	curator := s.requireRole("admin", "curator")

@@ -118,11 +118,17 @@ func New(cfg Config) *Server {
 		AppName:               "customer-room",
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
-		// Uploads of call recordings are the only large bodies; an hour of
-		// 8 kHz WAV is 58 MB. fasthttp refuses anything larger with 413.
-		BodyLimit:   maxUploadBytes,
-		ReadTimeout: 30 * time.Second,
-		IdleTimeout: 60 * time.Second,
+		// Bodies up to maxBody are read before routing (JSON); a larger one
+		// is left as a stream that only the uploads route reads, after its
+		// login check, straight to disk; every other route answers 413
+		// without reading it (limitBody). Multipart forms are never parsed
+		// before routing, so nobody anonymous can make the server buffer or
+		// spool anything.
+		BodyLimit:                    maxBody,
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ReadTimeout:                  30 * time.Second,
+		IdleTimeout:                  60 * time.Second,
 	})
 	s.routes()
 	return s

@@ -34,6 +34,12 @@ type uploaded struct {
 // import outcome arrives later as a library event. A middleware must let
 // only curators and admins through.
 func (s *Server) handleUpload(c *fiber.Ctx) error {
+	if n := c.Request().Header.ContentLength(); n > maxUploadBytes || n < 0 {
+		return fiber.NewError(fiber.StatusRequestEntityTooLarge, fmt.Sprintf("an upload is at most %d MB, with its length given", maxUploadBytes>>20))
+	}
+	if len(c.Request().Header.Peek(fiber.HeaderContentEncoding)) > 0 {
+		return errorOf(media.EInvalid, "send uploads without Content-Encoding")
+	}
 	form, err := c.MultipartForm()
 	if err != nil {
 		return errorOf(media.EInvalid, "want a multipart form with one or more \"file\" fields")
