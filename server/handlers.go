@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -12,18 +13,38 @@ import (
 	"customerroom/player"
 )
 
+// minFreeBytes is the free space under which the room reports itself
+// degraded: imports and renditions need room, and SQLite needs some to write.
+const minFreeBytes = 200 << 20
+
 func (s *Server) handleHealth(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	status, db := "ok", "ok"
+	var reasons []string
 	if err := s.cfg.Library.Ping(ctx); err != nil {
 		status, db = "degraded", err.Error()
+		reasons = append(reasons, "database: "+err.Error())
 	}
 	audio := s.cfg.Player.Health()
 	if !audio.OK {
 		status = "degraded"
+		reasons = append(reasons, "sound: "+audio.Error)
 	}
-	return c.JSON(fiber.Map{"status": status, "version": s.cfg.Version, "db": db, "audio": audio})
+	disk := fiber.Map{}
+	if s.cfg.DiskFree != nil {
+		if free, err := s.cfg.DiskFree(); err != nil {
+			disk["error"] = err.Error()
+		} else {
+			disk["free_bytes"] = free
+			disk["ok"] = free >= minFreeBytes
+			if free < minFreeBytes {
+				status = "degraded"
+				reasons = append(reasons, fmt.Sprintf("disk: %d MB free, want at least %d MB: delete old exports or make room", free>>20, minFreeBytes>>20))
+			}
+		}
+	}
+	return c.JSON(fiber.Map{"status": status, "version": s.cfg.Version, "db": db, "audio": audio, "disk": disk, "reasons": reasons})
 }
 
 // pathID parses the :id parameter; ids are positive integers.

@@ -298,3 +298,12 @@ func (s *Server) handleAudit(c *fiber.Ctx) error {
 	}
 	return c.JSON(es)
 }
+
+// handleInbox lists the drop folder's files waiting with why (a lone
+// sidecar, a copy in progress, a folder), for curators.
+func (s *Server) handleInbox(c *fiber.Ctx) error {
+	if s.cfg.Waiting == nil {
+		return c.JSON(fiber.Map{"waiting": []any{}})
+	}
+	return c.JSON(fiber.Map{"waiting": s.cfg.Waiting()})
+}

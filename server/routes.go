@@ -61,6 +61,7 @@ func (s *Server) routes() {
 	api.Post("/verbatims/:id/reject", curator, s.handleVerbatimStatus(media.StatusRejected))
 	api.Post("/verbatims/:id/withdraw", curator, s.handleVerbatimStatus(media.StatusPending))
 	api.Get("/quarantine", staff, s.handleQuarantine)
+	api.Get("/inbox", staff, s.handleInbox)
 	api.Get("/audit", admin, s.handleAudit)
 
 	// Curation (curators): metadata, tags, clips, playlists, the programme,

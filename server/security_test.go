@@ -228,3 +228,24 @@ func TestSatisfiableRanges(t *testing.T) {
 		}
 	}
 }
+
+// TestHealthSaysWhatIsWrong: a nearly full disk makes health degraded with
+// a reason that says what to do.
+func TestHealthSaysWhatIsWrong(t *testing.T) {
+	f := newKioskFixture(t)
+	f.srv.cfg.DiskFree = func() (uint64, error) { return 50 << 20, nil }
+	r := f.do(t, stranger, "GET", "/api/health", "")
+	reasons, _ := r.body["reasons"].([]any)
+	if r.status != 200 || r.body["status"] != "degraded" || len(reasons) != 1 || !strings.Contains(fmt.Sprint(reasons[0]), "50 MB free") {
+		t.Errorf("health with 50 MB free: %d %v", r.status, r.body)
+	}
+	f.srv.cfg.DiskFree = func() (uint64, error) { return 5 << 30, nil }
+	if r := f.do(t, stranger, "GET", "/api/health", ""); r.body["status"] != "ok" {
+		t.Errorf("health with 5 GB free: %v", r.body)
+	}
+	// A database that cannot be written shows too.
+	f.cat.Close()
+	if r := f.do(t, stranger, "GET", "/api/health", ""); r.body["status"] != "degraded" || r.body["db"] == "ok" {
+		t.Errorf("health with the database closed: %v", r.body)
+	}
+}

@@ -85,6 +85,12 @@ type Config struct {
 	// KeepAlive is how often an idle event stream gets a comment, so a gone
 	// client is noticed (default 15 s).
 	KeepAlive time.Duration
+	// DiskFree reports the free bytes where the data folder is (nil: not
+	// reported); health says "degraded" under 200 MB.
+	DiskFree func() (uint64, error)
+	// Waiting lists the inbox files neither imported nor quarantined, with
+	// why (nil: none shown).
+	Waiting func() any
 	// Hostnames are the names the room answers to besides localhost and
 	// IP addresses (e.g. customer-room.office.example).
 	Hostnames []string

@@ -9,6 +9,7 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -82,8 +83,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	gate := newGate(c, cat, dataDir, chk, log)
 	sessions := &kiosk.Sessions{Store: cat, Room: room, Logger: log}
 	gate.Submit = pool.Submit
+	var inbox *ingest.Watcher // made below; the server lists its waiting files
 	srv := server.New(server.Config{Version: version, DataDir: dataDir, Library: cat, Accounts: cat, Player: pl, Static: static.FS, Logger: log,
 		Kiosk: room, KioskStore: cat, Review: gate, Curation: cat, RetentionMax: c.RetentionMax, TrustedNetworks: trusted, Hostnames: splitList(c.Hostnames),
+		DiskFree: func() (uint64, error) { return diskFree(dataDir) }, Waiting: func() any { return inbox.Waiting() },
 		Workshops: cat, Sessions: sessions, Insight: cat})
 	// A session's every change (a vote, a move, the reveal) reaches the
 	// room's screen and the facilitator's tablet.
@@ -105,7 +108,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	g.Go(func() error { return relayKiosk(gctx, room, srv.Events()) })
 	g.Go(func() error { return purgeLoop(gctx, cat, gate, dataDir, log) })
 	g.Go(func() error { return pool.Run(gctx) })
-	inbox := &ingest.Watcher{Importer: imp, Pool: pool, Inbox: media.Layout{Dir: dataDir}.Inbox(),
+	inbox = &ingest.Watcher{Importer: imp, Pool: pool, Inbox: media.Layout{Dir: dataDir}.Inbox(),
 		Quarantine: media.Layout{Dir: dataDir}.Quarantine(), Logger: log,
 		// Screens learn that the library changed; file names stay off the wire
 		// (they may name a customer).
@@ -260,4 +263,13 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// diskFree is the space left for the data folder.
+func diskFree(dir string) (uint64, error) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0, err
+	}
+	return st.Bavail * uint64(st.Bsize), nil
 }

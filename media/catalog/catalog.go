@@ -56,6 +56,11 @@ func Open(ctx context.Context, path string) (*Catalog, error) {
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
+	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
+		f.Close()
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("the database file %s cannot be opened for writing (%v): give the service's user write access to it and to its folder", path, unwrapPath(err))
+	}
 	write, err := sql.Open("sqlite3", dsn("_txlock=immediate"))
 	if err != nil {
 		return nil, err
@@ -102,13 +107,17 @@ func (c *Catalog) Close() error {
 // Path is the database file.
 func (c *Catalog) Path() string { return c.path }
 
-// Ping checks both pools answer; /api/health reports it.
+// Ping checks both pools answer and a write goes through (a full disk or a
+// read-only file fails here); /api/health reports it.
 func (c *Catalog) Ping(ctx context.Context) error {
 	var one int
 	if err := c.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return err
 	}
-	return c.write.PingContext(ctx)
+	if _, err := c.write.ExecContext(ctx, `UPDATE health SET at = ? WHERE id = 1`, formatTime(c.now())); err != nil {
+		return fmt.Errorf("the database cannot be written (disk full or read-only?): %w", err)
+	}
+	return nil
 }
 
 // migrate applies the embedded migrations in numeric order, each in its own
@@ -231,3 +240,11 @@ func parseTime(s string) time.Time {
 }
 
 func (c *Catalog) now() time.Time { return c.Clock.Now() }
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
