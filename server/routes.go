@@ -31,7 +31,8 @@ func (s *Server) routes() {
 
 	// Every state change: same origin only, JSON bodies only (uploads:
 	// multipart, checked on their route).
-	api := app.Group("/api", s.sameOrigin, jsonOnly)
+	app.Get("/metrics", s.adminOrLocal, s.handleMetrics)
+	api := app.Group("/api", s.measure, s.sameOrigin, jsonOnly)
 	api.Get("/health", s.handleHealth)
 
 	// Browsing approved content.

@@ -249,3 +249,37 @@ func TestHealthSaysWhatIsWrong(t *testing.T) {
 		t.Errorf("health with the database closed: %v", r.body)
 	}
 }
+
+// TestMetrics: the Prometheus text for the machine itself and admins only,
+// with requests by route pattern (never an id) and status.
+func TestMetrics(t *testing.T) {
+	f := newKioskFixture(t)
+	f.do(t, screen, "GET", "/api/health", "")
+	f.do(t, screen, "GET", fmt.Sprintf("/api/recordings/%d", f.rec), "")
+	f.do(t, screen, "GET", "/api/recordings/424242", "")
+	if r := f.do(t, stranger, "GET", "/metrics", ""); r.status != 403 {
+		t.Errorf("metrics from the office network: %d, want 403", r.status)
+	}
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.Header.Set("X-Test-Peer", screen)
+	resp, err := f.srv.app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	text := string(b)
+	for _, want := range []string{
+		`customerroom_http_request_duration_seconds_count{method="GET",route="/api/health",status="200"} 1`,
+		`customerroom_http_request_duration_seconds_count{method="GET",route="/api/recordings/:id",status="200"} 1`,
+		`customerroom_http_request_duration_seconds_count{method="GET",route="/api/recordings/:id",status="404"} 1`,
+		`customerroom_http_request_duration_seconds_bucket{method="GET",route="/api/health",status="200",le="+Inf"} 1`,
+		`customerroom_player_state{state="idle"} 1`, `customerroom_sse_clients 0`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("metrics lack %s:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "424242") {
+		t.Error("a raw path with an id reached the metrics")
+	}
+}

@@ -91,6 +91,8 @@ type Config struct {
 	// Waiting lists the inbox files neither imported nor quarantined, with
 	// why (nil: none shown).
 	Waiting func() any
+	// Metrics collects what GET /metrics reports; nil makes its own.
+	Metrics *Metrics
 	// Hostnames are the names the room answers to besides localhost and
 	// IP addresses (e.g. customer-room.office.example).
 	Hostnames []string
@@ -106,6 +108,7 @@ type Server struct {
 	log    *slog.Logger
 	// accounts limits login attempts per account name.
 	accounts *limiter
+	metrics  *Metrics
 }
 
 // New builds the server and its routes.
@@ -119,7 +122,10 @@ func New(cfg Config) *Server {
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = 15 * time.Second
 	}
-	s := &Server{cfg: cfg, events: NewBroker(), log: cfg.Logger, accounts: newLimiter(accountLimit[0], accountLimit[1], cfg.Clock)}
+	s := &Server{cfg: cfg, events: NewBroker(), log: cfg.Logger, accounts: newLimiter(accountLimit[0], accountLimit[1], cfg.Clock), metrics: cfg.Metrics}
+	if s.metrics == nil {
+		s.metrics = NewMetrics()
+	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "customer-room",
 		DisableStartupMessage: true,

@@ -84,9 +84,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	sessions := &kiosk.Sessions{Store: cat, Room: room, Logger: log}
 	gate.Submit = pool.Submit
 	var inbox *ingest.Watcher // made below; the server lists its waiting files
+	metrics := server.NewMetrics()
 	srv := server.New(server.Config{Version: version, DataDir: dataDir, Library: cat, Accounts: cat, Player: pl, Static: static.FS, Logger: log,
 		Kiosk: room, KioskStore: cat, Review: gate, Curation: cat, RetentionMax: c.RetentionMax, TrustedNetworks: trusted, Hostnames: splitList(c.Hostnames),
-		DiskFree: func() (uint64, error) { return diskFree(dataDir) }, Waiting: func() any { return inbox.Waiting() },
+		DiskFree: func() (uint64, error) { return diskFree(dataDir) }, Metrics: metrics, Waiting: func() any { return inbox.Waiting() },
 		Workshops: cat, Sessions: sessions, Insight: cat})
 	// A session's every change (a vote, a move, the reveal) reaches the
 	// room's screen and the facilitator's tablet.
@@ -113,6 +114,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		// Screens learn that the library changed; file names stay off the wire
 		// (they may name a customer).
 		OnResult: func(r ingest.ImportResult) {
+			metrics.Add("customerroom_imports_total", 1, "status", string(r.Status))
 			srv.Events().Publish("library", map[string]any{"status": r.Status, "id": r.ID})
 		}}
 	g.Go(func() error { return inbox.Run(gctx) })
