@@ -23,7 +23,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO := $(shell command -v go 2>/dev/null || ls /usr/local/go/bin/go 2>/dev/null || echo $(HOME)/.cache/customer-room/go/bin/go)
 export CGO_ENABLED := 1
 
-.PHONY: run test build bench corpus-check deps test-deps go staticcheck fmt clean vendor vendor-axe
+.PHONY: run test build bench corpus-check deps test-deps go staticcheck fmt clean vendor vendor-axe deb
 
 run: build
 	$(BIN) serve --data $(DATA) --addr $(ADDR) --audio $(AUDIO)
@@ -69,6 +69,11 @@ go:
 	rm -rf $$dir/go $$dir/golang.org && unzip -q $$dir/go.zip -d $$dir && \
 	mv "$$dir/golang.org/toolchain@v0.0.1-go$(GO_VERSION).linux-$$arch" $$dir/go && rm -rf $$dir/go.zip $$dir/golang.org && \
 	chmod +x $$dir/go/bin/* $$dir/go/pkg/tool/*/*; fi
+
+# deb builds dist/customer-room_VERSION_ARCH.deb for this machine's
+# architecture and checks it (metadata, contents, systemd-analyze verify).
+deb: deps go
+	GO=$(GO) ./scripts/deb --check
 
 # staticcheck installs the linter `make test` runs, from the Go module proxy.
 staticcheck: go
