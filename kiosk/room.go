@@ -55,6 +55,9 @@ type Library interface {
 	AddGuess(ctx context.Context, g media.Guess) (media.TopicGap, error)
 	GapForTopic(ctx context.Context, topic string) (media.TopicGap, error)
 	AddReaction(ctx context.Context, r media.Reaction) error
+	// AddPlay and CompletePlay count listens, never who listened.
+	AddPlay(ctx context.Context, recordingID, clipID int64, day string, completed bool) (int64, error)
+	CompletePlay(ctx context.Context, id int64) error
 }
 
 // Player is what the room needs from the playback engine.
@@ -171,7 +174,8 @@ type Room struct {
 	mu         sync.Mutex // guards the fields below
 	st         State
 	lastTouch  time.Time
-	sawPlaying bool // the current call has been seen playing (so idle means it ended)
+	sawPlaying bool  // the current call has been seen playing (so idle means it ended)
+	playID     int64 // the current listen's play, marked completed if heard to the end
 	subs       *fanout.Hub[State]
 	poke       chan struct{}
 }
@@ -391,9 +395,13 @@ func (r *Room) listen(ctx context.Context, id int64) (State, error) {
 		return r.State(), err
 	}
 	call := callOf(rec)
+	playID, err := r.lib.AddPlay(ctx, rec.ID, 0, r.day(), false)
+	if err != nil {
+		r.log.Warn("counting a play", "recording", rec.ID, "err", err)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.sawPlaying = false
+	r.sawPlaying, r.playID = false, playID
 	return r.setLocked(func(st *State) { st.Screen, st.Call, st.Result = ScreenListening, &call, nil }), nil
 }
 
@@ -770,7 +778,14 @@ func (r *Room) observe(ps player.State) {
 		r.mu.Unlock()
 	case ps.State == player.StateIdle && r.sawPlaying:
 		r.sawPlaying = false
+		playID := r.playID
 		r.mu.Unlock()
+		// Heard to the end: the play counts as completed.
+		if playID != 0 {
+			if err := r.lib.CompletePlay(context.Background(), playID); err != nil {
+				r.log.Warn("counting a completed play", "err", err)
+			}
+		}
 		r.afterListening()
 	default:
 		r.mu.Unlock()

@@ -20,6 +20,8 @@ type fakeLibrary struct {
 	programme []media.ProgrammeEntry
 	guesses   []media.Guess
 	reactions []media.Reaction
+	plays     []int64 // recording ids listened to
+	completed []int64 // play ids heard to the end
 }
 
 var _ Library = (*fakeLibrary)(nil)
@@ -129,6 +131,20 @@ func (l *fakeLibrary) AddReaction(ctx context.Context, r media.Reaction) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.reactions = append(l.reactions, r)
+	return nil
+}
+
+func (l *fakeLibrary) AddPlay(ctx context.Context, recordingID, clipID int64, day string, completed bool) (int64, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.plays = append(l.plays, recordingID)
+	return int64(len(l.plays)), nil
+}
+
+func (l *fakeLibrary) CompletePlay(ctx context.Context, id int64) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.completed = append(l.completed, id)
 	return nil
 }
 
@@ -342,7 +358,7 @@ func TestNextWrapsAroundTheHomeList(t *testing.T) {
 }
 
 func TestEndOfCallLeadsToGuessAndIdleToAttract(t *testing.T) {
-	r, _, pl, clock := newTestRoom(t)
+	r, lib, pl, clock := newTestRoom(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	pl.states = make(chan player.State)
 	done := make(chan error)
@@ -365,9 +381,14 @@ func TestEndOfCallLeadsToGuessAndIdleToAttract(t *testing.T) {
 		pl.states <- player.State{State: player.StatePlaying, Item: &player.Item{RecordingID: 2}}
 	}
 	waitScreenSettled(t, r, ScreenListening)
-	// The call ends: the guess screen follows.
+	// The call ends: the guess screen follows, and the play counts as heard.
 	pl.states <- player.State{State: player.StateIdle}
 	waitScreen(t, r, ScreenGuess)
+	lib.mu.Lock()
+	if len(lib.plays) != 1 || lib.plays[0] != 2 || len(lib.completed) != 1 || lib.completed[0] != 1 {
+		t.Errorf("plays %v completed %v: want one play of call 2, completed", lib.plays, lib.completed)
+	}
+	lib.mu.Unlock()
 	clock.Advance(89 * time.Second)
 	waitScreenSettled(t, r, ScreenGuess)
 	clock.Advance(2 * time.Second)

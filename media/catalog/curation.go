@@ -278,10 +278,11 @@ func (c *Catalog) ExpiringSoon(ctx context.Context, before time.Time) ([]media.R
 }
 
 // AddPlay counts a play of a recording or clip for the day, and whether it
-// was heard to the end. Nothing says who listened.
-func (c *Catalog) AddPlay(ctx context.Context, recordingID, clipID int64, day string, completed bool) error {
+// was heard to the end; it returns the play's id for CompletePlay. Nothing
+// says who listened.
+func (c *Catalog) AddPlay(ctx context.Context, recordingID, clipID int64, day string, completed bool) (int64, error) {
 	if !media.ValidDay(day) {
-		return media.Errorf(media.EInvalid, "day %q: want YYYY-MM-DD", day)
+		return 0, media.Errorf(media.EInvalid, "day %q: want YYYY-MM-DD", day)
 	}
 	var rec, clip any
 	if clipID > 0 {
@@ -289,7 +290,16 @@ func (c *Catalog) AddPlay(ctx context.Context, recordingID, clipID int64, day st
 	} else {
 		rec = recordingID
 	}
-	_, err := c.write.ExecContext(ctx, `INSERT INTO plays (recording_id, clip_id, day, completed) VALUES (?, ?, ?, ?)`, rec, clip, day, completed)
+	res, err := c.write.ExecContext(ctx, `INSERT INTO plays (recording_id, clip_id, day, completed) VALUES (?, ?, ?, ?)`, rec, clip, day, completed)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// CompletePlay marks a play as heard to the end.
+func (c *Catalog) CompletePlay(ctx context.Context, id int64) error {
+	_, err := c.write.ExecContext(ctx, `UPDATE plays SET completed = 1 WHERE rowid = ?`, id)
 	return err
 }
 
