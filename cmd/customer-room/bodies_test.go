@@ -81,7 +81,7 @@ func TestOversizedBodiesCostNoMemory(t *testing.T) {
 		}
 	}
 	after := peakRSS(t, cmd.Process.Pid)
-	if grew := after - before; grew > 24 {
+	if grew := after - before; grew > 100 { // buffered, sixteen bodies would take 4 GB; the race detector inflates what is left
 		t.Errorf("peak memory grew by %.0f MB (%.0f → %.0f) on 16 oversized bodies: they were buffered", grew, before, after)
 	}
 	if code := getJSON(t, base+"/api/health", nil); code != 200 {
