@@ -12,9 +12,9 @@ import (
 
 // Ogg Opus always decodes at 48 kHz (RFC 7845); granule positions count 48 kHz samples.
 const (
-	opusRate       = 48000
-	opusMaxFrame   = 5760 // 120 ms at 48 kHz, the longest packet
-	opusPreroll    = 3840 // 80 ms of decoding before a seek target, as RFC 7845 advises
+	opusRate     = 48000
+	opusMaxFrame = 5760 // 120 ms at 48 kHz, the longest packet
+	opusPreroll  = 3840 // 80 ms of decoding before a seek target, as RFC 7845 advises
 )
 
 // opusStream decodes one Ogg Opus logical stream with pion/opus.
