@@ -2,7 +2,6 @@ package player
 
 import (
 	"context"
-	"customerroom/media"
 	"errors"
 	"fmt"
 	"io"
@@ -10,24 +9,45 @@ import (
 	"time"
 )
 
-// chunkFrames is how much the engine renders per Write: 20 ms keeps the
-// reaction to pause and seek short while halving the wake-ups of 10 ms chunks
-// (measured in real-time playback: 1.5 -> 0.9 CPU-s per minute of audio,
-// most of it the Go scheduler's, which matters on a Raspberry Pi).
+// chunkFrames is how much the engine renders per Write unless the output
+// asks for another block (BlockSizer): 20 ms keeps the reaction to pause and
+// seek short. Every block is a wake-up, and on a Raspberry Pi the Go
+// scheduler's share of a wake-up costs more than rendering the block, so an
+// output that can take larger blocks says so.
 const chunkFrames = 960
+
+// BlockSizer is implemented by outputs that want the engine to render blocks
+// of another size than chunkFrames.
+type BlockSizer interface {
+	// BlockFrames is the number of 48 kHz frames per Write.
+	BlockFrames() int
+}
+
+// blockFrames is the engine's block for out.
+func blockFrames(out Output) int {
+	if b, ok := out.(BlockSizer); ok && b.BlockFrames() > 0 {
+		return b.BlockFrames()
+	}
+	return chunkFrames
+}
 
 // Shutdown budgets: Run must return within about a second and a half of
 // cancellation even when the device is stuck inside Write or Close.
 const (
 	engineStopWait = time.Second
 	closeWait      = 500 * time.Millisecond
-	watchEvery     = 100 * time.Millisecond
-	pushEvery      = 200 * time.Millisecond // state pushes while playing: 5 a second
+	// watchEvery is the watchdog's period while playing, and the position
+	// pushes go out on the same tick: 5 a second.
+	watchEvery = 200 * time.Millisecond
 )
 
 // Run is the engine: it renders the queue to the output, watches the device
 // and pushes state. It returns nil after ctx is cancelled, once it has faded
 // out and closed the output, within about 1.5 s even if the device hangs.
+//
+// While nothing plays it does not wake at all: the watchdog and the position
+// pushes tick only while the transport is playing (a dead device still shows
+// in Health, which asks the output directly).
 func (p *Player) Run(ctx context.Context) error {
 	quit := make(chan struct{})
 	done := make(chan struct{})
@@ -35,10 +55,28 @@ func (p *Player) Run(ctx context.Context) error {
 		defer close(done)
 		p.engine(quit)
 	}()
-	tick := time.NewTicker(watchEvery)
-	defer tick.Stop()
-	var lastPush time.Time
+	var (
+		tick  *time.Ticker
+		tickC <-chan time.Time
+	)
+	defer func() {
+		if tick != nil {
+			tick.Stop()
+		}
+	}()
 	for {
+		// Tick only while playing (or stuck in a Write, which the watchdog must see).
+		p.mu.Lock()
+		active := p.state == StatePlaying || !p.inWrite.IsZero()
+		p.mu.Unlock()
+		switch {
+		case active && tick == nil:
+			tick = time.NewTicker(watchEvery)
+			tickC = tick.C
+		case !active && tick != nil:
+			tick.Stop()
+			tick, tickC = nil, nil
+		}
 		select {
 		case <-ctx.Done():
 			close(quit)
@@ -57,10 +95,10 @@ func (p *Player) Run(ctx context.Context) error {
 			return err
 		case <-done:
 			return errors.New("player: engine stopped unexpectedly")
-		case <-tick.C:
+		case <-p.runWake:
+		case <-tickC:
 			p.watch()
-			if st := p.State(); st.State == StatePlaying && media.Since(p.opt.Clock, lastPush) >= pushEvery-watchEvery/2 {
-				lastPush = p.opt.Clock.Now()
+			if st := p.State(); st.State == StatePlaying {
 				p.publish(st)
 			}
 		}
@@ -159,7 +197,7 @@ func (p *Player) engine(quit <-chan struct{}) {
 	e := &engine{
 		p:     p,
 		lim:   newLimiter(p.opt.CeilingDBTP),
-		buf:   make([]float32, chunkFrames*Channels),
+		buf:   make([]float32, blockFrames(p.out)*Channels),
 		fadeN: p.opt.FadeMS * SampleRate / 1000,
 	}
 	p.mu.Lock()
@@ -311,7 +349,7 @@ func (e *engine) fadeOut() {
 	e.fade.set(0, e.fadeN)
 	left := e.fadeN
 	for left > 0 {
-		k := min(left, chunkFrames)
+		k := min(left, len(e.buf)/Channels)
 		b := e.buf[:k*Channels]
 		n := 0
 		if e.src != nil {
@@ -344,7 +382,15 @@ func (e *engine) write(b []float32) error {
 	p := e.p
 	p.mu.Lock()
 	p.inWrite = p.opt.Clock.Now()
+	idle := p.state != StatePlaying
 	p.mu.Unlock()
+	if idle {
+		// A fade-out after pause or stop: Run must watch this Write too.
+		select {
+		case p.runWake <- struct{}{}:
+		default:
+		}
+	}
 	_, err := p.out.Write(b)
 	p.mu.Lock()
 	p.inWrite = time.Time{}

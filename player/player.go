@@ -145,7 +145,8 @@ type Player struct {
 	opt Options
 	log *slog.Logger
 
-	wake chan struct{} // buffered 1: "state changed, look again"
+	wake    chan struct{} // buffered 1: "state changed, look again" (the engine)
+	runWake chan struct{} // the same for Run, which ticks only while playing
 
 	mu       sync.Mutex
 	queue    []Track
@@ -168,21 +169,24 @@ type Player struct {
 func New(out Output, lib Library, opt Options) *Player {
 	opt.defaults()
 	return &Player{
-		out:    out,
-		lib:    lib,
-		opt:    opt,
-		log:    opt.Logger,
-		wake:   make(chan struct{}, 1),
-		state:  StateIdle,
-		volume: opt.Volume,
-		subs:   fanout.NewLatest[State](),
+		out:     out,
+		lib:     lib,
+		opt:     opt,
+		log:     opt.Logger,
+		wake:    make(chan struct{}, 1),
+		runWake: make(chan struct{}, 1),
+		state:   StateIdle,
+		volume:  opt.Volume,
+		subs:    fanout.NewLatest[State](),
 	}
 }
 
 func (p *Player) poke() {
-	select {
-	case p.wake <- struct{}{}:
-	default:
+	for _, c := range []chan struct{}{p.wake, p.runWake} {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
 	}
 }
 
