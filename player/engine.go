@@ -23,6 +23,22 @@ type BlockSizer interface {
 	BlockFrames() int
 }
 
+// Delayer is implemented by outputs that know how much written audio the
+// listener has not heard yet (their queue and the device's buffer).
+type Delayer interface {
+	Delay() time.Duration
+}
+
+// lagBehind is how far the listener is behind what the engine has written
+// to out: the output's delay and the limiter's look-ahead.
+func lagBehind(out Output) time.Duration {
+	d := time.Duration(limLatency) * time.Second / SampleRate
+	if o, ok := out.(Delayer); ok {
+		d += o.Delay()
+	}
+	return d
+}
+
 // blockFrames is the engine's block for out.
 func blockFrames(out Output) int {
 	if b, ok := out.(BlockSizer); ok && b.BlockFrames() > 0 {
@@ -272,10 +288,12 @@ func (p *Player) engine(quit <-chan struct{}) {
 				continue
 			}
 			e.audible = true
+			lag := lagBehind(p.out)
 			p.mu.Lock()
 			if p.gen == g {
 				p.posMS = e.src.pos * 1000 / SampleRate
 				p.progress = p.opt.Clock.Now()
+				p.lag, p.lagAt = lag, p.progress
 			}
 			p.mu.Unlock()
 		}
@@ -370,8 +388,10 @@ func (e *engine) fadeOut() {
 	}
 	e.fade.cur = 0
 	if e.src != nil {
+		lag := lagBehind(e.p.out)
 		e.p.mu.Lock()
 		e.p.posMS = min(e.p.posMS, e.src.pos*1000/SampleRate)
+		e.p.lag, e.p.lagAt = lag, e.p.opt.Clock.Now()
 		e.p.mu.Unlock()
 	}
 }

@@ -15,16 +15,24 @@ import (
 	"github.com/hajimehoshi/oto/v2"
 )
 
-// otoBuffer is the device buffer asked of ALSA (two 50 ms periods), and
-// otoPipe what Write may queue ahead of oto's own player buffer. Each ALSA
-// period pulls 50 ms from that player buffer at once, so it holds three
-// periods: with only one, a loaded machine (measured here with the CPU busy)
-// dropped whole periods to silence. Latency from Write to the speaker is
-// about 300 ms; fades are applied before Write, so nothing clicks.
+// The audio path from the engine to the speaker, each stage a queue: the
+// engine renders otoBlock at a time into the pipe (otoPipe), oto's mux keeps
+// its player buffer topped up to otoPlayerBuf from it, and oto's ALSA thread
+// takes one period (half of otoBuffer) at a time from that buffer into the
+// device's ring of two periods, blocking while the ring is full. The player
+// buffer must hold a period when the ALSA thread asks, or the period is
+// padded with silence (a dropout). A play or resume starts with the pipe
+// empty, so its sound waits only for the ring and what the player buffer
+// holds; a pause waits for the pipe too. scripts/bench.d/latency.sh measures
+// both at a model card with two CPU hogs running: play/resume about 66 ms
+// (70 at most) and pause about 190 ms, where the earlier 100/150/50 ms sizes
+// gave 160 and 390 ms. A 10 ms pipe made pauses quicker but let the
+// race-detector build drop periods (TestOtoEndToEndThroughALSAFilePlugin).
 const (
-	otoBuffer    = 100 * time.Millisecond
-	otoPlayerBuf = 150 * time.Millisecond
+	otoBuffer    = 20 * time.Millisecond
+	otoPlayerBuf = 50 * time.Millisecond
 	otoPipe      = 50 * time.Millisecond
+	otoBlock     = 10 * time.Millisecond
 	otoReadyWait = 5 * time.Second
 )
 
@@ -70,8 +78,8 @@ type OtoOutput struct {
 	pipe   *pcmPipe
 }
 
-// NewOtoOutput opens the default ALSA device (48 kHz stereo float32, about
-// 100 ms of device buffer). The context is created once per process; a
+// NewOtoOutput opens the default ALSA device (48 kHz stereo float32, 40 ms
+// of device buffer). The context is created once per process; a
 // missing device is returned as the error (OpenOutput turns it into a dead
 // output so the server still starts and says so in /api/health).
 func NewOtoOutput() (Output, error) {
@@ -111,7 +119,18 @@ func (o *OtoOutput) Err() error {
 // Name is "alsa".
 func (o *OtoOutput) Name() string { return "alsa" }
 
-// Close lets the queued audio drain (at most about 300 ms, inside the
+// BlockFrames is otoBlock in frames: the engine's block on this output.
+func (o *OtoOutput) BlockFrames() int { return int(otoBlock.Seconds() * SampleRate) }
+
+// Delay is what stands between a Write and the speaker: the pipe, oto's
+// player buffer, the period oto's ALSA thread holds and the device's ring
+// (assumed full: the thread blocks on it while streaming).
+func (o *OtoOutput) Delay() time.Duration {
+	frames := o.pipe.buffered()/Channels + o.player.UnplayedBufferSize()/(4*Channels)
+	return time.Duration(frames)*time.Second/SampleRate + otoBuffer*3/2
+}
+
+// Close lets the queued audio drain (at most about 100 ms, inside the
 // player's shutdown budget), then releases the player. The context stays:
 // oto cannot open a second one.
 func (o *OtoOutput) Close() error {

@@ -106,8 +106,11 @@ func (o *Options) defaults() {
 
 // State is what GET /api/player returns and what the `player` SSE event carries.
 type State struct {
-	State      string `json:"state"` // idle|playing|paused
-	Item       *Item  `json:"item"`
+	State string `json:"state"` // idle|playing|paused
+	Item  *Item  `json:"item"`
+	// PositionMS is the position in the item as heard at the speaker: what
+	// the engine has rendered less the output's queue (Delayer) and the
+	// limiter's look-ahead, so a transcript highlight follows the sound.
 	PositionMS int64  `json:"position_ms"`
 	DurationMS int64  `json:"duration_ms"`
 	Volume     int    `json:"volume"`
@@ -148,13 +151,18 @@ type Player struct {
 	wake    chan struct{} // buffered 1: "state changed, look again" (the engine)
 	runWake chan struct{} // the same for Run, which ticks only while playing
 
-	mu       sync.Mutex
-	queue    []Track
-	idx      int
-	state    string
-	gen      uint64 // bumped when the engine must (re)load: play, next, prev, stop, seek
-	atMS     int64  // where the engine must start the current item on load
-	posMS    int64  // position within the current item
+	mu    sync.Mutex
+	queue []Track
+	idx   int
+	state string
+	gen   uint64 // bumped when the engine must (re)load: play, next, prev, stop, seek
+	atMS  int64  // where the engine must start the current item on load
+	posMS int64  // position within the current item, rendered (handed to the output)
+	// lag is how far behind posMS the listener was when the engine last
+	// wrote (lagAt): the output's queue and the limiter's look-ahead. The
+	// position as heard is posMS minus what is left of it.
+	lag      time.Duration
+	lagAt    time.Time
 	volume   int
 	devErr   error     // the output's own Err, as last seen by the watchdog
 	writeErr error     // the last failed Write; cleared by the next successful one
@@ -246,6 +254,7 @@ func (p *Player) loadLocked(idx int, atMS int64, state string) {
 	p.idx = idx
 	p.atMS = atMS
 	p.posMS = atMS
+	p.lag = 0
 	p.state = state
 	p.gen++
 	p.progress = p.opt.Clock.Now()
@@ -368,7 +377,7 @@ func (p *Player) Prev() error {
 		return nil
 	}
 	idx := p.idx
-	if p.posMS < prevRestartMS && idx > 0 {
+	if p.heardLocked() < prevRestartMS && idx > 0 {
 		idx--
 	}
 	st := p.state
@@ -427,9 +436,20 @@ func (p *Player) stateLocked() State {
 		it := p.queue[p.idx].item()
 		s.Item = &it
 		s.DurationMS = it.DurationMS
-		s.PositionMS = p.posMS
+		s.PositionMS = p.heardLocked()
 	}
 	return s
+}
+
+// heardLocked is the position as heard at the speaker: the rendered position
+// less what is still queued in front of the listener, never before the point
+// the item was (re)started at. p.mu is held.
+func (p *Player) heardLocked() int64 {
+	left := p.lag - p.opt.Clock.Now().Sub(p.lagAt)
+	if left <= 0 {
+		return p.posMS
+	}
+	return max(p.atMS, p.posMS-left.Milliseconds())
 }
 
 // Health reports whether the output works, for GET /api/health.
