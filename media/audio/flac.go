@@ -110,6 +110,10 @@ func flacFindFrame(r io.ReadSeeker, off int64) (int64, error) {
 	return 0, errors.New("metadata blocks are broken and no audio frame follows them")
 }
 
+// flacSeekWindow is where SeekFrame stops bisecting and decodes forward (a
+// variable so tests can make the small fixtures bisect).
+var flacSeekWindow int64 = 64 << 10
+
 // flacWindow is how much of the file flacStream holds: at least half of it
 // is ahead of the frame being decoded, more than the largest possible frame.
 const flacWindow = 2 << 20
@@ -375,7 +379,7 @@ func (f *flacStream) SeekFrame(frameNum int64) error {
 	}
 	lo, hi := f.dataStart, f.size
 	bestOff, bestSample := f.dataStart, int64(0)
-	for hi-lo > 64<<10 {
+	for hi-lo > flacSeekWindow {
 		mid := lo + (hi-lo)/2
 		off, sample, err := f.frameAfter(mid)
 		if err != nil {

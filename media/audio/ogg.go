@@ -263,8 +263,9 @@ func (o *oggReader) nextPacket() ([]byte, error) {
 	}
 }
 
-// oggSeekWindow is where findPage stops bisecting and scans pages in order.
-const oggSeekWindow = 64 << 10
+// oggSeekWindow is where findPage stops bisecting and scans pages in order
+// (a variable so tests can make the small fixtures bisect).
+var oggSeekWindow int64 = 64 << 10
 
 // findPage returns the offset and granule of the last usable page between file
 // offsets lo and hi whose granule is at most limit, or -1 when there is none
@@ -328,7 +329,7 @@ func (o *oggReader) pageFrom(off int64, usable func(*oggPage) bool) (int64, int6
 // last page of the stream with a granule, the end of the audio. It returns -1
 // when there is none.
 func (o *oggReader) lastGranule(dataStart, size int64) int64 {
-	for window := int64(oggSeekWindow); ; window *= 4 {
+	for window := oggSeekWindow; ; window *= 4 {
 		start := max(dataStart, size-window)
 		if err := o.reset(start); err != nil {
 			return -1
