@@ -29,6 +29,16 @@ type Delayer interface {
 	Delay() time.Duration
 }
 
+// Cutter is implemented by outputs whose queue can be cut short: a pause or
+// a seek then waits only for the device's buffer, not the whole queue.
+type Cutter interface {
+	// Interrupt makes a Write blocked on a full queue return early.
+	Interrupt()
+	// Cut fades the queue out over its first fade frames and drops the
+	// rest; it returns the frames dropped, or -1 if fewer were queued.
+	Cut(fade int) int
+}
+
 // lagBehind is how far the listener is behind what the engine has written
 // to out: the output's delay and the limiter's look-ahead.
 func lagBehind(out Output) time.Duration {
@@ -191,6 +201,9 @@ type engine struct {
 	fadeN int
 	// audible is true when the last write ended above silence, so stopping needs a fade out.
 	audible bool
+	// lost counts rendered frames an interrupted Write did not queue; the
+	// next cut counts them as dropped.
+	lost int64
 }
 
 func (p *Player) volumeGain(v int) float64 {
@@ -245,7 +258,7 @@ func (p *Player) engine(quit <-chan struct{}) {
 		e.vol.set(p.volumeGain(vol), 50*SampleRate/1000)
 
 		if !loaded || g != gen {
-			e.fadeOut()
+			e.silence()
 			e.lim = newLimiter(p.opt.CeilingDBTP)
 			gen, loaded = g, true
 			if e.src != nil && st != StateIdle && has && tr == e.track && e.src.seek(tr, at) {
@@ -272,7 +285,9 @@ func (p *Player) engine(quit <-chan struct{}) {
 			}
 		}
 		if st != StatePlaying || e.src == nil {
-			e.fadeOut()
+			if dropped := e.silence(); dropped > 0 && e.src != nil && st == StatePaused {
+				e.rewind(dropped, g)
+			}
 			select {
 			case <-p.wake:
 			case <-quit:
@@ -357,6 +372,50 @@ func (e *engine) render(buf []float32) (int, error) {
 	return n, err
 }
 
+// silence ends what is sounding. On an output that can cut its queue the
+// queued audio is faded and the rest dropped; it returns the frames dropped
+// (0 when it rendered a fade instead).
+func (e *engine) silence() int64 {
+	lost := e.lost
+	e.lost = 0
+	c, ok := e.p.out.(Cutter)
+	if !ok || !e.audible {
+		e.fadeOut()
+		return 0
+	}
+	dropped := c.Cut(e.fadeN)
+	if dropped < 0 {
+		e.fadeOut()
+		return 0
+	}
+	e.audible = false
+	e.fade.cur = 0
+	return int64(dropped) + lost
+}
+
+// rewind moves the paused source back over the frames a cut dropped (and
+// the limiter's look-ahead they carried), so resume goes on from what was
+// last heard. A source that cannot seek is reopened there on resume.
+func (e *engine) rewind(dropped int64, g uint64) {
+	p := e.p
+	frame := max(0, e.src.pos-dropped-limLatency)
+	ms := frame * 1000 / SampleRate
+	e.lim = newLimiter(p.opt.CeilingDBTP)
+	ok := e.src.seek(e.track, ms)
+	lag := lagBehind(p.out)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.gen != g {
+		return
+	}
+	p.posMS = ms
+	p.lag, p.lagAt = lag, p.opt.Clock.Now()
+	if !ok {
+		p.atMS = ms
+		p.gen++ // the engine reopens the track at atMS on resume
+	}
+}
+
 // fadeOut renders one fade length of the current source ramping to silence,
 // so pause, stop, seek and shutdown never cut the waveform.
 func (e *engine) fadeOut() {
@@ -411,7 +470,10 @@ func (e *engine) write(b []float32) error {
 		default:
 		}
 	}
-	_, err := p.out.Write(b)
+	n, err := p.out.Write(b)
+	if err == nil && n < len(b) {
+		e.lost += int64(len(b)-n) / Channels // interrupted for a cut (Cutter)
+	}
 	p.mu.Lock()
 	p.inWrite = time.Time{}
 	if err == nil {

@@ -21,17 +21,16 @@ import (
 // takes one period (half of otoBuffer) at a time from that buffer into the
 // device's ring of two periods, blocking while the ring is full. The player
 // buffer must hold a period when the ALSA thread asks, or the period is
-// padded with silence (a dropout). A play or resume starts with the pipe
-// empty, so its sound waits only for the ring and what the player buffer
-// holds; a pause waits for the pipe too. scripts/bench.d/latency.sh measures
-// both at a model card with two CPU hogs running: play/resume about 66 ms
-// (70 at most) and pause about 190 ms, where the earlier 100/150/50 ms sizes
-// gave 160 and 390 ms. A 10 ms pipe made pauses quicker but let the
-// race-detector build drop periods (TestOtoEndToEndThroughALSAFilePlugin).
+// padded with silence (a dropout); the pipe is the deep part that rides out
+// a busy CPU. A play or resume starts with the pipe empty, and a pause or a
+// seek cuts it down to a 15 ms fade (Cut), so a tap is heard after the
+// player buffer and the ring only. scripts/bench.d/latency.sh, two CPU hogs
+// running: play/resume about 70 ms, pause to silence about 135 ms, where
+// the earlier 100/150/50 ms sizes without cuts gave 160 and 390 ms.
 const (
 	otoBuffer    = 20 * time.Millisecond
 	otoPlayerBuf = 50 * time.Millisecond
-	otoPipe      = 50 * time.Millisecond
+	otoPipe      = 150 * time.Millisecond
 	otoBlock     = 10 * time.Millisecond
 	otoReadyWait = 5 * time.Second
 )
@@ -119,6 +118,14 @@ func (o *OtoOutput) Err() error {
 // Name is "alsa".
 func (o *OtoOutput) Name() string { return "alsa" }
 
+// Interrupt makes a Write blocked on the full pipe return early (Cutter).
+func (o *OtoOutput) Interrupt() { o.pipe.interrupt() }
+
+// Cut fades the queued audio out over its first fade frames and drops the
+// rest, so a pause or a seek is heard after the device's own buffers only
+// (Cutter). It returns the frames dropped, or -1 when too little is queued.
+func (o *OtoOutput) Cut(fade int) int { return o.pipe.cut(fade) }
+
 // BlockFrames is otoBlock in frames: the engine's block on this output.
 func (o *OtoOutput) BlockFrames() int { return int(otoBlock.Seconds() * SampleRate) }
 
@@ -159,6 +166,7 @@ type pcmPipe struct {
 	lastWrite time.Time
 	space     chan struct{} // signalled when Read frees room
 	data      chan struct{} // signalled when Write adds samples
+	intr      bool          // a blocked write returns early (see interrupt)
 }
 
 func newPCMPipe(size int) *pcmPipe {
@@ -176,6 +184,9 @@ var errPipeClosed = errors.New("alsa: output closed")
 
 func (p *pcmPipe) write(s []float32) (int, error) {
 	total := len(s)
+	p.mu.Lock()
+	p.intr = false // an interrupt is for a write already waiting
+	p.mu.Unlock()
 	for len(s) > 0 {
 		p.mu.Lock()
 		if p.closed {
@@ -195,10 +206,49 @@ func (p *pcmPipe) write(s []float32) (int, error) {
 		}
 		s = s[k:]
 		if len(s) > 0 {
+			p.mu.Lock()
+			intr := p.intr
+			p.intr = false
+			p.mu.Unlock()
+			if intr {
+				return total - len(s), nil
+			}
 			<-p.space
 		}
 	}
 	return total, nil
+}
+
+// interrupt makes a write blocked on a full pipe return at once with what it
+// queued: the engine has a tap to act on and will cut the queue.
+func (p *pcmPipe) interrupt() {
+	p.mu.Lock()
+	p.intr = true
+	p.mu.Unlock()
+	signal(p.space)
+}
+
+// cut keeps at most fade frames of the queue, faded to silence over them,
+// and drops the rest. It returns the frames dropped, or -1 (nothing
+// changed) when fewer than fade frames are queued: then the caller fades.
+func (p *pcmPipe) cut(fade int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.intr = false
+	frames := p.n / Channels
+	if frames < fade || fade <= 0 {
+		return -1
+	}
+	for i := 0; i < fade; i++ {
+		g := float32(fade-1-i) / float32(fade)
+		for c := 0; c < Channels; c++ {
+			k := (p.r + i*Channels + c) % len(p.buf)
+			p.buf[k] *= g
+		}
+	}
+	p.n = fade * Channels
+	signal(p.space)
+	return frames - fade
 }
 
 func (p *pcmPipe) buffered() int {

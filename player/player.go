@@ -249,8 +249,17 @@ func (p *Player) Play(ctx context.Context, req Request) error {
 	return nil
 }
 
+// interrupt lets an engine blocked on a full output queue act on a tap at
+// once (it cuts the queue); outputs without a cuttable queue ignore it.
+func (p *Player) interrupt() {
+	if c, ok := p.out.(Cutter); ok {
+		c.Interrupt()
+	}
+}
+
 // loadLocked points the engine at queue[idx] from atMS. p.mu is held.
 func (p *Player) loadLocked(idx int, atMS int64, state string) {
+	p.interrupt()
 	p.idx = idx
 	p.atMS = atMS
 	p.posMS = atMS
@@ -271,6 +280,7 @@ func (p *Player) Pause() error {
 	p.mu.Lock()
 	if p.state == StatePlaying {
 		p.state = StatePaused
+		p.interrupt()
 	}
 	p.mu.Unlock()
 	p.changed()
