@@ -120,14 +120,21 @@ func (r *resampler) pull(dst []float32) int {
 			w = r.taps(float64(ph) / float64(r.up))
 		}
 		off := int(first-r.base) * ch
-		for c := 0; c < ch; c++ {
-			var acc float32
-			k := off + c
-			for _, wj := range w {
-				acc += wj * r.in[k]
-				k += ch
+		switch ch {
+		case 1:
+			dst[n] = dot(w, r.in[off:off+len(w)])
+		case 2:
+			dst[n], dst[n+1] = dot2(w, r.in[off:off+2*len(w)])
+		default:
+			for c := 0; c < ch; c++ {
+				var acc float32
+				k := off + c
+				for _, wj := range w {
+					acc += wj * r.in[k]
+					k += ch
+				}
+				dst[n+c] = acc
 			}
-			dst[n+c] = acc
 		}
 		n += ch
 		r.next++
@@ -140,6 +147,42 @@ func (r *resampler) pull(dst []float32) int {
 		r.base = keep
 	}
 	return n
+}
+
+// dot is the filter's inner product over one channel, in four partial sums
+// (the resampler is the player's second cost after the limiter).
+func dot(w, x []float32) float32 {
+	x = x[:len(w)]
+	var a0, a1, a2, a3 float32
+	i := 0
+	for ; i+4 <= len(w); i += 4 {
+		a0 += w[i] * x[i]
+		a1 += w[i+1] * x[i+1]
+		a2 += w[i+2] * x[i+2]
+		a3 += w[i+3] * x[i+3]
+	}
+	for ; i < len(w); i++ {
+		a0 += w[i] * x[i]
+	}
+	return (a0 + a1) + (a2 + a3)
+}
+
+// dot2 is dot over interleaved stereo x, both channels in one pass.
+func dot2(w, x []float32) (float32, float32) {
+	x = x[:2*len(w)]
+	var l0, l1, r0, r1 float32
+	i := 0
+	for ; i+2 <= len(w); i += 2 {
+		l0 += w[i] * x[2*i]
+		r0 += w[i] * x[2*i+1]
+		l1 += w[i+1] * x[2*i+2]
+		r1 += w[i+1] * x[2*i+3]
+	}
+	for ; i < len(w); i++ {
+		l0 += w[i] * x[2*i]
+		r0 += w[i] * x[2*i+1]
+	}
+	return l0 + l1, r0 + r1
 }
 
 // Limiter constants. A 2 ms look-ahead is long enough for a smooth attack on
@@ -194,30 +237,62 @@ var tpL1 = func() float32 {
 // frame needs, the output never exceeds the ceiling (up to the true-peak
 // estimate's error, covered by tpMarginDB) and the gain has no steps: no
 // clipping, no clicks. It delays the signal by latency frames.
+//
+// It is the player's main cost, so it works in blocks of limBlock frames: a
+// block whose samples (and their interpolation neighbours) are too small for
+// any interpolated peak to reach the ceiling needs gain 1 everywhere, and
+// once the gain has recovered to exactly 1 for a whole window such a block is
+// a plain copy through the delay line. Speech at the loudness target is
+// mostly that.
 type limiter struct {
 	ceil float32
 	rel  float64
 
-	sig  []float32 // ring of stereo frames
-	n    int64     // frames pushed
-	gwin []float32 // ring of required gains, window limLookahead
-	dq   []int64   // monotonic deque of indices into gwin (increasing gains)
-	r    float64   // released gain
-	rwin []float64 // ring of released gains for the moving average
-	rsum float64
+	// w holds limHist frames of history, then the block being processed
+	// (interleaved stereo); the history is moved to the front after each call.
+	w  []float32
+	pk [limBlock + tpTaps]uint32 // per-frame magnitudes of a block's reach
+	n  int64                     // frames pushed
+
+	// dq is a monotonic deque (increasing gains) of the required gains in
+	// the look-ahead window and their frames, as a ring with room for the
+	// window and the frame that leaves it: dqHead, dqLen.
+	dq            [limLookahead + 1]int64
+	dqv           [limLookahead + 1]float32
+	gi            int // next slot in rwin
+	dqHead, dqLen int
+	r             float64 // released gain
+	rwin          [limLookahead]float64
+	rsum          float64
+	lastLow       int64 // last frame whose required gain was below 1
+	lastRel       int64 // last frame whose released gain was below 1
 }
 
-// latency is the constant delay of the limiter, in frames.
+// limLatency is the constant delay of the limiter, in frames.
 const limLatency = tpDelay + limLookahead - 1
+
+// limHist is the history the limiter keeps: the delay plus the interpolator's reach.
+const limHist = limLatency + tpTaps
+
+// limBlock is the limiter's unit of work for the quiet test, and limSub
+// the frames that share one test for interpolation inside a loud block.
+const (
+	limBlock = 32
+	limSub   = 4
+)
+
+// limRelSnap: a released gain this close to 1 is 1 (-0.00001 dB), so the
+// limiter settles to an exact copy instead of creeping up forever.
+const limRelSnap = 1e-6
 
 func newLimiter(ceilingDBTP float64) *limiter {
 	l := &limiter{
-		ceil: float32(dbToLin(ceilingDBTP - tpMarginDB)),
-		rel:  1 - math.Exp(-1/(limRelease*SampleRate)),
-		sig:  make([]float32, 2*(limLookahead+tpTaps+1)),
-		gwin: make([]float32, limLookahead),
-		rwin: make([]float64, limLookahead),
-		r:    1,
+		ceil:    float32(dbToLin(ceilingDBTP - tpMarginDB)),
+		rel:     1 - math.Exp(-1/(limRelease*SampleRate)),
+		w:       make([]float32, 2*limHist, 2*(limHist+1024)),
+		r:       1,
+		lastLow: -1 << 40,
+		lastRel: -1 << 40,
 	}
 	for i := range l.rwin {
 		l.rwin[i] = 1
@@ -226,85 +301,126 @@ func newLimiter(ceilingDBTP float64) *limiter {
 	return l
 }
 
-func (l *limiter) frame(i int64) (float32, float32) {
-	if i < 0 {
-		return 0, 0
-	}
-	k := int(i%int64(len(l.sig)/2)) * 2
-	return l.sig[k], l.sig[k+1]
-}
-
 // process limits buf (interleaved stereo) in place, delayed by limLatency.
 func (l *limiter) process(buf []float32) {
-	ring := int64(len(l.sig) / 2)
-	// A chunk whose samples, and the tpTaps-1 frames before it, are all too
-	// small for any interpolated peak to reach the ceiling needs no true-peak
-	// work at all: every frame's required gain is exactly 1. Speech at the
-	// loudness target is mostly like that, and this loop is the player's
-	// main cost on a Raspberry Pi.
-	var loud float32
-	for _, v := range buf {
-		loud = max(loud, abs32(v))
+	for len(buf) >= 2 {
+		k := min(len(buf)/2, limBlock)
+		l.block(buf[:2*k])
+		buf = buf[2*k:]
 	}
-	for i := l.n - tpTaps + 1; i < l.n; i++ {
-		a, b := l.frame(i)
-		loud = max(loud, abs32(a), abs32(b))
-	}
-	quiet := loud*max(tpL1, 1) <= l.ceil
-	for o := 0; o+1 < len(buf); o += 2 {
-		n := l.n
-		k := int(n%ring) * 2
-		l.sig[k], l.sig[k+1] = buf[o], buf[o+1]
-		l.n++
+}
 
-		// Peak of frame kk = n - tpDelay, over [kk, kk+1).
-		kk := n - tpDelay
-		var peak, win float32
-		if !quiet {
-			a, b := l.frame(kk)
-			peak = max(abs32(a), abs32(b))
-			for j := 0; j < tpTaps; j++ {
-				x, y := l.frame(kk - tpDelay + 1 + int64(j))
-				win = max(win, abs32(x), abs32(y))
-			}
-		}
-		// Interpolation cannot exceed the window's peak times the
-		// interpolator's L1 norm: below that, skip the work.
-		if win*tpL1 > l.ceil {
-			for p := 0; p < 3; p++ {
-				var sa, sb float32
-				for j := 0; j < tpTaps; j++ {
-					x, y := l.frame(kk - tpDelay + 1 + int64(j))
-					sa += tpCoef[p][j] * x
-					sb += tpCoef[p][j] * y
-				}
-				peak = max(peak, abs32(sa), abs32(sb))
-			}
-		}
+// block processes at most limBlock frames.
+func (l *limiter) block(buf []float32) {
+	m := len(buf) / 2
+	w := append(l.w[:2*limHist], buf...)
+	l.w = w
+	// Frame n (global) sits at w index q = n - n0 + limHist, n0 = l.n.
+	// Peaks are computed for frames kk = n - tpDelay, from frames
+	// kk-tpDelay+1 .. kk+tpDelay; a block's reach is w[limHist-tpTaps+1 : ].
+	// pk[j] is frame (limHist-tpTaps+1+j)'s larger magnitude, as float bits
+	// without the sign: for non-negative floats the bits order as the values.
+	reach := w[2*(limHist-tpTaps+1):]
+	pk := l.pk[:len(reach)/2]
+	var loudBits uint32
+	for j := range pk {
+		a := math.Float32bits(reach[2*j]) &^ (1 << 31)
+		b := math.Float32bits(reach[2*j+1]) &^ (1 << 31)
+		pk[j] = max(a, b)
+		loudBits = max(loudBits, pk[j])
+	}
+	// Above this, interpolation might reach the ceiling.
+	limit := l.ceil / max(tpL1, 1)
+	quiet := math.Float32frombits(loudBits) <= limit
+	n0 := l.n
+	if quiet && l.r == 1 && n0-tpDelay-l.lastLow >= limLookahead && n0-tpDelay-l.lastRel >= limLookahead {
+		// Settled: every gain in the window is 1 and stays 1.
+		l.gi = (l.gi + m) % limLookahead // rwin is all ones already
+		l.dqHead, l.dqLen = 0, 1
+		l.dq[0], l.dqv[0] = n0+int64(m)-1-tpDelay, 1
+		l.rsum = limLookahead
+		copy(buf, w[2*(limHist-limLatency):2*(limHist-limLatency+m)])
+		l.n += int64(m)
+		l.shift(m)
+		return
+	}
+	interp := false
+	for i := 0; i < m; i++ {
+		q := limHist + i // w index of the new frame
+		kq := q - tpDelay
+		wi := n0 + int64(i) - tpDelay // global index of frame kq
 		g := float32(1)
-		if peak > l.ceil {
-			g = l.ceil / peak
+		if !quiet && i%limSub == 0 {
+			// Interpolation cannot exceed its window's peak times the
+			// interpolator's L1 norm: below that, skip the work for the
+			// next limSub frames, whose windows span pk[i : i+limSub+tpTaps-1].
+			var wm uint32
+			for _, v := range pk[i:min(len(pk), i+limSub+tpTaps-1)] {
+				wm = max(wm, v)
+			}
+			interp = math.Float32frombits(wm) > limit
+		}
+		if !quiet {
+			a, b := w[2*kq], w[2*kq+1]
+			peak := max(abs32(a), abs32(b))
+			win := w[2*(kq-tpDelay+1) : 2*(kq+tpDelay+1)]
+			if interp {
+				for p := 0; p < 3; p++ {
+					c := &tpCoef[p]
+					var sa, sb float32
+					for j := 0; j < tpTaps; j++ {
+						sa += c[j] * win[2*j]
+						sb += c[j] * win[2*j+1]
+					}
+					peak = max(peak, abs32(sa), abs32(sb))
+				}
+			}
+			if peak > l.ceil {
+				g = l.ceil / peak
+				l.lastLow = wi
+			}
 		}
 		// Sliding minimum over the last limLookahead required gains.
-		wi := kk
-		l.gwin[int((wi%limLookahead+limLookahead)%limLookahead)] = g
-		for len(l.dq) > 0 && l.gwin[int((l.dq[len(l.dq)-1]%limLookahead+limLookahead)%limLookahead)] >= g {
-			l.dq = l.dq[:len(l.dq)-1]
+		for l.dqLen > 0 && l.dqv[(l.dqHead+l.dqLen-1)%(limLookahead+1)] >= g {
+			l.dqLen--
 		}
-		l.dq = append(l.dq, wi)
-		if l.dq[0] <= wi-limLookahead {
-			l.dq = l.dq[1:]
+		tail := (l.dqHead + l.dqLen) % (limLookahead + 1)
+		l.dq[tail], l.dqv[tail] = wi, g
+		l.dqLen++
+		if l.dq[l.dqHead] <= wi-limLookahead {
+			l.dqHead = (l.dqHead + 1) % (limLookahead + 1)
+			l.dqLen--
 		}
-		m := float64(l.gwin[int((l.dq[0]%limLookahead+limLookahead)%limLookahead)])
+		mg := float64(l.dqv[l.dqHead])
 		// Release towards unity, never above what the window needs.
-		l.r = math.Min(m, l.r+(1-l.r)*l.rel)
-		ri := int((wi%limLookahead + limLookahead) % limLookahead)
-		l.rsum += l.r - l.rwin[ri]
-		l.rwin[ri] = l.r
+		l.r = math.Min(mg, l.r+(1-l.r)*l.rel)
+		if l.r < 1 && l.r > 1-limRelSnap {
+			l.r = 1
+		}
+		if l.r < 1 {
+			l.lastRel = wi
+		}
+		l.rsum += l.r - l.rwin[l.gi]
+		l.rwin[l.gi] = l.r
+		l.gi++
+		if l.gi == limLookahead {
+			l.gi = 0
+		}
 		gain := float32(l.rsum / limLookahead)
-		x, y := l.frame(wi - limLookahead + 1)
-		buf[o], buf[o+1] = x*gain, y*gain
+		if wi-l.lastRel >= limLookahead {
+			gain, l.rsum = 1, limLookahead
+		}
+		o := q - limLatency
+		buf[2*i], buf[2*i+1] = w[2*o]*gain, w[2*o+1]*gain
 	}
+	l.n += int64(m)
+	l.shift(m)
+}
+
+// shift keeps the last limHist frames of w as the next call's history.
+func (l *limiter) shift(m int) {
+	copy(l.w, l.w[2*m:2*(m+limHist)])
+	l.w = l.w[:2*limHist]
 }
 
 func abs32(x float32) float32 {

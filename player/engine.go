@@ -2,7 +2,6 @@ package player
 
 import (
 	"context"
-	"customerroom/media"
 	"errors"
 	"fmt"
 	"io"
@@ -10,24 +9,71 @@ import (
 	"time"
 )
 
-// chunkFrames is how much the engine renders per Write: 20 ms keeps the
-// reaction to pause and seek short while halving the wake-ups of 10 ms chunks
-// (measured in real-time playback: 1.5 -> 0.9 CPU-s per minute of audio,
-// most of it the Go scheduler's, which matters on a Raspberry Pi).
+// chunkFrames is how much the engine renders per Write unless the output
+// asks for another block (BlockSizer): 20 ms keeps the reaction to pause and
+// seek short. Every block is a wake-up, and on a Raspberry Pi the Go
+// scheduler's share of a wake-up costs more than rendering the block, so an
+// output that can take larger blocks says so.
 const chunkFrames = 960
+
+// BlockSizer is implemented by outputs that want the engine to render blocks
+// of another size than chunkFrames.
+type BlockSizer interface {
+	// BlockFrames is the number of 48 kHz frames per Write.
+	BlockFrames() int
+}
+
+// Delayer is implemented by outputs that know how much written audio the
+// listener has not heard yet (their queue and the device's buffer).
+type Delayer interface {
+	Delay() time.Duration
+}
+
+// Cutter is implemented by outputs whose queue can be cut short: a pause or
+// a seek then waits only for the device's buffer, not the whole queue.
+type Cutter interface {
+	// Interrupt makes a Write blocked on a full queue return early.
+	Interrupt()
+	// Cut fades the queue out over its first fade frames and drops the
+	// rest; it returns the frames dropped, or -1 if fewer were queued.
+	Cut(fade int) int
+}
+
+// lagBehind is how far the listener is behind what the engine has written
+// to out: the output's delay and the limiter's look-ahead.
+func lagBehind(out Output) time.Duration {
+	d := time.Duration(limLatency) * time.Second / SampleRate
+	if o, ok := out.(Delayer); ok {
+		d += o.Delay()
+	}
+	return d
+}
+
+// blockFrames is the engine's block for out.
+func blockFrames(out Output) int {
+	if b, ok := out.(BlockSizer); ok && b.BlockFrames() > 0 {
+		return b.BlockFrames()
+	}
+	return chunkFrames
+}
 
 // Shutdown budgets: Run must return within about a second and a half of
 // cancellation even when the device is stuck inside Write or Close.
 const (
 	engineStopWait = time.Second
 	closeWait      = 500 * time.Millisecond
-	watchEvery     = 100 * time.Millisecond
-	pushEvery      = 200 * time.Millisecond // state pushes while playing: 5 a second
+	// watchEvery is the watchdog's period while playing, and the position
+	// pushes go out on the same tick: 5 a second.
+	watchEvery = 200 * time.Millisecond
 )
 
 // Run is the engine: it renders the queue to the output, watches the device
 // and pushes state. It returns nil after ctx is cancelled, once it has faded
 // out and closed the output, within about 1.5 s even if the device hangs.
+//
+// While nothing plays it does not wake at all: the watchdog and the position
+// pushes tick only while the transport is playing (a dead device still shows
+// in Health, which asks the output directly).
 func (p *Player) Run(ctx context.Context) error {
 	quit := make(chan struct{})
 	done := make(chan struct{})
@@ -35,10 +81,28 @@ func (p *Player) Run(ctx context.Context) error {
 		defer close(done)
 		p.engine(quit)
 	}()
-	tick := time.NewTicker(watchEvery)
-	defer tick.Stop()
-	var lastPush time.Time
+	var (
+		tick  *time.Ticker
+		tickC <-chan time.Time
+	)
+	defer func() {
+		if tick != nil {
+			tick.Stop()
+		}
+	}()
 	for {
+		// Tick only while playing (or stuck in a Write, which the watchdog must see).
+		p.mu.Lock()
+		active := p.state == StatePlaying || !p.inWrite.IsZero()
+		p.mu.Unlock()
+		switch {
+		case active && tick == nil:
+			tick = time.NewTicker(watchEvery)
+			tickC = tick.C
+		case !active && tick != nil:
+			tick.Stop()
+			tick, tickC = nil, nil
+		}
 		select {
 		case <-ctx.Done():
 			close(quit)
@@ -57,10 +121,10 @@ func (p *Player) Run(ctx context.Context) error {
 			return err
 		case <-done:
 			return errors.New("player: engine stopped unexpectedly")
-		case <-tick.C:
+		case <-p.runWake:
+		case <-tickC:
 			p.watch()
-			if st := p.State(); st.State == StatePlaying && media.Since(p.opt.Clock, lastPush) >= pushEvery-watchEvery/2 {
-				lastPush = p.opt.Clock.Now()
+			if st := p.State(); st.State == StatePlaying {
 				p.publish(st)
 			}
 		}
@@ -137,6 +201,9 @@ type engine struct {
 	fadeN int
 	// audible is true when the last write ended above silence, so stopping needs a fade out.
 	audible bool
+	// lost counts rendered frames an interrupted Write did not queue; the
+	// next cut counts them as dropped.
+	lost int64
 }
 
 func (p *Player) volumeGain(v int) float64 {
@@ -159,7 +226,7 @@ func (p *Player) engine(quit <-chan struct{}) {
 	e := &engine{
 		p:     p,
 		lim:   newLimiter(p.opt.CeilingDBTP),
-		buf:   make([]float32, chunkFrames*Channels),
+		buf:   make([]float32, blockFrames(p.out)*Channels),
 		fadeN: p.opt.FadeMS * SampleRate / 1000,
 	}
 	p.mu.Lock()
@@ -191,7 +258,7 @@ func (p *Player) engine(quit <-chan struct{}) {
 		e.vol.set(p.volumeGain(vol), 50*SampleRate/1000)
 
 		if !loaded || g != gen {
-			e.fadeOut()
+			e.silence()
 			e.lim = newLimiter(p.opt.CeilingDBTP)
 			gen, loaded = g, true
 			if e.src != nil && st != StateIdle && has && tr == e.track && e.src.seek(tr, at) {
@@ -218,7 +285,9 @@ func (p *Player) engine(quit <-chan struct{}) {
 			}
 		}
 		if st != StatePlaying || e.src == nil {
-			e.fadeOut()
+			if dropped := e.silence(); dropped > 0 && e.src != nil && st == StatePaused {
+				e.rewind(dropped, g)
+			}
 			select {
 			case <-p.wake:
 			case <-quit:
@@ -234,10 +303,12 @@ func (p *Player) engine(quit <-chan struct{}) {
 				continue
 			}
 			e.audible = true
+			lag := lagBehind(p.out)
 			p.mu.Lock()
 			if p.gen == g {
 				p.posMS = e.src.pos * 1000 / SampleRate
 				p.progress = p.opt.Clock.Now()
+				p.lag, p.lagAt = lag, p.progress
 			}
 			p.mu.Unlock()
 		}
@@ -301,6 +372,50 @@ func (e *engine) render(buf []float32) (int, error) {
 	return n, err
 }
 
+// silence ends what is sounding. On an output that can cut its queue the
+// queued audio is faded and the rest dropped; it returns the frames dropped
+// (0 when it rendered a fade instead).
+func (e *engine) silence() int64 {
+	lost := e.lost
+	e.lost = 0
+	c, ok := e.p.out.(Cutter)
+	if !ok || !e.audible {
+		e.fadeOut()
+		return 0
+	}
+	dropped := c.Cut(e.fadeN)
+	if dropped < 0 {
+		e.fadeOut()
+		return 0
+	}
+	e.audible = false
+	e.fade.cur = 0
+	return int64(dropped) + lost
+}
+
+// rewind moves the paused source back over the frames a cut dropped (and
+// the limiter's look-ahead they carried), so resume goes on from what was
+// last heard. A source that cannot seek is reopened there on resume.
+func (e *engine) rewind(dropped int64, g uint64) {
+	p := e.p
+	frame := max(0, e.src.pos-dropped-limLatency)
+	ms := frame * 1000 / SampleRate
+	e.lim = newLimiter(p.opt.CeilingDBTP)
+	ok := e.src.seek(e.track, ms)
+	lag := lagBehind(p.out)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.gen != g {
+		return
+	}
+	p.posMS = ms
+	p.lag, p.lagAt = lag, p.opt.Clock.Now()
+	if !ok {
+		p.atMS = ms
+		p.gen++ // the engine reopens the track at atMS on resume
+	}
+}
+
 // fadeOut renders one fade length of the current source ramping to silence,
 // so pause, stop, seek and shutdown never cut the waveform.
 func (e *engine) fadeOut() {
@@ -311,7 +426,7 @@ func (e *engine) fadeOut() {
 	e.fade.set(0, e.fadeN)
 	left := e.fadeN
 	for left > 0 {
-		k := min(left, chunkFrames)
+		k := min(left, len(e.buf)/Channels)
 		b := e.buf[:k*Channels]
 		n := 0
 		if e.src != nil {
@@ -332,8 +447,10 @@ func (e *engine) fadeOut() {
 	}
 	e.fade.cur = 0
 	if e.src != nil {
+		lag := lagBehind(e.p.out)
 		e.p.mu.Lock()
 		e.p.posMS = min(e.p.posMS, e.src.pos*1000/SampleRate)
+		e.p.lag, e.p.lagAt = lag, e.p.opt.Clock.Now()
 		e.p.mu.Unlock()
 	}
 }
@@ -344,8 +461,19 @@ func (e *engine) write(b []float32) error {
 	p := e.p
 	p.mu.Lock()
 	p.inWrite = p.opt.Clock.Now()
+	idle := p.state != StatePlaying
 	p.mu.Unlock()
-	_, err := p.out.Write(b)
+	if idle {
+		// A fade-out after pause or stop: Run must watch this Write too.
+		select {
+		case p.runWake <- struct{}{}:
+		default:
+		}
+	}
+	n, err := p.out.Write(b)
+	if err == nil && n < len(b) {
+		e.lost += int64(len(b)-n) / Channels // interrupted for a cut (Cutter)
+	}
 	p.mu.Lock()
 	p.inWrite = time.Time{}
 	if err == nil {

@@ -15,16 +15,27 @@ import (
 	"github.com/hajimehoshi/oto/v2"
 )
 
-// otoBuffer is the device buffer asked of ALSA (two 50 ms periods), and
-// otoPipe what Write may queue ahead of oto's own player buffer. Each ALSA
-// period pulls 50 ms from that player buffer at once, so it holds three
-// periods: with only one, a loaded machine (measured here with the CPU busy)
-// dropped whole periods to silence. Latency from Write to the speaker is
-// about 300 ms; fades are applied before Write, so nothing clicks.
+// The audio path from the engine to the speaker, each stage a queue: the
+// engine renders otoBlock at a time into the pipe (otoPipe), oto's mux keeps
+// its player buffer topped up to otoPlayerBuf from it, and oto's ALSA thread
+// takes one period (half of otoBuffer) at a time from that buffer into the
+// device's ring of two periods, blocking while the ring is full. The player
+// buffer must hold a period when the ALSA thread asks, or the period is
+// padded with silence (a dropout); the pipe is the deep part that rides out
+// a busy CPU. A play or resume starts with the pipe empty, and a pause or a
+// seek cuts it down to a 15 ms fade (Cut), so a tap is heard after the
+// player buffer and the ring only. scripts/bench.d/latency.sh, two CPU hogs
+// running: play/resume about 82 ms (88 at most), pause to silence about
+// 240 ms, where the earlier 100/150/50 ms sizes without cuts gave 160 and
+// 390 ms. A 20 ms ring with 50 ms of player buffer measured 70 and 135 ms,
+// but the race-detector build then dropped periods now and then in
+// TestOtoEndToEndThroughALSAFilePlugin on a loaded machine; these sizes
+// passed it as often as the old ones.
 const (
-	otoBuffer    = 100 * time.Millisecond
-	otoPlayerBuf = 150 * time.Millisecond
-	otoPipe      = 50 * time.Millisecond
+	otoBuffer    = 40 * time.Millisecond
+	otoPlayerBuf = 100 * time.Millisecond
+	otoPipe      = 150 * time.Millisecond
+	otoBlock     = 10 * time.Millisecond
 	otoReadyWait = 5 * time.Second
 )
 
@@ -70,8 +81,8 @@ type OtoOutput struct {
 	pipe   *pcmPipe
 }
 
-// NewOtoOutput opens the default ALSA device (48 kHz stereo float32, about
-// 100 ms of device buffer). The context is created once per process; a
+// NewOtoOutput opens the default ALSA device (48 kHz stereo float32, 40 ms
+// of device buffer). The context is created once per process; a
 // missing device is returned as the error (OpenOutput turns it into a dead
 // output so the server still starts and says so in /api/health).
 func NewOtoOutput() (Output, error) {
@@ -111,7 +122,26 @@ func (o *OtoOutput) Err() error {
 // Name is "alsa".
 func (o *OtoOutput) Name() string { return "alsa" }
 
-// Close lets the queued audio drain (at most about 300 ms, inside the
+// Interrupt makes a Write blocked on the full pipe return early (Cutter).
+func (o *OtoOutput) Interrupt() { o.pipe.interrupt() }
+
+// Cut fades the queued audio out over its first fade frames and drops the
+// rest, so a pause or a seek is heard after the device's own buffers only
+// (Cutter). It returns the frames dropped, or -1 when too little is queued.
+func (o *OtoOutput) Cut(fade int) int { return o.pipe.cut(fade) }
+
+// BlockFrames is otoBlock in frames: the engine's block on this output.
+func (o *OtoOutput) BlockFrames() int { return int(otoBlock.Seconds() * SampleRate) }
+
+// Delay is what stands between a Write and the speaker: the pipe, oto's
+// player buffer, the period oto's ALSA thread holds and the device's ring
+// (assumed full: the thread blocks on it while streaming).
+func (o *OtoOutput) Delay() time.Duration {
+	frames := o.pipe.buffered()/Channels + o.player.UnplayedBufferSize()/(4*Channels)
+	return time.Duration(frames)*time.Second/SampleRate + otoBuffer*3/2
+}
+
+// Close lets the queued audio drain (at most about 100 ms, inside the
 // player's shutdown budget), then releases the player. The context stays:
 // oto cannot open a second one.
 func (o *OtoOutput) Close() error {
@@ -140,6 +170,7 @@ type pcmPipe struct {
 	lastWrite time.Time
 	space     chan struct{} // signalled when Read frees room
 	data      chan struct{} // signalled when Write adds samples
+	intr      bool          // a blocked write returns early (see interrupt)
 }
 
 func newPCMPipe(size int) *pcmPipe {
@@ -157,6 +188,9 @@ var errPipeClosed = errors.New("alsa: output closed")
 
 func (p *pcmPipe) write(s []float32) (int, error) {
 	total := len(s)
+	p.mu.Lock()
+	p.intr = false // an interrupt is for a write already waiting
+	p.mu.Unlock()
 	for len(s) > 0 {
 		p.mu.Lock()
 		if p.closed {
@@ -176,10 +210,49 @@ func (p *pcmPipe) write(s []float32) (int, error) {
 		}
 		s = s[k:]
 		if len(s) > 0 {
+			p.mu.Lock()
+			intr := p.intr
+			p.intr = false
+			p.mu.Unlock()
+			if intr {
+				return total - len(s), nil
+			}
 			<-p.space
 		}
 	}
 	return total, nil
+}
+
+// interrupt makes a write blocked on a full pipe return at once with what it
+// queued: the engine has a tap to act on and will cut the queue.
+func (p *pcmPipe) interrupt() {
+	p.mu.Lock()
+	p.intr = true
+	p.mu.Unlock()
+	signal(p.space)
+}
+
+// cut keeps at most fade frames of the queue, faded to silence over them,
+// and drops the rest. It returns the frames dropped, or -1 (nothing
+// changed) when fewer than fade frames are queued: then the caller fades.
+func (p *pcmPipe) cut(fade int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.intr = false
+	frames := p.n / Channels
+	if frames < fade || fade <= 0 {
+		return -1
+	}
+	for i := 0; i < fade; i++ {
+		g := float32(fade-1-i) / float32(fade)
+		for c := 0; c < Channels; c++ {
+			k := (p.r + i*Channels + c) % len(p.buf)
+			p.buf[k] *= g
+		}
+	}
+	p.n = fade * Channels
+	signal(p.space)
+	return frames - fade
 }
 
 func (p *pcmPipe) buffered() int {

@@ -60,9 +60,14 @@ func OpenOutput(spec string) (Output, error) {
 // about what a real device buffers, so timing behaves like alsa.
 const nullLead = 100 * time.Millisecond
 
+// nullBlock is the null output's block: nobody hears it, so the engine may
+// render 100 ms at a time and wake 10 times a second.
+const nullBlock = SampleRate / 10
+
 // NullOutput discards samples at real-time pace, for headless boxes and the demo.
 type NullOutput struct {
 	clock media.Clock
+	timer *time.Timer // reused on the wall clock: no allocation per Write
 
 	mu      sync.Mutex
 	start   time.Time
@@ -102,9 +107,38 @@ func (o *NullOutput) Write(samples []float32) (int, error) {
 	due := o.start.Add(time.Duration(o.frames)*time.Second/SampleRate - nullLead)
 	o.mu.Unlock()
 	if d := due.Sub(now); d > 0 {
-		<-o.clock.After(d)
+		o.sleep(d)
 	}
 	return len(samples), nil
+}
+
+// sleep waits d on the output's clock. Only the engine calls Write, so the
+// timer is not shared.
+func (o *NullOutput) sleep(d time.Duration) {
+	if o.clock != media.RealClock {
+		<-o.clock.After(d)
+		return
+	}
+	if o.timer == nil {
+		o.timer = time.NewTimer(d)
+	} else {
+		o.timer.Reset(d)
+	}
+	<-o.timer.C
+}
+
+// BlockFrames is nullBlock.
+func (o *NullOutput) BlockFrames() int { return nullBlock }
+
+// Delay is how much written audio the virtual device has not played yet.
+func (o *NullOutput) Delay() time.Duration {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.start.IsZero() {
+		return 0
+	}
+	played := o.clock.Now().Sub(o.start)
+	return max(0, time.Duration(o.frames)*time.Second/SampleRate-played)
 }
 
 // Frames is how many frames were written in total (for tests and benchmarks).

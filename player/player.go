@@ -106,8 +106,11 @@ func (o *Options) defaults() {
 
 // State is what GET /api/player returns and what the `player` SSE event carries.
 type State struct {
-	State      string `json:"state"` // idle|playing|paused
-	Item       *Item  `json:"item"`
+	State string `json:"state"` // idle|playing|paused
+	Item  *Item  `json:"item"`
+	// PositionMS is the position in the item as heard at the speaker: what
+	// the engine has rendered less the output's queue (Delayer) and the
+	// limiter's look-ahead, so a transcript highlight follows the sound.
 	PositionMS int64  `json:"position_ms"`
 	DurationMS int64  `json:"duration_ms"`
 	Volume     int    `json:"volume"`
@@ -145,15 +148,21 @@ type Player struct {
 	opt Options
 	log *slog.Logger
 
-	wake chan struct{} // buffered 1: "state changed, look again"
+	wake    chan struct{} // buffered 1: "state changed, look again" (the engine)
+	runWake chan struct{} // the same for Run, which ticks only while playing
 
-	mu       sync.Mutex
-	queue    []Track
-	idx      int
-	state    string
-	gen      uint64 // bumped when the engine must (re)load: play, next, prev, stop, seek
-	atMS     int64  // where the engine must start the current item on load
-	posMS    int64  // position within the current item
+	mu    sync.Mutex
+	queue []Track
+	idx   int
+	state string
+	gen   uint64 // bumped when the engine must (re)load: play, next, prev, stop, seek
+	atMS  int64  // where the engine must start the current item on load
+	posMS int64  // position within the current item, rendered (handed to the output)
+	// lag is how far behind posMS the listener was when the engine last
+	// wrote (lagAt): the output's queue and the limiter's look-ahead. The
+	// position as heard is posMS minus what is left of it.
+	lag      time.Duration
+	lagAt    time.Time
 	volume   int
 	devErr   error     // the output's own Err, as last seen by the watchdog
 	writeErr error     // the last failed Write; cleared by the next successful one
@@ -168,21 +177,24 @@ type Player struct {
 func New(out Output, lib Library, opt Options) *Player {
 	opt.defaults()
 	return &Player{
-		out:    out,
-		lib:    lib,
-		opt:    opt,
-		log:    opt.Logger,
-		wake:   make(chan struct{}, 1),
-		state:  StateIdle,
-		volume: opt.Volume,
-		subs:   fanout.NewLatest[State](),
+		out:     out,
+		lib:     lib,
+		opt:     opt,
+		log:     opt.Logger,
+		wake:    make(chan struct{}, 1),
+		runWake: make(chan struct{}, 1),
+		state:   StateIdle,
+		volume:  opt.Volume,
+		subs:    fanout.NewLatest[State](),
 	}
 }
 
 func (p *Player) poke() {
-	select {
-	case p.wake <- struct{}{}:
-	default:
+	for _, c := range []chan struct{}{p.wake, p.runWake} {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -237,11 +249,21 @@ func (p *Player) Play(ctx context.Context, req Request) error {
 	return nil
 }
 
+// interrupt lets an engine blocked on a full output queue act on a tap at
+// once (it cuts the queue); outputs without a cuttable queue ignore it.
+func (p *Player) interrupt() {
+	if c, ok := p.out.(Cutter); ok {
+		c.Interrupt()
+	}
+}
+
 // loadLocked points the engine at queue[idx] from atMS. p.mu is held.
 func (p *Player) loadLocked(idx int, atMS int64, state string) {
+	p.interrupt()
 	p.idx = idx
 	p.atMS = atMS
 	p.posMS = atMS
+	p.lag = 0
 	p.state = state
 	p.gen++
 	p.progress = p.opt.Clock.Now()
@@ -258,6 +280,7 @@ func (p *Player) Pause() error {
 	p.mu.Lock()
 	if p.state == StatePlaying {
 		p.state = StatePaused
+		p.interrupt()
 	}
 	p.mu.Unlock()
 	p.changed()
@@ -364,7 +387,7 @@ func (p *Player) Prev() error {
 		return nil
 	}
 	idx := p.idx
-	if p.posMS < prevRestartMS && idx > 0 {
+	if p.heardLocked() < prevRestartMS && idx > 0 {
 		idx--
 	}
 	st := p.state
@@ -423,9 +446,20 @@ func (p *Player) stateLocked() State {
 		it := p.queue[p.idx].item()
 		s.Item = &it
 		s.DurationMS = it.DurationMS
-		s.PositionMS = p.posMS
+		s.PositionMS = p.heardLocked()
 	}
 	return s
+}
+
+// heardLocked is the position as heard at the speaker: the rendered position
+// less what is still queued in front of the listener, never before the point
+// the item was (re)started at. p.mu is held.
+func (p *Player) heardLocked() int64 {
+	left := p.lag - p.opt.Clock.Now().Sub(p.lagAt)
+	if left <= 0 {
+		return p.posMS
+	}
+	return max(p.atMS, p.posMS-left.Milliseconds())
 }
 
 // Health reports whether the output works, for GET /api/health.

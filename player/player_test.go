@@ -12,6 +12,7 @@ import (
 
 	"customerroom/media"
 	"customerroom/media/audio"
+	"customerroom/media/clocktest"
 )
 
 const rampFrames = 10 * SampleRate // 10 s ramp track
@@ -599,5 +600,53 @@ func TestFileOutputRoundTrip(t *testing.T) {
 	}
 	if _, err := OpenOutput("pulse"); err == nil {
 		t.Error("OpenOutput(pulse) accepted")
+	}
+}
+
+// delayedOutput is a fake device that holds delay of audio in front of the
+// listener (as oto's buffers and the ALSA ring do).
+type delayedOutput struct {
+	*fakeOutput
+	delay time.Duration
+}
+
+var _ Delayer = (*delayedOutput)(nil)
+
+func (o *delayedOutput) Delay() time.Duration { return o.delay }
+
+// TestPositionAsHeard: position_ms is what the listener hears, the rendered
+// position less the device's queue and the limiter's look-ahead, catching up
+// as the queue plays out; after a seek it is the seek target at once.
+func TestPositionAsHeard(t *testing.T) {
+	clk := clocktest.New(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
+	out := &delayedOutput{newFakeOutput(t, SampleRate), 300 * time.Millisecond}
+	p := startPlayer(t, out, rampLibrary(t), Options{Clock: clk})
+	if err := p.Play(context.Background(), Request{RecordingID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	out.waitFrames(t, SampleRate)
+	out.settle() // the device took 1 s and blocks: nothing moves now
+	p.mu.Lock()
+	rendered := p.posMS
+	p.mu.Unlock()
+	lag := (300*time.Millisecond + time.Duration(limLatency)*time.Second/SampleRate).Milliseconds()
+	for _, step := range []struct {
+		advance time.Duration
+		want    int64
+	}{
+		{0, rendered - lag},
+		{200 * time.Millisecond, rendered - lag + 200},
+		{200 * time.Millisecond, rendered}, // the queue has played out
+	} {
+		clk.Advance(step.advance)
+		if got := p.State().PositionMS; got != step.want {
+			t.Errorf("rendered %d ms, lag %d ms, after %v more: position %d, want %d", rendered, lag, step.advance, got, step.want)
+		}
+	}
+	if err := p.SeekTo(5000); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.State().PositionMS; got != 5000 {
+		t.Errorf("right after a seek to 5000: position %d", got)
 	}
 }

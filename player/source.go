@@ -12,15 +12,16 @@ import (
 // source renders one Track as 48 kHz stereo from a position, before gain:
 // decode, skip to the start, resample, mono to both sides, stop at the clip end.
 type source struct {
-	f     *os.File
-	s     audio.Stream
-	ch    int // source channels used (1 or 2)
-	rs    *resampler
-	total int64 // output frames from the item start to its end, -1 unknown
-	pos   int64 // output frames from the item start already rendered
-	dec   []float32
-	tmp   []float32
-	eof   bool
+	f      *os.File
+	s      audio.Stream
+	ch     int // source channels used (1 or 2)
+	rs     *resampler
+	total  int64     // output frames from the item start to its end, -1 unknown
+	pos    int64     // output frames from the item start already rendered
+	dec    []float32 // decoded frames not yet rendered (aliases decBuf)
+	decBuf []float32 // the decoder's block, reused
+	tmp    []float32
+	eof    bool
 }
 
 // seek repositions an open source atMS into the item, without reopening the
@@ -176,7 +177,10 @@ func (s *source) decode() error {
 		return nil
 	}
 	chans := s.s.Channels()
-	buf := make([]float32, 2048*chans)
+	if len(s.decBuf) != 2048*chans {
+		s.decBuf = make([]float32, 2048*chans)
+	}
+	buf := s.decBuf
 	got, err := s.s.Read(buf)
 	if errors.Is(err, io.EOF) {
 		s.eof = true

@@ -7,7 +7,11 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"sort"
+	"strconv"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -215,4 +219,255 @@ func drainPaced(path string, bytesPerSec int) []byte {
 			return all
 		}
 	}
+}
+
+// TestALSATapToSoundUnderLoad is a measurement, not a check: it runs only
+// with CR_BENCH_LATENCY=1 (scripts/bench.d/latency.sh) and prints figures.
+// The real program plays a demo call through ALSA's file plugin into a FIFO
+// read by a model sound card (a device with devAhead of buffer that plays
+// every byte at real-time pace and, when starved, waits: an underrun),
+// while two CPU-bound processes run beside it. Taps on play, pause and
+// resume are timed to the first (or last) non-zero sample at the speaker,
+// and the player's position_ms is compared with where the speaker is.
+func TestALSATapToSoundUnderLoad(t *testing.T) {
+	if os.Getenv("CR_BENCH_LATENCY") == "" {
+		t.Skip("a measurement: CR_BENCH_LATENCY=1 (make bench runs it)")
+	}
+	const devAhead = 20 * time.Millisecond // the model card's buffer
+	const rate, frameBytes = 48000, 8
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "alsa.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rc := fmt.Sprintf("pcm.!default { type plug slave.pcm \"cap\" }\npcm.cap { type file slave.pcm \"null\" file %q format \"raw\" }\n", fifo)
+	if err := os.WriteFile(filepath.Join(dir, ".asoundrc"), []byte(rc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hogs := os.Getenv("CR_BENCH_HOGS")
+	if hogs == "" {
+		hogs = "2"
+	}
+	nhogs, _ := strconv.Atoi(hogs)
+	for range nhogs {
+		hog := exec.Command("sh", "-c", "while :; do :; done")
+		if err := hog.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { hog.Process.Kill(); hog.Wait() })
+	}
+
+	// The model card: chunk i of the stream plays from play[i] on.
+	type chunk struct {
+		off  int // byte offset in the stream
+		n    int
+		play time.Time
+	}
+	var (
+		mu       sync.Mutex
+		raw      []byte
+		chunks   []chunk
+		underrun []time.Time
+	)
+	// The card opens the FIFO before the program does, read and write so the
+	// open does not wait for a writer, and shrinks it to one page while it
+	// is still empty (once ALSA has written more, the kernel refuses, and
+	// the FIFO's 64 KiB, 170 ms, would hide in the measurement).
+	f, err := os.OpenFile(fifo, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rc, err := f.SyscallConn(); err == nil {
+		rc.Control(func(fd uintptr) { syscall.Syscall(syscall.SYS_FCNTL, fd, 1031 /* F_SETPIPE_SZ */, 4096) })
+	}
+	cardDone := make(chan struct{})
+	go func() {
+		defer close(cardDone)
+		buf := make([]byte, 480*frameBytes) // 10 ms
+		var end time.Time                   // when what the card holds has played
+		for {
+			if d := time.Until(end.Add(-devAhead)); d > 0 {
+				time.Sleep(d)
+			}
+			asked := time.Now()
+			n, err := io.ReadAtLeast(f, buf, frameBytes)
+			now := time.Now()
+			if n > 0 {
+				n -= n % frameBytes
+				mu.Lock()
+				start := end
+				// Starved: the data came after the card ran dry, so it plays
+				// late. A card that woke late itself and found data waiting
+				// is this model's artefact (a real card has DMA): its
+				// timeline goes on as if it had read in time.
+				starved := now.Sub(asked) > time.Millisecond
+				if end.IsZero() || (starved && now.After(end)) {
+					if !end.IsZero() && now.Sub(end) > 2*time.Millisecond {
+						underrun = append(underrun, now)
+					}
+					start = now
+				}
+				chunks = append(chunks, chunk{len(raw), n, start})
+				raw = append(raw, buf[:n]...)
+				end = start.Add(time.Duration(n/frameBytes) * time.Second / rate)
+				mu.Unlock()
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	// heardAt is when the card plays byte offset off.
+	heardAt := func(off int) time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		i := sort.Search(len(chunks), func(i int) bool { return chunks[i].off+chunks[i].n > off })
+		if i == len(chunks) {
+			return time.Time{}
+		}
+		c := chunks[i]
+		return c.play.Add(time.Duration((off-c.off)/frameBytes) * time.Second / rate)
+	}
+	// offsetAt is the byte the card plays at time at.
+	offsetAt := func(at time.Time) int {
+		mu.Lock()
+		defer mu.Unlock()
+		i := sort.Search(len(chunks), func(i int) bool { return chunks[i].play.After(at) }) - 1
+		if i < 0 {
+			return 0
+		}
+		c := chunks[i]
+		return c.off + min(c.n, int(at.Sub(c.play)*rate/time.Second)*frameBytes)
+	}
+	sample := func(off int) float32 {
+		mu.Lock()
+		defer mu.Unlock()
+		if off+4 > len(raw) {
+			return 0
+		}
+		return math.Float32frombits(binary.LittleEndian.Uint32(raw[off:]))
+	}
+
+	cmd, base, stderr := startProgram(t, []string{"HOME=" + dir}, "serve", "--data", filepath.Join(dir, "data"), "--addr", "127.0.0.1:0", "--audio", "alsa")
+	var recs []struct {
+		ID         int64
+		DurationMS int64 `json:"duration_ms"`
+	}
+	getJSON(t, base+"/api/recordings", &recs)
+	var id, longest int64
+	for _, r := range recs {
+		if r.DurationMS > longest {
+			id, longest = r.ID, r.DurationMS
+		}
+	}
+	postJSON(t, base+"/api/player/volume", `{"volume":10}`, nil)
+	time.Sleep(time.Second) // the card settles on the idle stream
+
+	// firstSound is the first non-zero byte offset at or after the card's
+	// position at time at; lastSound the last non-zero one before the
+	// silence that follows it.
+	firstSound := func(at time.Time, within time.Duration) (time.Time, bool) {
+		deadline := time.Now().Add(within)
+		for off := offsetAt(at); time.Now().Before(deadline); {
+			mu.Lock()
+			l := len(raw)
+			mu.Unlock()
+			for ; off+frameBytes <= l; off += frameBytes {
+				if sample(off) != 0 {
+					return heardAt(off), true
+				}
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		return time.Time{}, false
+	}
+	lastSound := func(at time.Time) (time.Time, bool) {
+		time.Sleep(600 * time.Millisecond) // the silence must have reached the card
+		off := offsetAt(at)
+		mu.Lock()
+		l := len(raw)
+		mu.Unlock()
+		last := -1
+		for ; off+frameBytes <= l; off += frameBytes {
+			if sample(off) != 0 {
+				last = off
+			}
+		}
+		if last < 0 {
+			return time.Time{}, false
+		}
+		return heardAt(last), true
+	}
+
+	var taps []float64
+	var stops []float64
+	var posErr []float64
+	tap := func(what, path, body string) time.Time {
+		at := time.Now()
+		if code := postJSON(t, base+path, body, nil); code != 200 {
+			t.Fatalf("%s: %d", what, code)
+		}
+		return at
+	}
+	at := tap("play", "/api/player/play", fmt.Sprintf(`{"recording_id":%d}`, id))
+	on, ok := firstSound(at, 3*time.Second)
+	if !ok {
+		t.Fatalf("no sound 3 s after play; stderr:\n%s", stderr.String())
+	}
+	taps = append(taps, float64(on.Sub(at).Microseconds())/1000)
+	// Where the speaker is against what the player says, during the first stretch.
+	for range 5 {
+		time.Sleep(300 * time.Millisecond)
+		var st playerState
+		q := time.Now()
+		getJSON(t, base+"/api/player", &st)
+		q = q.Add(time.Since(q) / 2)
+		posErr = append(posErr, float64(st.PositionMS)-float64(q.Sub(on).Microseconds())/1000)
+	}
+	for range 6 {
+		at := tap("pause", "/api/player/pause", "")
+		if off, ok := lastSound(at); ok {
+			stops = append(stops, float64(off.Sub(at).Microseconds())/1000)
+		}
+		time.Sleep(200 * time.Millisecond)
+		at = tap("resume", "/api/player/resume", "")
+		if on, ok := firstSound(at, 3*time.Second); ok {
+			taps = append(taps, float64(on.Sub(at).Microseconds())/1000)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	mu.Lock()
+	under := len(underrun)
+	mu.Unlock()
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
+	f.Close()
+	<-cardDone
+	// Holes: runs of 2 to 150 ms of exact zeros between sounds (the pauses
+	// here last longer) are silence the player slipped into the call.
+	var left []float32
+	for i := 0; i+frameBytes <= len(raw); i += frameBytes {
+		left = append(left, math.Float32frombits(binary.LittleEndian.Uint32(raw[i:])))
+	}
+	holes := 0
+	for _, r := range zeroRuns(audibleSpan(left), rate) {
+		if r[1] <= 150 {
+			holes++
+		}
+	}
+	med := func(x []float64) (float64, float64) {
+		if len(x) == 0 {
+			return math.NaN(), math.NaN()
+		}
+		s := append([]float64(nil), x...)
+		sort.Float64s(s)
+		return s[len(s)/2], s[len(s)-1]
+	}
+	tm, tx := med(taps)
+	sm, sx := med(stops)
+	pm, px := med(posErr)
+	fmt.Printf("tap-to-sound at the speaker (%d hogs, card buffer %v): play/resume median %.0f ms, max %.0f ms (%d taps)\n", nhogs, devAhead, tm, tx, len(taps))
+	fmt.Printf("pause-to-silence at the speaker: median %.0f ms, max %.0f ms\n", sm, sx)
+	fmt.Printf("position_ms minus the speaker's position: median %+.0f ms, max %+.0f ms\n", pm, px)
+	fmt.Printf("dropouts: %d underruns at the card, %d holes of silence in the call\n", under, holes)
 }

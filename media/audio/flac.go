@@ -2,20 +2,15 @@ package audio
 
 import (
 	"bufio"
-	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-
-	"github.com/mewkiz/flac"
-	"github.com/mewkiz/flac/frame"
-	"github.com/mewkiz/flac/meta"
 )
 
 // FLAC metadata block types we keep (the format's numbers).
 const (
 	flacStreamInfo = 0
-	flacSeekTable  = 3
 	flacInvalid    = 127
 )
 
@@ -24,12 +19,11 @@ const (
 const flacMaxSearch = 1 << 20
 
 // flacHeader reads the signature and metadata blocks at the start of r and
-// returns what mewkiz/flac needs to decode: "fLaC", STREAMINFO and, if it
-// parses, SEEKTABLE (the last block); and the offset of the first frame.
-// Everything else (tags, pictures, cue sheets) is left out, because
-// mewkiz/flac refuses a whole file over one malformed block ("unable to
-// locate '=' in vector" in a Vorbis comment) and metadata must never cost the
-// audio. If the block chain is broken (a length running past the end, the
+// returns "fLaC" and STREAMINFO, and the offset of the first frame.
+// Everything else (seek tables, tags, pictures, cue sheets) is skipped
+// unread: metadata must never cost the audio (mewkiz/flac, used before,
+// refused a whole file over a Vorbis comment without '='), and seeking
+// bisects on frame headers instead of trusting a seek table. If the block chain is broken (a length running past the end, the
 // invalid type 127) or does not end at a frame, the first frame is searched
 // for: a frame header with a good CRC-8 numbered 0.
 func flacHeader(r io.ReadSeeker) (head []byte, frames int64, err error) {
@@ -48,7 +42,6 @@ func flacHeader(r io.ReadSeeker) (head []byte, frames int64, err error) {
 		return nil, 0, errors.New("first metadata block is not a 34-byte STREAMINFO")
 	}
 	afterInfo := int64(len(si))
-	var seek []byte
 	off := afterInfo
 	broken := false
 	for last := si[4]&0x80 != 0; !last; {
@@ -63,17 +56,7 @@ func flacHeader(r io.ReadSeeker) (head []byte, frames int64, err error) {
 			break
 		}
 		last = h[0]&0x80 != 0
-		if typ == flacSeekTable && seek == nil {
-			body := make([]byte, size)
-			if _, err := io.ReadFull(br, body); err != nil {
-				broken = true
-				break
-			}
-			blk := append([]byte{0x80 | flacSeekTable, h[1], h[2], h[3]}, body...)
-			if _, err := meta.Parse(bytes.NewReader(blk)); err == nil {
-				seek = blk
-			}
-		} else if n, err := br.Discard(size); n < size || err != nil {
+		if n, err := br.Discard(size); n < size || err != nil {
 			broken = true
 			break
 		}
@@ -83,15 +66,9 @@ func flacHeader(r io.ReadSeeker) (head []byte, frames int64, err error) {
 		if off, err = flacFindFrame(r, afterInfo); err != nil {
 			return nil, 0, err
 		}
-		seek = nil // its offsets count from where the chain said the frames are
 	}
 	head = append([]byte(nil), si[:]...)
-	if seek == nil {
-		head[4] |= 0x80 // STREAMINFO is the last block
-	} else {
-		head[4] &^= 0x80
-		head = append(head, seek...)
-	}
+	head[4] |= 0x80 // STREAMINFO is the last block
 	return head, off, nil
 }
 
@@ -108,18 +85,10 @@ func flacFrameAt(r io.ReadSeeker, off int64) (at, eof bool) {
 }
 
 // flacFirstFrame reports whether b starts with the header of a stream's first
-// frame: sync code, a good CRC-8 (mewkiz/flac checks it) and number 0.
+// frame: sync code, a good CRC-8 and number 0.
 func flacFirstFrame(b []byte) bool {
-	if len(b) < 2 || b[0] != 0xFF || b[1]&0xFE != 0xF8 {
-		return false
-	}
-	var fr *frame.Frame
-	err := guard("flac", func() error {
-		var err error
-		fr, err = frame.New(bytes.NewReader(b))
-		return err
-	})
-	return err == nil && fr.Num == 0
+	h, err := parseFLACFrameHeader(b)
+	return err == nil && h.num == 0
 }
 
 // flacFindFrame searches for the first frame from off on.
@@ -141,19 +110,38 @@ func flacFindFrame(r io.ReadSeeker, off int64) (int64, error) {
 	return 0, errors.New("metadata blocks are broken and no audio frame follows them")
 }
 
-// flacStream decodes FLAC frame by frame; a frame holds at most 65535 samples per
-// channel, so memory is bounded by one frame.
+// flacSeekWindow is where SeekFrame stops bisecting and decodes forward (a
+// variable so tests can make the small fixtures bisect).
+var flacSeekWindow int64 = 64 << 10
+
+// flacWindow is how much of the file flacStream holds: at least half of it
+// is ahead of the frame being decoded, more than the largest possible frame.
+const flacWindow = 2 << 20
+
+// flacStream decodes FLAC frame by frame from a window of the file; a frame
+// holds at most 65535 samples per channel, so memory is bounded.
 type flacStream struct {
-	s        *flac.Stream
-	rate     int
-	channels int
-	frames   int64
-	scale    float32
-	cur      *frame.Frame
-	off      int   // next sample index inside cur
-	pos      int64 // frame number of the next sample Read returns
-	skip     int64 // samples to drop from cur after a seek
-	done     bool
+	r         io.ReadSeeker
+	dataStart int64 // file offset of the first frame
+	size      int64
+	rate      int
+	channels  int
+	frames    int64
+	fixed     int // block size of a fixed-blocksize stream (frame numbers count these)
+	scale     float32
+	dec       flacFrameDecoder
+
+	buf    []byte
+	lo, hi int   // unread bytes of buf
+	bufOff int64 // file offset of buf[0]
+	eof    bool  // the file has no more bytes after buf[hi]
+
+	cur  [2][]int32 // the current frame's samples (alias dec.samples)
+	curN int
+	off  int   // next sample index inside cur
+	pos  int64 // frame number of the next sample Read returns
+	skip int64 // samples to drop after a seek
+	done bool
 }
 
 var _ Seeker = (*flacStream)(nil)
@@ -163,81 +151,118 @@ func openFLAC(r io.ReadSeeker) (Stream, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("read header: %w", err)
 	}
-	var s *flac.Stream
-	err = guard("flac", func() error {
-		var err error
-		s, err = flac.NewSeek(&splicedReader{head: head, r: r, base: frames})
-		return err
-	})
+	size, err := r.Seek(0, io.SeekEnd)
 	if err != nil {
-		return nil, "", fmt.Errorf("read header: %w", err)
+		return nil, "", err
 	}
-	info := s.Info
-	if info == nil {
-		return nil, "", errors.New("missing STREAMINFO block")
+	si := head[8:42]
+	rate := int(si[10])<<12 | int(si[11])<<4 | int(si[12])>>4
+	channels := int(si[12]>>1&7) + 1
+	bps := int(si[12]&1)<<4 | int(si[13]>>4) + 1
+	total := int64(si[13]&15)<<32 | int64(binary.BigEndian.Uint32(si[14:18]))
+	minBlock, maxBlock := int(binary.BigEndian.Uint16(si[0:2])), int(binary.BigEndian.Uint16(si[2:4]))
+	if channels > 2 {
+		return nil, "", fmt.Errorf("%d channels: only mono and stereo are supported", channels)
 	}
-	if info.NChannels < 1 || info.NChannels > 2 {
-		return nil, "", fmt.Errorf("%d channels: only mono and stereo are supported", info.NChannels)
+	if bps < 4 || bps > 32 {
+		return nil, "", fmt.Errorf("unsupported bit depth %d", bps)
 	}
-	if info.BitsPerSample < 4 || info.BitsPerSample > 32 {
-		return nil, "", fmt.Errorf("unsupported bit depth %d", info.BitsPerSample)
-	}
-	if info.SampleRate == 0 {
+	if rate == 0 {
 		return nil, "", errors.New("sample rate 0 in STREAMINFO")
 	}
 	fs := &flacStream{
-		s:        s,
-		rate:     int(info.SampleRate),
-		channels: int(info.NChannels),
-		frames:   -1,
-		scale:    1 / float32(uint64(1)<<(info.BitsPerSample-1)),
+		r:         r,
+		dataStart: frames,
+		size:      size,
+		rate:      rate,
+		channels:  channels,
+		frames:    -1,
+		scale:     1 / float32(uint64(1)<<(bps-1)),
+		dec:       flacFrameDecoder{channels: channels, bps: bps},
+		buf:       make([]byte, flacWindow),
 	}
-	if info.NSamples > 0 {
-		fs.frames = int64(info.NSamples)
+	if minBlock == maxBlock {
+		fs.fixed = minBlock
+	}
+	if total > 0 {
+		fs.frames = total
+	}
+	if err := fs.moveTo(frames); err != nil {
+		return nil, "", err
 	}
 	return fs, "flac", nil
+}
+
+// moveTo empties the window and continues reading at file offset off.
+func (f *flacStream) moveTo(off int64) error {
+	if _, err := f.r.Seek(off, io.SeekStart); err != nil {
+		return err
+	}
+	f.bufOff, f.lo, f.hi, f.eof = off, 0, 0, false
+	return f.fill()
+}
+
+// fill moves the unread bytes to the front of the window and reads more.
+func (f *flacStream) fill() error {
+	if f.eof {
+		return nil
+	}
+	n := copy(f.buf, f.buf[f.lo:f.hi])
+	f.bufOff += int64(f.lo)
+	f.lo, f.hi = 0, n
+	m, err := io.ReadFull(f.r, f.buf[n:])
+	f.hi += m
+	if err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			f.eof = true
+			return nil
+		}
+		return err
+	}
+	return nil
 }
 
 func (f *flacStream) SampleRate() int { return f.rate }
 func (f *flacStream) Channels() int   { return f.channels }
 func (f *flacStream) Frames() int64   { return f.frames }
 
-// next parses the next audio frame. A cut or corrupt tail ends the stream: the
+// next decodes the next audio frame. A cut or corrupt tail ends the stream: the
 // audio decoded so far stays valid, which is what a listener wants from a cut call.
 func (f *flacStream) next() error {
-	var fr *frame.Frame
-	err := guard("flac", func() error {
-		var err error
-		fr, err = f.s.ParseNext()
-		return err
-	})
+	if f.hi-f.lo < flacWindow/2 {
+		if err := f.fill(); err != nil {
+			f.done = true
+			return fmt.Errorf("flac: %w", err)
+		}
+	}
+	var (
+		n   int
+		err error
+	)
+	if f.lo == f.hi {
+		err = io.EOF
+	} else {
+		err = guard("flac", func() error {
+			var err error
+			_, n, err = f.dec.decode(f.buf[f.lo:f.hi])
+			return err
+		})
+	}
 	if err != nil {
 		f.done = true
-		f.cur = nil
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return io.EOF
-		}
-		if f.pos > 0 {
-			// Truncated or damaged after some audio: keep what was there.
+		f.curN = 0
+		if errors.Is(err, io.EOF) || errors.Is(err, errFLACShort) || f.pos > 0 {
+			// The end, a cut file, or damage after some audio: keep what was there.
 			return io.EOF
 		}
 		return fmt.Errorf("flac: decode frame: %w", err)
 	}
-	if len(fr.Subframes) != f.channels {
-		f.done = true
-		return fmt.Errorf("flac: frame has %d channels, stream has %d", len(fr.Subframes), f.channels)
-	}
-	n := len(fr.Subframes[0].Samples)
-	for _, sf := range fr.Subframes[1:] {
-		if len(sf.Samples) != n {
-			f.done = true
-			return errors.New("flac: subframes of different lengths")
-		}
-	}
-	f.cur = fr
+	f.lo += n
+	f.cur = f.dec.samples
+	f.curN = len(f.cur[0])
 	f.off = 0
 	if f.skip > 0 {
-		d := min(f.skip, int64(n))
+		d := min(f.skip, int64(f.curN))
 		f.off = int(d)
 		f.skip -= d
 	}
@@ -249,7 +274,7 @@ func (f *flacStream) Read(dst []float32) (int, error) {
 	want := len(dst) / ch
 	got := 0
 	for got < want {
-		if f.cur == nil || f.off >= len(f.cur.Subframes[0].Samples) {
+		if f.off >= f.curN {
 			if f.done {
 				break
 			}
@@ -264,21 +289,27 @@ func (f *flacStream) Read(dst []float32) (int, error) {
 			}
 			continue
 		}
-		n := min(want-got, len(f.cur.Subframes[0].Samples)-f.off)
+		n := min(want-got, f.curN-f.off)
 		if f.frames >= 0 {
 			// STREAMINFO is authoritative on length; never play past it.
 			n = int(min(int64(n), f.frames-f.pos))
 			if n <= 0 {
 				f.done = true
-				f.cur = nil
+				f.curN = 0
 				break
 			}
 		}
 		out := dst[got*ch : (got+n)*ch]
-		for c := 0; c < ch; c++ {
-			src := f.cur.Subframes[c].Samples[f.off : f.off+n]
-			for i, v := range src {
-				out[i*ch+c] = float32(v) * f.scale
+		sc := f.scale
+		if ch == 1 {
+			for i, v := range f.cur[0][f.off : f.off+n] {
+				out[i] = float32(v) * sc
+			}
+		} else {
+			l, r := f.cur[0][f.off:f.off+n], f.cur[1][f.off:f.off+n]
+			for i := range l {
+				out[2*i] = float32(l[i]) * sc
+				out[2*i+1] = float32(r[i]) * sc
 			}
 		}
 		f.off += n
@@ -291,37 +322,84 @@ func (f *flacStream) Read(dst []float32) (int, error) {
 	return got * ch, nil
 }
 
-// SeekFrame uses the file's SEEKTABLE, or one built by scanning frame headers on
-// the first seek, then decodes forward to the exact sample.
+// frameAfter finds the first frame that starts at or after file offset off
+// and decodes whole (both CRCs good, so not a sync pattern inside audio),
+// and returns its offset and first sample, or -1.
+func (f *flacStream) frameAfter(off int64) (int64, int64, error) {
+	if err := f.moveTo(off); err != nil {
+		return -1, 0, err
+	}
+	for {
+		if f.hi-f.lo < flacWindow/2 {
+			if err := f.fill(); err != nil {
+				return -1, 0, err
+			}
+		}
+		b := f.buf[f.lo:f.hi]
+		i := 0
+		for ; i+1 < len(b); i++ {
+			if b[i] == 0xFF && b[i+1]&0xFE == 0xF8 {
+				break
+			}
+		}
+		if i+1 >= len(b) {
+			if f.eof {
+				return -1, 0, nil
+			}
+			f.lo += max(0, i-1)
+			continue
+		}
+		f.lo += i
+		var h flacFrameHeader
+		err := guard("flac", func() error {
+			var err error
+			h, _, err = f.dec.decode(f.buf[f.lo:f.hi])
+			return err
+		})
+		if err == nil {
+			sample := h.num
+			if !h.variable {
+				sample = h.num * int64(max(f.fixed, h.blockSize))
+			}
+			return f.bufOff + int64(f.lo), sample, nil
+		}
+		f.lo++
+	}
+}
+
+// SeekFrame bisects the file on frame headers for the last frame that starts
+// at or before frameNum, then decodes forward to the exact sample.
 func (f *flacStream) SeekFrame(frameNum int64) error {
 	if frameNum < 0 {
 		return fmt.Errorf("flac: seek to negative frame %d", frameNum)
 	}
 	if f.frames >= 0 && frameNum >= f.frames {
-		f.pos, f.cur, f.done = f.frames, nil, true
+		f.pos, f.curN, f.done = f.frames, 0, true
 		return nil
 	}
-	var start uint64
-	seek := func(at int64) error {
-		return guard("flac", func() error {
-			var err error
-			start, err = f.s.Seek(uint64(at))
-			return err
-		})
+	lo, hi := f.dataStart, f.size
+	bestOff, bestSample := f.dataStart, int64(0)
+	for hi-lo > flacSeekWindow {
+		mid := lo + (hi-lo)/2
+		off, sample, err := f.frameAfter(mid)
+		if err != nil {
+			return fmt.Errorf("flac: seek to frame %d: %w", frameNum, err)
+		}
+		if off < 0 || off >= hi {
+			hi = mid
+			continue
+		}
+		if sample <= frameNum {
+			lo, bestOff, bestSample = off, off, sample
+		} else {
+			hi = mid
+		}
 	}
-	err := seek(frameNum)
-	// mewkiz/flac's seek can run off the end near the last frame: land earlier and decode forward.
-	for back := int64(4096); err != nil && back < 4*frameNum; back *= 4 {
-		err = seek(max(0, frameNum-back))
-	}
-	if err != nil {
+	if err := f.moveTo(bestOff); err != nil {
 		return fmt.Errorf("flac: seek to frame %d: %w", frameNum, err)
 	}
-	if start > uint64(frameNum) {
-		return fmt.Errorf("flac: seek landed at %d, after %d", start, frameNum)
-	}
-	f.cur, f.off, f.done = nil, 0, false
-	f.skip = frameNum - int64(start)
+	f.curN, f.off, f.done = 0, 0, false
+	f.skip = frameNum - bestSample
 	f.pos = frameNum
 	return nil
 }

@@ -262,3 +262,89 @@ func (o *oggReader) nextPacket() ([]byte, error) {
 		}
 	}
 }
+
+// oggSeekWindow is where findPage stops bisecting and scans pages in order
+// (a variable so tests can make the small fixtures bisect).
+var oggSeekWindow int64 = 64 << 10
+
+// findPage returns the offset and granule of the last usable page between file
+// offsets lo and hi whose granule is at most limit, or -1 when there is none
+// (the audio must start from its first page). It bisects on file offsets, then
+// scans the last window page by page.
+func (o *oggReader) findPage(lo, hi, limit int64, usable func(*oggPage) bool) (int64, int64, error) {
+	if limit <= 0 {
+		return -1, 0, nil
+	}
+	bestOff, bestG := int64(-1), int64(0)
+	for hi-lo > oggSeekWindow {
+		mid := lo + (hi-lo)/2
+		off, g, err := o.pageFrom(mid, usable)
+		if err != nil || off >= hi {
+			hi = mid
+			continue
+		}
+		if g <= limit {
+			lo, bestOff, bestG = off, off, g
+		} else {
+			hi = mid
+		}
+	}
+	if err := o.reset(lo); err != nil {
+		return 0, 0, err
+	}
+	for {
+		off, err := o.readPage(true)
+		if err != nil {
+			break
+		}
+		if !usable(&o.page) {
+			continue
+		}
+		g := o.page.granule
+		if g > limit {
+			break
+		}
+		bestOff, bestG = off, g
+	}
+	return bestOff, bestG, nil
+}
+
+// pageFrom returns the first usable page at or after offset off.
+func (o *oggReader) pageFrom(off int64, usable func(*oggPage) bool) (int64, int64, error) {
+	if err := o.reset(off); err != nil {
+		return 0, 0, err
+	}
+	for {
+		start, err := o.readPage(true)
+		if err != nil {
+			return 0, 0, err
+		}
+		if usable(&o.page) {
+			return start, o.page.granule, nil
+		}
+	}
+}
+
+// lastGranule reads the file's tail (from no earlier than dataStart) for the
+// last page of the stream with a granule, the end of the audio. It returns -1
+// when there is none.
+func (o *oggReader) lastGranule(dataStart, size int64) int64 {
+	for window := oggSeekWindow; ; window *= 4 {
+		start := max(dataStart, size-window)
+		if err := o.reset(start); err != nil {
+			return -1
+		}
+		g := int64(-1)
+		for {
+			if _, err := o.readPage(true); err != nil {
+				break
+			}
+			if o.page.granule >= 0 {
+				g = o.page.granule
+			}
+		}
+		if g >= 0 || start == dataStart || window > 16<<20 {
+			return g
+		}
+	}
+}

@@ -12,8 +12,9 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 $GO build -tags sqlite_fts5 -o "$tmp/customer-room" ./cmd/customer-room
 call=media/demo/files/panne-internet-resolue.wav   # 16 kHz mono, 14 s
 
-# CPU seconds (user+sys) of a process so far.
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15)/hz}' "/proc/$1/stat"; }
+# CPU seconds of a process so far: the scheduler's nanosecond run time of
+# every thread (/proc/PID/stat counts in 10 ms ticks, too coarse for mpd).
+cpu() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s+=$1} END {printf "%.6f", s/1e9}'; }
 # cpu_per_min PID SECONDS: CPU-s used over SECONDS of wall time, scaled to a minute.
 cpu_over() { local a b; a=$(cpu "$1"); sleep "$2"; b=$(cpu "$1"); echo "$a $b $2" | awk '{printf "%.4f", ($2-$1)*60/$3}'; }
 
@@ -21,7 +22,8 @@ cpu_over() { local a b; a=$(cpu "$1"); sleep "$2"; b=$(cpu "$1"); echo "$a $b $2
 "$tmp/customer-room" serve --data "$tmp/data" --addr 127.0.0.1:18555 --audio null >"$tmp/cr.out" 2>"$tmp/cr.err" &
 crpid=$!
 for _ in $(seq 100); do curl -sf localhost:18555/api/health >/dev/null && break; sleep 0.1; done
-id=$(curl -s localhost:18555/api/recordings | python3 -c 'import json,sys; print([r["id"] for r in json.load(sys.stdin) if r["path"]=="panne-internet-resolue.wav"][0])')
+sum=$(sha256sum "$call" | cut -d' ' -f1)
+id=$(curl -s localhost:18555/api/recordings | python3 -c 'import json,sys; print([r["id"] for r in json.load(sys.stdin) if r["sha256"]==sys.argv[1]][0])' "$sum")
 idle_ours=$(cpu_over $crpid 3)
 curl -s -XPOST -H 'content-type: application/json' -d "{\"recording_id\":$id}" localhost:18555/api/player/play >/dev/null
 sleep 0.5

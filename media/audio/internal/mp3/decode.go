@@ -270,9 +270,32 @@ var (
 		}
 		return
 	}()
-	// imdctLong[bt][i][k]: cos term × window for block type bt (0, 1, 3).
-	imdctLong = func() (t [4][36][18]float32) {
-		var win [4][36]float64
+	// imdctCos[r][k] is the long IMDCT's cos term for output i = r (r < 9)
+	// or i = r + 9 (r >= 9): the other 18 outputs mirror these (x[17-i] =
+	// -x[i], x[53-i] = x[i]), so a block takes 18 dot products, not 36.
+	imdctCos = func() (t [18][18]float32) {
+		for r := 0; r < 18; r++ {
+			i := r
+			if r >= 9 {
+				i = r + 9
+			}
+			for k := 0; k < 18; k++ {
+				t[r][k] = float32(math.Cos(math.Pi / 72 * float64((2*i+1+18)*(2*k+1))))
+			}
+		}
+		return t
+	}()
+	// imdctWin[bt][i] is the window of block type bt (0, 1, 3).
+	imdctWin = func() (w [4][36]float32) {
+		for bt := range imdctWinF {
+			for i := 0; i < 36; i++ {
+				w[bt][i] = float32(imdctWinF[bt][i])
+			}
+		}
+		return w
+	}()
+	// imdctWinF[bt][i] is the long window of block type bt (0, 1, 3).
+	imdctWinF = func() (win [4][36]float64) {
 		for i := 0; i < 36; i++ {
 			win[0][i] = math.Sin(math.Pi / 36 * (float64(i) + 0.5))
 		}
@@ -295,14 +318,7 @@ var (
 				win[3][i] = win[0][i]
 			}
 		}
-		for _, bt := range []int{0, 1, 3} {
-			for i := 0; i < 36; i++ {
-				for k := 0; k < 18; k++ {
-					t[bt][i][k] = float32(win[bt][i] * math.Cos(math.Pi/72*float64((2*i+1+18)*(2*k+1))))
-				}
-			}
-		}
-		return t
+		return win
 	}()
 	imdctShort = func() (t [12][6]float32) {
 		for i := 0; i < 12; i++ {
@@ -884,14 +900,17 @@ func (d *decoder) hybrid(gr, ch, rate int) {
 				if bt == 2 {
 					bt = 0 // the long subbands of mixed blocks
 				}
-				m := &imdctLong[bt]
-				for i := 0; i < 36; i++ {
-					var s float32
-					row := &m[i]
+				win := &imdctWin[bt]
+				in := (*[18]float32)(in)
+				for r := 0; r < 9; r++ {
+					a, b := &imdctCos[r], &imdctCos[r+9]
+					var s, t float32
 					for k := 0; k < 18; k++ {
-						s += row[k] * in[k]
+						s += a[k] * in[k]
+						t += b[k] * in[k]
 					}
-					y[i] = s
+					y[r], y[17-r] = win[r]*s, -win[17-r]*s
+					y[18+r], y[35-r] = win[18+r]*t, win[35-r]*t
 				}
 			} else {
 				y = [36]float32{}
@@ -986,14 +1005,18 @@ func (s *synthFilter) run(hyb *[576]float32, out []float32, stride int) {
 			v[i] = -x[48-i]
 		}
 		o := out[t*32*stride:]
-		for j := 0; j < 32; j++ {
-			var sum float32
-			for i := 0; i < 8; i++ {
-				a := &s.v[(s.pos+2*i)&15]
-				b := &s.v[(s.pos+2*i+1)&15]
-				sum += synthWindow[i*64+j]*a[j] + synthWindow[i*64+32+j]*b[32+j]
+		var sum [32]float32
+		for i := 0; i < 8; i++ {
+			a := (*[32]float32)(s.v[(s.pos+2*i)&15][:32])
+			b := (*[32]float32)(s.v[(s.pos+2*i+1)&15][32:])
+			wa := (*[32]float32)(synthWindow[i*64 : i*64+32])
+			wb := (*[32]float32)(synthWindow[i*64+32 : i*64+64])
+			for j := range sum {
+				sum[j] += wa[j]*a[j] + wb[j]*b[j]
 			}
-			o[j*stride] = sum // unclamped: see MaxSample
+		}
+		for j, v := range sum {
+			o[j*stride] = v // unclamped: see MaxSample
 		}
 	}
 }

@@ -16,6 +16,9 @@
 #   mp3-clipped-44k.mp3    speech driven 24 dB into clipping at 44.1 kHz and
 #                          encoded at 64 kbit/s: the decoded signal overshoots
 #                          full scale, true peak about +1.5 dBTP.
+#   vorbis-clipped-44k.ogg the same clipped speech in Ogg Vorbis (libvorbis
+#                          -q 3): jfreymuth/oggvorbis clamped it to ±1 and
+#                          read the true peak low.
 set -eu
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
@@ -69,6 +72,7 @@ lame --quiet -b 32 "$tmp/s16.wav" "$tmp/s16.mp3"
 # Clipped MP3 at 44.1 kHz (sox warns that it clips: that is the point).
 sox -D "$speech" -r 44100 -b 16 "$tmp/clip.wav" trim 0 1.5 gain 24 2>/dev/null
 lame --quiet -b 64 "$tmp/clip.wav" mp3-clipped-44k.mp3
+ffmpeg -nostdin -loglevel error -y -i "$tmp/clip.wav" -c:a libvorbis -q:a 3 -map_metadata -1 vorbis-clipped-44k.ogg
 
 # Reference figures. frames: what ffmpeg decodes (after its gapless trim);
 # lufs: ebur128's integrated loudness (its summary, 0.1 LU steps);
@@ -78,7 +82,7 @@ lame --quiet -b 64 "$tmp/clip.wav" mp3-clipped-44k.mp3
 # trim, for ffmpeg or for us: every decoded sample counts.)
 python3 - <<'EOF' > reference.json
 import json, math, re, subprocess
-files = ["flac-id3.flac", "flac-bad-comment.flac", "mp3-zeros.mp3", "mp3-clipped-44k.mp3"]
+files = ["flac-id3.flac", "flac-bad-comment.flac", "mp3-zeros.mp3", "mp3-clipped-44k.mp3", "vorbis-clipped-44k.ogg"]
 version = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True).stdout.splitlines()[0]
 ref = {"tool": version,
        "command": "ffmpeg -nostats -i F -af ebur128=peak=true:metadata=1,ametadata=print:file=- -f null -",
