@@ -221,18 +221,16 @@ func drainPaced(path string, bytesPerSec int) []byte {
 	}
 }
 
-// TestALSATapToSoundUnderLoad is a measurement, not a check: it runs only
-// with CR_BENCH_LATENCY=1 (scripts/bench.d/latency.sh) and prints figures.
+// BenchmarkALSATapToSoundUnderLoad is a measurement (make bench runs it
+// once through scripts/bench.d/latency.sh) and prints its figures.
 // The real program plays a demo call through ALSA's file plugin into a FIFO
 // read by a model sound card (a device with devAhead of buffer that plays
 // every byte at real-time pace and, when starved, waits: an underrun),
 // while two CPU-bound processes run beside it. Taps on play, pause and
 // resume are timed to the first (or last) non-zero sample at the speaker,
 // and the player's position_ms is compared with where the speaker is.
-func TestALSATapToSoundUnderLoad(t *testing.T) {
-	if os.Getenv("CR_BENCH_LATENCY") == "" {
-		t.Skip("a measurement: CR_BENCH_LATENCY=1 (make bench runs it)")
-	}
+func BenchmarkALSATapToSoundUnderLoad(b *testing.B) {
+	t := testing.TB(b)
 	const devAhead = 20 * time.Millisecond // the model card's buffer
 	const rate, frameBytes = 48000, 8
 	dir := t.TempDir()
@@ -470,4 +468,7 @@ func TestALSATapToSoundUnderLoad(t *testing.T) {
 	fmt.Printf("pause-to-silence at the speaker: median %.0f ms, max %.0f ms\n", sm, sx)
 	fmt.Printf("position_ms minus the speaker's position: median %+.0f ms, max %+.0f ms\n", pm, px)
 	fmt.Printf("dropouts: %d underruns at the card, %d holes of silence in the call\n", under, holes)
+	b.ReportMetric(tm, "ms-tap-to-sound")
+	b.ReportMetric(sm, "ms-pause-to-silence")
+	b.ReportMetric(float64(under+holes), "dropouts")
 }

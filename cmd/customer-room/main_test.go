@@ -107,7 +107,7 @@ func (r *room) stop(t testing.TB) {
 	}
 }
 
-func getJSON(t *testing.T, url string, v any) int {
+func getJSON(t testing.TB, url string, v any) int {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
@@ -122,7 +122,7 @@ func getJSON(t *testing.T, url string, v any) int {
 	return resp.StatusCode
 }
 
-func postJSON(t *testing.T, url, body string, v any) int {
+func postJSON(t testing.TB, url, body string, v any) int {
 	t.Helper()
 	resp, err := http.Post(url, "application/json", strings.NewReader(body))
 	if err != nil {
@@ -396,7 +396,7 @@ func TestImportCLI(t *testing.T) {
 
 // startProgram runs the test binary as the real program (see TestMain) with
 // extra environment, waits for its URL, and returns it with the process.
-func startProgram(t *testing.T, env []string, args ...string) (*exec.Cmd, string, *syncBuffer) {
+func startProgram(t testing.TB, env []string, args ...string) (*exec.Cmd, string, *syncBuffer) {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
