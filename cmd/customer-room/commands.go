@@ -72,7 +72,11 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		case ingest.Rejected:
 			fmt.Fprintf(stdout, "rejected  %s: %s\n", res.Path, res.Error)
 		default:
-			fmt.Fprintf(stdout, "%-9s %s (id %d, %.1f s, %.1f LUFS, %d cues)\n", res.Status, res.Path, res.ID, float64(res.DurationMS)/1000, res.LoudnessLUFS, res.Cues)
+			if res.IsVerbatims {
+				fmt.Fprintf(stdout, "%-9s %s: %d verbatim(s) added, %d already in the library\n", res.Status, res.Path, res.Verbatims, res.VerbatimDuplicates)
+			} else {
+				fmt.Fprintf(stdout, "%-9s %s (id %d, %.1f s, %.1f LUFS, %d cues)\n", res.Status, res.Path, res.ID, float64(res.DurationMS)/1000, res.LoudnessLUFS, res.Cues)
+			}
 		}
 	}
 	if rejected > 0 {

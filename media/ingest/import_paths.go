@@ -51,7 +51,7 @@ func (im *Importer) ImportPaths(ctx context.Context, paths []string) []ImportRes
 // ImportVerbatimFile imports a verbatim export, CSV or (by its .json
 // extension) JSON, in one transaction: all rows or none.
 func (im *Importer) ImportVerbatimFile(ctx context.Context, path string) ImportResult {
-	res := ImportResult{Path: path, Status: Rejected}
+	res := ImportResult{Path: path, Status: Rejected, IsVerbatims: true}
 	f, st, err := openRegular(path)
 	if err != nil {
 		res.Error = err.Error()
@@ -84,7 +84,7 @@ func (im *Importer) ImportVerbatimFile(ctx context.Context, path string) ImportR
 		res.Error, res.Retry = "catalog: "+err.Error(), true
 		return res
 	}
-	res.Status, res.Verbatims = Imported, n
+	res.Status, res.Verbatims, res.VerbatimDuplicates = Imported, n, len(vs)-n
 	if n == 0 && len(vs) > 0 {
 		res.Status = Duplicate
 	}

@@ -45,6 +45,11 @@ type ImportResult struct {
 	// Verbatims is how many verbatims a CSV or JSON export added; not part
 	// of the `import --json` contract, so it never appears there.
 	Verbatims int `json:"-"`
+	// VerbatimDuplicates is how many of the export's rows were in the
+	// library already.
+	VerbatimDuplicates int `json:"-"`
+	// IsVerbatims says the file was a verbatim export, not a call.
+	IsVerbatims bool `json:"-"`
 	// Retry is set when a rejection is not the file's fault (the import was
 	// cancelled, the disk or the catalog failed): the drop folder keeps such
 	// a file for the next attempt instead of quarantining it.
