@@ -47,7 +47,7 @@ rss_kb=$( { /usr/bin/time -v "$bin" analyze "$hour" >/dev/null; } 2>&1 | awk -F:
 rss_mb=$(awk -v k="$rss_kb" 'BEGIN{printf "%.1f", k/1024}')
 t_hour=$( { /usr/bin/time -f %e "$bin" analyze "$hour" >/dev/null; } 2>&1 | tail -1)
 
-vps=$(go test -tags sqlite_fts5 -run '^$' -bench '^BenchmarkImportVerbatims$' -benchtime 3x ./media/ | awk '/verbatims\/s/{for(i=1;i<=NF;i++) if($(i)=="verbatims/s") print $(i-1)}')
+vps=$(go test -tags sqlite_fts5 -run '^$' -bench '^BenchmarkImportVerbatims$' -benchtime 3x ./media/ingest/ | awk '/verbatims\/s/{for(i=1;i<=NF;i++) if($(i)=="verbatims/s") print $(i-1)}')
 
 ok() { awk -v v="$1" -v m="$2" 'BEGIN{print (v<=m) ? "ok" : "OVER"}'; }
 printf '\n%-44s %14s %10s %s\n' "ingest benchmark" "value" "target" ""
