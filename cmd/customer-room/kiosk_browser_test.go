@@ -39,19 +39,16 @@ type browser struct {
 // succeed fails by its own name rather than by the browser's deadline.
 const stepTimeout = 20 * time.Second
 
-func newBrowser(t testing.TB, width, height int) *browser {
-	t.Helper()
-	return newBrowserFor(t, width, height, 2*time.Minute)
-}
+// tabLife is a backstop for a hung browser, each step having its own
+// stepTimeout: a whole studio test runs up to 50 s on a loaded 2-core machine.
+const tabLife = 2 * time.Minute
 
-// newBrowserFor is newBrowser whose tab lives at most life: a backstop for a
-// hung browser, each step having its own stepTimeout.
-func newBrowserFor(t testing.TB, width, height int, life time.Duration) *browser {
+func newBrowser(t testing.TB, width, height int) *browser {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("the browser tests need Chromium at %s (apt-get install chromium; .ci/run installs it): %v", chromiumPath, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), life)
+	ctx, cancel := context.WithTimeout(context.Background(), tabLife)
 	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
 		chromedp.ExecPath(chromiumPath),
 		chromedp.UserDataDir(t.TempDir()),
