@@ -198,8 +198,20 @@ $("playlists").addEventListener("click", async (ev) => {
   }
 });
 
+// Saving: the button stays disabled until the server has answered, so a
+// second click does not send the playlist twice, and "saved" means this save.
 $("pl-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
+  const btn = $("pl-save");
+  btn.disabled = true;
+  try {
+    await save();
+  } finally {
+    btn.disabled = false;
+  }
+});
+
+async function save() {
   const p = pl.edit;
   const body = { name: $("pl-name").value.trim(), verbatim_seconds: Number($("pl-vsec").value) || 20 };
   if (p.rule) body.rule = ruleOf();
@@ -209,7 +221,7 @@ $("pl-form").addEventListener("submit", async (ev) => {
   toast(t("playlistSaved", saved.name, saved.count));
   await store.loadPlaylists();
   if (location.hash !== `#/playlists/${saved.id}`) { pl.edit = null; location.hash = `#/playlists/${saved.id}`; } else await load(saved.id);
-});
+}
 
 $("pl-rule").addEventListener("input", (ev) => {
   if (RULE_FIELDS.includes(ev.target.id) || ev.target.closest("#r-tags")) countRule();
