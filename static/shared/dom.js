@@ -41,10 +41,8 @@ export function markFindings(parent, text, findings, label) {
 // make(item) builds a new node; fill(node, item) brings a node up to date.
 // Children that are not rows (an "empty" line) are removed.
 export function keyedRows(parent, items, keyOf, make, fill) {
-  const old = new Map();
-  for (const n of parent.children) if (n.dataset.row !== undefined) old.set(n.dataset.row, n);
-  let next = parent.firstElementChild;
-  for (const it of items) {
+  const old = rowsOf(parent);
+  place(parent, items.map((it) => {
     const k = String(keyOf(it));
     let n = old.get(k);
     old.delete(k);
@@ -53,6 +51,32 @@ export function keyedRows(parent, items, keyOf, make, fill) {
       n.dataset.row = k;
     }
     fill(n, it);
+    return n;
+  }));
+}
+
+// keepRows is keyedRows for rows drawn whole by build(item): a row whose
+// drawing did not change (same markup) keeps its node.
+export function keepRows(parent, items, keyOf, build) {
+  const old = rowsOf(parent);
+  place(parent, items.map((it) => {
+    const n = build(it);
+    n.dataset.row = String(keyOf(it));
+    const was = old.get(n.dataset.row);
+    return was && was.isEqualNode(n) ? was : n;
+  }));
+}
+
+function rowsOf(parent) {
+  const m = new Map();
+  for (const n of parent.children) if (n.dataset.row !== undefined) m.set(n.dataset.row, n);
+  return m;
+}
+
+// place makes nodes parent's children, moving only those out of place.
+function place(parent, nodes) {
+  let next = parent.firstElementChild;
+  for (const n of nodes) {
     if (n === next) next = next.nextElementSibling;
     else parent.insertBefore(n, next);
   }
@@ -80,4 +104,17 @@ export function refill(parent, nodes) {
   const old = parent.children;
   if (old.length === nodes.length && nodes.every((n, i) => n.isEqualNode(old[i]))) return;
   parent.replaceChildren(...nodes);
+}
+
+const hiding = new WeakMap();
+
+// showFor shows e (a toast) for ms, counted from the first frame that paints
+// it: on a busy page a message is never taken down before it could be seen.
+export function showFor(e, ms) {
+  const was = hiding.get(e);
+  if (was) { cancelAnimationFrame(was.frame); clearTimeout(was.timer); }
+  e.hidden = false;
+  const h = { timer: 0, frame: 0 };
+  h.frame = requestAnimationFrame(() => { h.timer = setTimeout(() => { e.hidden = true; }, ms); });
+  hiding.set(e, h);
 }
