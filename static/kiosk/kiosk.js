@@ -6,7 +6,7 @@
 // shows its workshop screen (title, what is on, the tally, how to join) and
 // the lone listener's screens wait until it ends.
 import { friendlyError, codeOf, maskedParts } from "/shared/room.js";
-import { keyedRows } from "/shared/dom.js";
+import { keyedRows, showFor } from "/shared/dom.js";
 import { renderTally, fmtAvg } from "/shared/tally.js";
 
 const DICT = {
@@ -118,13 +118,10 @@ function fmtDate(d) {
   return new Intl.DateTimeFormat(lang === "fr" ? "fr-FR" : "en-GB", { day: "numeric", month: "long", year: "numeric" }).format(new Date(d + "T12:00:00"));
 }
 
-let toastTimer = 0;
 function toast(msg) {
   const e = $("toast");
   e.textContent = msg;
-  e.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { e.hidden = true; }, 4000);
+  showFor(e, 4000);
 }
 
 // notice is a message that stays until the listener taps OK (pairing).
