@@ -89,7 +89,7 @@ function place(parent, nodes) {
 
 // setUnlessEdited shows the server's value v in a form control, unless the
 // person changed the control since it last showed one: their edit stays
-// until they save or leave it.
+// until they save it (or the page forgets it: delete e.dataset.was).
 export function setUnlessEdited(e, v) {
   const prop = e.type === "checkbox" ? "checked" : "value";
   const server = prop === "checked" ? String(!!v) : String(v ?? "");

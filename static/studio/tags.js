@@ -7,9 +7,11 @@ import { api } from "./api.js";
 import { t } from "./i18n.js";
 import { $, toast, button, store, distinct } from "./ui.js";
 
-// open loads the tags and the library they describe.
+// open loads the tags and the library they describe. Coming back to the
+// tab shows the server's labels again, not edits left unsaved.
 export async function open() {
   await Promise.all([store.loadTags(), store.loadRecordings()]);
+  for (const i of $("tag-rows").querySelectorAll("input")) delete i.dataset.was;
   render();
 }
 
