@@ -34,12 +34,21 @@ type browser struct {
 	console []chromedp.ConsoleMessage
 }
 
+// stepTimeout bounds one step (an action, a wait): long enough for a page
+// on a loaded 2-core CI machine, short enough that a step that can never
+// succeed fails by its own name rather than by the browser's deadline.
+const stepTimeout = 20 * time.Second
+
+// tabLife is a backstop for a hung browser, each step having its own
+// stepTimeout: a whole studio test runs up to 50 s on a loaded 2-core machine.
+const tabLife = 2 * time.Minute
+
 func newBrowser(t testing.TB, width, height int) *browser {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("the browser tests need Chromium at %s (apt-get install chromium; .ci/run installs it): %v", chromiumPath, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), tabLife)
 	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
 		chromedp.ExecPath(chromiumPath),
 		chromedp.UserDataDir(t.TempDir()),
@@ -85,15 +94,18 @@ func (b *browser) problems() []string {
 
 func (b *browser) do(t *testing.T, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(b.ctx, steps...); err != nil {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
 }
 
-// waitJS polls a JavaScript condition in the page until it holds.
+// waitJS polls a JavaScript condition in the page until it holds, for at
+// most stepTimeout: a condition is what the test waits for, never a time.
 func (b *browser) waitJS(t *testing.T, what, expr string) {
 	t.Helper()
-	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(8*time.Second))); err != nil {
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(stepTimeout))); err != nil {
 		body, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.body.dataset.screen + " | " + document.body.innerText.slice(0, 300)`))
 		t.Fatalf("waiting for %s (%s): %v; page: %s", what, expr, err, body)
 	}

@@ -151,7 +151,9 @@ func TestStudioBrowserSearchAndManualPlaylist(t *testing.T) {
 	}
 	b.studioShot(t, "22-manual-playlist-reordered")
 	b.do(t, "save again", chromedp.Click(chromedp.CSS("#pl-save")))
-	b.waitJS(t, "saved toast", `document.getElementById("toast").textContent.startsWith("Playlist « Lundi matin » enregistrée")`)
+	// The first save's toast says the same: wait for this save's answer too
+	// (the button is disabled until it comes).
+	b.waitJS(t, "saved toast", `!document.getElementById("pl-save").disabled && document.getElementById("toast").textContent.startsWith("Playlist « Lundi matin » enregistrée")`)
 	staffGet(t, staff, fmt.Sprintf("%s/api/playlists/%d", r.base, id), &pl)
 	if pl.order() != want {
 		t.Errorf("saved order after reordering %q, want %q", pl.order(), want)
@@ -171,9 +173,9 @@ func TestStudioBrowserSearchAndManualPlaylist(t *testing.T) {
 	b.waitJS(t, "library rows", `document.querySelectorAll("#lib-rows tr.call").length === 4`)
 	b.setValue(t, "#f-text", "colis perdu")
 	b.waitJS(t, "one row", `document.querySelectorAll("#lib-rows tr").length === 1`)
-	b.do(t, "select all shown", chromedp.Click(chromedp.CSS("#lib-all")))
+	b.jsClick(t, "#lib-all")
 	b.setValue(t, "#b-playlist", fmt.Sprint(id))
-	b.do(t, "add to the playlist", chromedp.Click(chromedp.CSS(`[data-act="lib-playlist"]`)))
+	b.jsClick(t, `[data-act="lib-playlist"]`)
 	b.waitJS(t, "added", `document.getElementById("toast").textContent.includes("ajouté à « Lundi matin »")`)
 	staffGet(t, staff, fmt.Sprintf("%s/api/playlists/%d", r.base, id), &pl)
 	if pl.order() != want+fmt.Sprintf(",r:%d", delivery.ID) {

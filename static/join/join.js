@@ -3,7 +3,7 @@
 // for it every 2 s (participants get no event stream), shows the item on
 // now, sends a vote (a new one replaces the last) and ideas. A wrong or
 // ended code answers 404: the page then says so calmly and stops asking.
-import { el } from "/shared/dom.js";
+import { el, showFor } from "/shared/dom.js";
 import { codeOf } from "/shared/room.js";
 import { renderTally } from "/shared/tally.js";
 
@@ -41,7 +41,7 @@ const DICT = {
 const $ = (id) => document.getElementById(id);
 // view: the code in use, the last answer from the server, and whether this
 // phone ever joined (a 404 after that means the session ended).
-const view = { code: "", session: null, joined: false, timer: 0, sending: false };
+const view = { code: "", session: null, joined: false, timer: 0, sending: false, asked: 0, votes: 0 };
 let lang = initialLang();
 const t = (k, ...a) => { const v = DICT[lang][k] ?? DICT.fr[k] ?? k; return typeof v === "function" ? v(...a) : v; };
 
@@ -53,13 +53,10 @@ function initialLang() {
   return (navigator.language || "fr").slice(0, 2).toLowerCase() === "en" ? "en" : "fr";
 }
 
-let toastTimer = 0;
 function toast(msg) {
   const e = $("toast");
   e.textContent = msg;
-  e.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { e.hidden = true; }, 3500);
+  showFor(e, 3500);
 }
 
 // call sends a request about the session; it answers {status, data}
@@ -149,11 +146,16 @@ function wrong() {
   show("enter");
 }
 
-// poll asks for the session now, then again 2 s after the answer.
+// poll asks for the session now, then again 2 s after the answer. An
+// answer overtaken by a newer question or by a vote is stale (it would show
+// the vote just cast as missing): it is dropped, and the polling goes on.
 async function poll() {
   clearTimeout(view.timer);
   if (!view.code) return;
+  const turn = ++view.asked, votes = view.votes;
   const { status, data } = await call("");
+  if (turn !== view.asked) return; // the newer question goes on polling
+  if (votes !== view.votes) { clearTimeout(view.timer); view.timer = setTimeout(poll, document.hidden ? 6000 : 2000); return; }
   if (status === 200 && data) {
     view.joined = true;
     render(data);
@@ -163,6 +165,7 @@ async function poll() {
   } else if (status === 0) {
     toast(t("offline"));
   }
+  clearTimeout(view.timer);
   view.timer = setTimeout(poll, document.hidden ? 6000 : 2000);
 }
 
@@ -181,6 +184,7 @@ async function vote(score) {
   const { status, data } = await call("/votes", { item: s.item.id, score });
   view.sending = false;
   if (status === 200 || status === 201) {
+    view.votes++; // an answer to a poll sent before the vote is stale
     render({ ...view.session, my_vote: data && typeof data.my_vote === "number" ? data.my_vote : score });
     return;
   }

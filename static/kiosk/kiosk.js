@@ -6,6 +6,7 @@
 // shows its workshop screen (title, what is on, the tally, how to join) and
 // the lone listener's screens wait until it ends.
 import { friendlyError, codeOf, maskedParts } from "/shared/room.js";
+import { keyedRows, showFor } from "/shared/dom.js";
 import { renderTally, fmtAvg } from "/shared/tally.js";
 
 const DICT = {
@@ -117,13 +118,10 @@ function fmtDate(d) {
   return new Intl.DateTimeFormat(lang === "fr" ? "fr-FR" : "en-GB", { day: "numeric", month: "long", year: "numeric" }).format(new Date(d + "T12:00:00"));
 }
 
-let toastTimer = 0;
 function toast(msg) {
   const e = $("toast");
   e.textContent = msg;
-  e.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { e.hidden = true; }, 4000);
+  showFor(e, 4000);
 }
 
 // notice is a message that stays until the listener taps OK (pairing).
@@ -267,13 +265,17 @@ function renderHome() {
   $("filters").hidden = empty;
   const topics = $("topic-filters");
   const sorted = [...h.topics].sort((a, b) => word("topic", a).localeCompare(word("topic", b), lang));
-  topics.replaceChildren(...["", ...sorted].map((x) => chip(x ? word("topic", x) : t("allTopics"), { topic: x }, view.topic === x)));
+  // Chips and cards are updated in place: a refresh (a filter tapped, the
+  // language, the home reloaded) never swaps the one under a finger.
+  const label = (x) => (x ? word("topic", x) : t("allTopics"));
+  keyedRows(topics, ["", ...sorted], (x) => x, (x) => chip(label(x), { topic: x }, false), (b, x) => {
+    b.textContent = label(x);
+    b.setAttribute("aria-pressed", String(view.topic === x));
+  });
   document.querySelectorAll("#mood-filters .chip").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.mood === view.mood)));
   const keep = (x) => (!view.mood || x.sentiment === view.mood) && (!view.topic || x.topic === view.topic);
   const calls = $("calls");
-  calls.replaceChildren();
-  for (const c of h.calls.filter(keep)) {
-    const li = el("li");
+  keyedRows(calls, h.calls.filter(keep), (c) => c.id, () => el("li"), (li, c) => {
     const b = el("button", "card " + c.sentiment);
     b.type = "button";
     b.dataset.call = c.id;
@@ -281,9 +283,8 @@ function renderHome() {
     const meta = el("span", "meta");
     meta.append(el("span", "", word("topic", c.topic)), el("span", "", fmtTime(c.duration_ms)));
     b.append(meta);
-    li.append(b);
-    calls.append(li);
-  }
+    if (!li.firstChild || !li.firstChild.isEqualNode(b)) li.replaceChildren(b);
+  });
   const filtered = !!(view.mood || view.topic);
   $("no-calls").hidden = calls.children.length > 0;
   $("no-calls-text").textContent = empty ? t("emptyRoom") : filtered ? t("noCalls") : "";

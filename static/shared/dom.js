@@ -34,3 +34,87 @@ export function markFindings(parent, text, findings, label) {
   }
   if (at < runes.length) parent.append(runes.slice(at).join(""));
 }
+
+// keyedRows makes parent's children one node per item, in order, keeping the
+// node already there for an item's key: a list refreshed after a fetch does
+// not swap the row someone is typing in, or is about to click, for a copy.
+// make(item) builds a new node; fill(node, item) brings a node up to date.
+// Children that are not rows (an "empty" line) are removed.
+export function keyedRows(parent, items, keyOf, make, fill) {
+  const old = rowsOf(parent);
+  place(parent, items.map((it) => {
+    const k = String(keyOf(it));
+    let n = old.get(k);
+    old.delete(k);
+    if (!n) {
+      n = make(it);
+      n.dataset.row = k;
+    }
+    fill(n, it);
+    return n;
+  }));
+}
+
+// keepRows is keyedRows for rows drawn whole by build(item): a row whose
+// drawing did not change (same markup) keeps its node.
+export function keepRows(parent, items, keyOf, build) {
+  const old = rowsOf(parent);
+  place(parent, items.map((it) => {
+    const n = build(it);
+    n.dataset.row = String(keyOf(it));
+    const was = old.get(n.dataset.row);
+    return was && was.isEqualNode(n) ? was : n;
+  }));
+}
+
+function rowsOf(parent) {
+  const m = new Map();
+  for (const n of parent.children) if (n.dataset.row !== undefined) m.set(n.dataset.row, n);
+  return m;
+}
+
+// place makes nodes parent's children, moving only those out of place.
+function place(parent, nodes) {
+  let next = parent.firstElementChild;
+  for (const n of nodes) {
+    if (n === next) next = next.nextElementSibling;
+    else parent.insertBefore(n, next);
+  }
+  while (next) {
+    const n = next;
+    next = next.nextElementSibling;
+    n.remove();
+  }
+}
+
+// setUnlessEdited shows the server's value v in a form control, unless the
+// person changed the control since it last showed one: their edit stays
+// until they save it (or the page forgets it: delete e.dataset.was).
+export function setUnlessEdited(e, v) {
+  const prop = e.type === "checkbox" ? "checked" : "value";
+  const server = prop === "checked" ? String(!!v) : String(v ?? "");
+  if (e.dataset.was === undefined || String(e[prop]) === e.dataset.was) e[prop] = prop === "checked" ? !!v : server;
+  e.dataset.was = server;
+}
+
+// refill replaces parent's children with nodes only if they differ (markup,
+// not the state of a control): a row refreshed with the same data keeps the
+// link or box someone is about to click.
+export function refill(parent, nodes) {
+  const old = parent.children;
+  if (old.length === nodes.length && nodes.every((n, i) => n.isEqualNode(old[i]))) return;
+  parent.replaceChildren(...nodes);
+}
+
+const hiding = new WeakMap();
+
+// showFor shows e (a toast) for ms, counted from the first frame that paints
+// it: on a busy page a message is never taken down before it could be seen.
+export function showFor(e, ms) {
+  const was = hiding.get(e);
+  if (was) { cancelAnimationFrame(was.frame); clearTimeout(was.timer); }
+  e.hidden = false;
+  const h = { timer: 0, frame: 0 };
+  h.frame = requestAnimationFrame(() => { h.timer = setTimeout(() => { e.hidden = true; }, ms); });
+  hiding.set(e, h);
+}

@@ -2,7 +2,7 @@
 // page (the lists are small enough to hold), with bulk actions on the
 // selection: tag, approve, reject, add to a manual playlist, keep longer.
 
-import { el, fmtTime } from "/shared/dom.js";
+import { el, fmtTime, keyedRows, refill } from "/shared/dom.js";
 import { api } from "./api.js";
 import { t } from "./i18n.js";
 import { $, toast, fillSelect, distinct, store, tagLabel, day, endOfDay, verbatimTitle } from "./ui.js";
@@ -23,9 +23,14 @@ function itemsOf(recs, vs) {
   ];
 }
 
-// open loads the library and shows it.
+let asked = 0; // counts open calls: an answer to an older one is dropped
+
+// open loads the library and shows it. It runs again on every library event
+// (an import, an approval): rows that did not change stay as they are.
 export async function open(_arg, params) {
+  const turn = ++asked;
   const [recs, vs] = await Promise.all([store.loadRecordings(), store.loadVerbatims(), store.loadTags(), store.loadPlaylists()]);
+  if (turn !== asked) return;
   lib.items = itemsOf(recs, vs);
   const keys = new Set(lib.items.map((x) => x.key));
   for (const k of lib.selected) if (!keys.has(k)) lib.selected.delete(k);
@@ -69,42 +74,46 @@ function matches(x) {
 
 const shown = () => lib.items.filter(matches);
 
-// render draws the rows that pass the filters.
+// render draws the rows that pass the filters, in place: a row whose item
+// did not change keeps its nodes (the link about to be clicked, the box
+// being ticked).
 export function render() {
-  const rows = $("lib-rows");
-  rows.replaceChildren();
   const list = shown();
   const byName = new Map(store.tags.map((x) => [x.name, x]));
-  for (const x of list) {
-    const tr = el("tr", "lib-row " + x.kind + " " + (x.sentiment || ""));
+  keyedRows($("lib-rows"), list, (x) => x.key, () => el("tr"), (tr, x) => {
+    tr.className = "lib-row " + x.kind + " " + (x.sentiment || "");
     tr.dataset.key = x.key;
-    const pick = el("input");
-    pick.type = "checkbox";
-    pick.dataset.key = x.key;
-    pick.checked = lib.selected.has(x.key);
-    pick.setAttribute("aria-label", x.title);
-    const title = el("td", "title-cell");
-    if (x.kind === "call") {
-      const a = el("a", "", x.title);
-      a.href = x.status === "pending" ? `#/review/${x.id}` : `#/call/${x.id}`;
-      title.append(el("span", "kind-icon", "♪"), a, el("span", "muted small", " " + fmtTime(x.duration)));
-    } else {
-      title.append(el("span", "kind-icon", "❝"), el("span", "", x.title));
-      title.title = x.text || "";
-    }
-    const tags = el("td", "tags-cell");
-    for (const n of x.tags) tags.append(el("span", "tagchip", tagLabel(byName.get(n)) || n));
-    const cells = [el("td", "", ""), title, el("td", "", ""), el("td", "", x.topic), el("td", "", x.product), el("td", "", x.channel),
-      el("td", "", x.sentiment ? t(x.sentiment) : ""), el("td", "num", x.score ?? ""), el("td", "", x.date), tags,
-      el("td", "", x.demo ? "—" : day(x.expires))];
-    cells[0].append(pick);
-    cells[2].append(el("span", "badge " + x.status, t("status_" + x.status)));
-    tr.append(...cells);
-    rows.append(tr);
-  }
+    refill(tr, cellsOf(x, byName));
+    tr.querySelector("input").checked = lib.selected.has(x.key);
+  });
   const sel = list.filter((x) => lib.selected.has(x.key)).length;
   $("lib-count").textContent = t("shownSelected", list.length, lib.items.length, sel);
   $("lib-all").checked = list.length > 0 && sel === list.length;
+}
+
+// cellsOf are a row's cells; the box's ticking is set apart, as state.
+function cellsOf(x, byName) {
+  const pick = el("input");
+  pick.type = "checkbox";
+  pick.dataset.key = x.key;
+  pick.setAttribute("aria-label", x.title);
+  const title = el("td", "title-cell");
+  if (x.kind === "call") {
+    const a = el("a", "", x.title);
+    a.href = x.status === "pending" ? `#/review/${x.id}` : `#/call/${x.id}`;
+    title.append(el("span", "kind-icon", "♪"), a, el("span", "muted small", " " + fmtTime(x.duration)));
+  } else {
+    title.append(el("span", "kind-icon", "❝"), el("span", "", x.title));
+    title.title = x.text || "";
+  }
+  const tags = el("td", "tags-cell");
+  for (const n of x.tags) tags.append(el("span", "tagchip", tagLabel(byName.get(n)) || n));
+  const cells = [el("td", "", ""), title, el("td", "", ""), el("td", "", x.topic), el("td", "", x.product), el("td", "", x.channel),
+    el("td", "", x.sentiment ? t(x.sentiment) : ""), el("td", "num", x.score ?? ""), el("td", "", x.date), tags,
+    el("td", "", x.demo ? "—" : day(x.expires))];
+  cells[0].append(pick);
+  cells[2].append(el("span", "badge " + x.status, t("status_" + x.status)));
+  return cells;
 }
 
 // selectedItems are the chosen items still shown by the filters.

@@ -13,11 +13,20 @@ import { entryOf } from "./library.js";
 const pl = { edit: null, drag: -1 };
 const RULE_FIELDS = ["r-topic", "r-product", "r-channel", "r-sentiment", "r-score-min", "r-score-max", "r-from", "r-to"];
 
+// opening counts open calls: only the latest may act once its lists arrive.
+let opening = 0;
+
 // open lists the playlists and opens the one in the address (#/playlists/ID).
+// The lists take a moment to load: a playlist the curator started meanwhile
+// ("New…" clicked while they load) is theirs, and stays open as typed.
 export async function open(arg) {
+  const turn = ++opening;
+  const editing = pl.edit;
   await Promise.all([store.loadPlaylists(), store.loadTags(), store.loadRecordings(), store.loadVerbatims(), store.loadClips()]);
+  if (turn !== opening) return;
   renderList();
   fillPickers();
+  if (pl.edit !== editing) { if (pl.edit && pl.edit.rule) freshRuleTags(); return; }
   if (arg && (!pl.edit || String(pl.edit.id) !== arg)) await load(Number(arg));
   else if (!arg) { pl.edit = null; $("pl-form").hidden = true; }
 }
@@ -129,6 +138,18 @@ function ruleMatches(r) {
     (r.tags || []).every((tg) => (x.tags || []).includes(tg)));
 }
 
+// freshRuleTags brings the rule form's tags up to date with the store,
+// keeping what is ticked, and redraws them only if the tags differ: a
+// checkbox is not swapped under the curator's finger.
+function freshRuleTags() {
+  const box = $("r-tags");
+  const chosen = picked(box);
+  const want = store.tags.filter((x) => x.enabled || chosen.includes(x.name)).map((x) => x.name).join("\n");
+  const shown = [...box.querySelectorAll("input")].map((c) => c.value).join("\n");
+  if (want !== shown) tagPicker(box, store.tags, chosen);
+  countRule();
+}
+
 function countRule() {
   const found = ruleMatches(ruleOf());
   $("r-count").textContent = t("matchingCalls", found.length);
@@ -177,8 +198,20 @@ $("playlists").addEventListener("click", async (ev) => {
   }
 });
 
+// Saving: the button stays disabled until the server has answered, so a
+// second click does not send the playlist twice, and "saved" means this save.
 $("pl-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
+  const btn = $("pl-save");
+  btn.disabled = true;
+  try {
+    await save();
+  } finally {
+    btn.disabled = false;
+  }
+});
+
+async function save() {
   const p = pl.edit;
   const body = { name: $("pl-name").value.trim(), verbatim_seconds: Number($("pl-vsec").value) || 20 };
   if (p.rule) body.rule = ruleOf();
@@ -188,7 +221,7 @@ $("pl-form").addEventListener("submit", async (ev) => {
   toast(t("playlistSaved", saved.name, saved.count));
   await store.loadPlaylists();
   if (location.hash !== `#/playlists/${saved.id}`) { pl.edit = null; location.hash = `#/playlists/${saved.id}`; } else await load(saved.id);
-});
+}
 
 $("pl-rule").addEventListener("input", (ev) => {
   if (RULE_FIELDS.includes(ev.target.id) || ev.target.closest("#r-tags")) countRule();

@@ -2,36 +2,23 @@
 // company may rename or switch off, in French and English; and the topics and
 // products learned from imports, with how many calls carry each.
 
-import { el } from "/shared/dom.js";
+import { el, keyedRows, setUnlessEdited } from "/shared/dom.js";
 import { api } from "./api.js";
 import { t } from "./i18n.js";
 import { $, toast, button, store, distinct } from "./ui.js";
 
-// open loads the tags and the library they describe.
+// open loads the tags and the library they describe. Coming back to the
+// tab shows the server's labels again, not edits left unsaved.
 export async function open() {
   await Promise.all([store.loadTags(), store.loadRecordings()]);
+  for (const i of $("tag-rows").querySelectorAll("input")) delete i.dataset.was;
   render();
 }
 
+// render shows the tags, one row each, updated in place: a label being typed
+// or a switch just flipped in one row survives a save in another.
 function render() {
-  const body = $("tag-rows");
-  body.replaceChildren();
-  for (const tg of store.tags) {
-    const tr = el("tr", "tag-row " + tg.kind);
-    tr.dataset.name = tg.name;
-    const input = (cls, v) => { const i = el("input", cls); i.value = v || ""; return i; };
-    const on = el("input", "t-enabled");
-    on.type = "checkbox";
-    on.checked = tg.enabled;
-    on.setAttribute("aria-label", t("enabled"));
-    const cells = [el("td", "", t("kind_tag_" + tg.kind)), el("td", "mono", tg.name), el("td"), el("td"), el("td"), el("td", "num", tg.count), el("td")];
-    cells[2].append(input("t-fr", tg.label_fr));
-    cells[3].append(input("t-en", tg.label_en));
-    cells[4].append(on);
-    cells[6].append(button(t("save"), "tg-save", { name: tg.name }));
-    tr.append(...cells);
-    body.append(tr);
-  }
+  keyedRows($("tag-rows"), store.tags, (tg) => tg.name, makeRow, fillRow);
   const ul = $("learned");
   ul.replaceChildren();
   for (const [key, label] of [["topic", t("topic")], ["product", t("product")]]) {
@@ -42,6 +29,32 @@ function render() {
   }
 }
 
+function makeRow(tg) {
+  const tr = el("tr", "tag-row");
+  tr.dataset.name = tg.name;
+  const on = el("input", "t-enabled");
+  on.type = "checkbox";
+  const cells = [el("td", "tag-kind"), el("td", "mono", tg.name), el("td"), el("td"), el("td"), el("td", "num"), el("td")];
+  cells[2].append(el("input", "t-fr"));
+  cells[3].append(el("input", "t-en"));
+  cells[4].append(on);
+  cells[6].append(button("", "tg-save", { name: tg.name }));
+  tr.append(...cells);
+  return tr;
+}
+
+function fillRow(tr, tg) {
+  tr.className = "tag-row " + tg.kind;
+  tr.querySelector(".tag-kind").textContent = t("kind_tag_" + tg.kind);
+  setUnlessEdited(tr.querySelector(".t-fr"), tg.label_fr);
+  setUnlessEdited(tr.querySelector(".t-en"), tg.label_en);
+  const on = tr.querySelector(".t-enabled");
+  setUnlessEdited(on, tg.enabled);
+  on.setAttribute("aria-label", t("enabled"));
+  tr.querySelector(".num").textContent = tg.count;
+  tr.querySelector('[data-act="tg-save"]').textContent = t("save");
+}
+
 // slug makes a tag's name from its French label: lower case, no accents, dashes.
 const slug = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 
@@ -50,6 +63,9 @@ async function save(tag) {
   if (!saved) return;
   toast(t("tagSaved", getLabel(saved)));
   await store.loadTags();
+  // The saved row shows what the server kept (labels trimmed), edited no more.
+  const tr = [...$("tag-rows").children].find((x) => x.dataset.name === saved.name);
+  if (tr) for (const i of tr.querySelectorAll("input")) delete i.dataset.was;
   render();
 }
 const getLabel = (tg) => tg.label_fr || tg.name;

@@ -2,20 +2,17 @@
 // cache of the lists several screens need (tags, playlists, the library),
 // reloaded when a screen opens so it never shows stale choices for long.
 
-import { el } from "/shared/dom.js";
+import { el, showFor } from "/shared/dom.js";
 import { api } from "./api.js";
 import { t, getLang } from "./i18n.js";
 
 export const $ = (id) => document.getElementById(id);
 
-let toastTimer = 0;
 // toast shows a short message at the bottom of the page.
 export function toast(msg) {
   const e = $("toast");
   e.textContent = msg;
-  e.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { e.hidden = true; }, 3500);
+  showFor(e, 3500);
 }
 
 // button makes a button carrying data-act and other data attributes.

@@ -6,7 +6,7 @@
 // their evidence, and the open actions of earlier sessions to close first.
 // The server owns the session; every button answers its new state.
 
-import { el, fmtTime } from "/shared/dom.js";
+import { el, fmtTime, keepRows } from "/shared/dom.js";
 import { renderTally } from "/shared/tally.js";
 import { api } from "./api.js";
 import { t, getLang } from "./i18n.js";
@@ -51,9 +51,8 @@ export function relabel() {
 function renderHome() {
   fillSelect($("wk-new-playlist"), store.playlists.map((p) => [p.id, `${p.name} (${t("wkItemsN", p.count)})`]));
   const ul = $("wk-list");
-  ul.replaceChildren();
   const rows = [...wk.list].sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
-  for (const w of rows) {
+  keepRows(ul, rows, (w) => w.id, (w) => {
     const li = el("li", "wk-row");
     const a = el("a", "title", w.title);
     a.href = `#/workshops/${w.id}`;
@@ -66,8 +65,8 @@ function renderHome() {
       r.rel = "noopener";
       li.append(r);
     }
-    ul.append(li);
-  }
+    return li;
+  });
   if (!rows.length) ul.append(el("li", "empty", t("wkNoSessions")));
   if (!store.playlists.length) toast(t("wkNoPlaylist"));
 }
@@ -169,15 +168,16 @@ function renderJoin() {
 
 function renderQueue() {
   const w = wk.w;
-  const ol = $("wk-queue");
-  ol.replaceChildren();
-  w.items.forEach((it, i) => {
+  // Rows are kept when unchanged: the room's events (votes, ideas) come
+  // often during a session, and a row is not swapped under a click.
+  keepRows($("wk-queue"), w.items, (it) => it.key, (it) => {
+    const i = w.items.indexOf(it);
     const li = el("li", "wk-q " + it.type + (i === w.index ? " current" : i < w.index ? " past" : ""));
     li.dataset.key = it.key;
     if (i === w.index) li.setAttribute("aria-current", "step");
     li.append(el("span", "kind-icon", ICON[it.type] || "•"), el("span", "title", it.title || verbatimLine(it.text)));
     if (it.type !== "verbatim" && it.end_ms > it.start_ms) li.append(el("span", "muted small", fmtTime(it.end_ms - it.start_ms)));
-    ol.append(li);
+    return li;
   });
 }
 
@@ -229,15 +229,14 @@ function renderTallyBox() {
 
 function renderNotes() {
   const ul = $("wk-notes");
-  ul.replaceChildren();
   const notes = [...(wk.w.notes || [])].reverse();
-  for (const n of notes) {
+  keepRows(ul, notes, (n) => n.id, (n) => {
     const li = el("li", "wk-note");
     const it = itemByKey(n.item);
     const where = [it ? it.title || verbatimLine(it.text) : "", n.at_ms ? t("wkAt", fmtTime(n.at_ms)) : ""].filter(Boolean).join(" · ");
     li.append(el("p", "text", n.text), el("span", "muted small", where), button(t("wkToAction"), "wk-note-action", { id: n.id }));
-    ul.append(li);
-  }
+    return li;
+  });
   if (!notes.length) ul.append(el("li", "empty", t("wkNoNotes")));
 }
 
@@ -245,28 +244,25 @@ function renderIdeas() {
   const ideas = [...(wk.w.ideas || [])].reverse();
   $("wk-ideas-count").textContent = ideas.length;
   const ul = $("wk-ideas");
-  ul.replaceChildren();
-  for (const idea of ideas) {
+  keepRows(ul, ideas, (idea) => idea.id, (idea) => {
     const li = el("li", "wk-idea");
     const it = itemByKey(idea.item);
     li.append(el("p", "text", idea.text), el("span", "muted small", it ? it.title || verbatimLine(it.text) : ""), button(t("wkToAction"), "wk-idea-action", { id: idea.id }));
-    ul.append(li);
-  }
+    return li;
+  });
   if (!ideas.length) ul.append(el("li", "empty", t("wkNoIdeas")));
 }
 
 function renderOpen() {
   const ul = $("wk-open");
-  ul.replaceChildren();
   const open = (wk.w.open_actions || []).filter((a) => a.workshop_id !== wk.id && a.status === "open");
-  for (const a of open) ul.append(actionRow(a, true));
+  keepRows(ul, open, (a) => a.id, (a) => actionRow(a, true));
   if (!open.length) ul.append(el("li", "empty", t("wkNoOpen")));
 }
 
 function renderActions() {
   const ul = $("wk-actions");
-  ul.replaceChildren();
-  for (const a of wk.actions) ul.append(actionRow(a, false));
+  keepRows(ul, wk.actions, (a) => a.id, (a) => actionRow(a, false));
   if (!wk.actions.length) ul.append(el("li", "empty", t("wkNoActions")));
 }
 
