@@ -26,31 +26,9 @@ import (
 // facilitator sees the same figures but cannot make playlists. Like the other
 // browser tests these fail, not skip, without Chromium.
 
-// insightArtifacts is where these screenshots go: $CR_ARTIFACTS/insight, or
-// artifacts/insight at the repository root.
-func insightArtifacts(t *testing.T) string {
-	dir := filepath.Join("..", "..", "artifacts", "insight")
-	if env := os.Getenv("CR_ARTIFACTS"); env != "" {
-		dir = filepath.Join(env, "insight")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
+func insightArtifacts(t *testing.T) string { return artifactsDir(t, "insight") }
 
-func (b *browser) insightShot(t *testing.T, name string) {
-	t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	path := filepath.Join(insightArtifacts(t), name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot %s", path)
-}
+func (b *browser) insightShot(t *testing.T, name string) { b.shotIn(t, "insight", name) }
 
 // media emulates a CSS media type ("print"; "" for the screen again).
 func (b *browser) media(t *testing.T, m string) {

@@ -121,10 +121,15 @@ func evalJS[T any](t *testing.T, b *browser, expr string) T {
 }
 
 // artifacts is where screenshots go: $CR_ARTIFACTS, or artifacts/kiosk at the repository root.
-func artifacts(t *testing.T) string {
-	dir := os.Getenv("CR_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "artifacts", "kiosk")
+func artifacts(t *testing.T) string { return artifactsDir(t, "kiosk") }
+
+// artifactsDir is where an area's screenshots go ("kiosk", "studio",
+// "workshop", "insight"): $CR_ARTIFACTS/AREA, or artifacts/AREA at the
+// repository root.
+func artifactsDir(t testing.TB, area string) string {
+	dir := filepath.Join("..", "..", "artifacts", area)
+	if env := os.Getenv("CR_ARTIFACTS"); env != "" {
+		dir = filepath.Join(env, area)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -132,18 +137,21 @@ func artifacts(t *testing.T) string {
 	return dir
 }
 
-func (b *browser) screenshot(t *testing.T, name string) {
+// shotIn saves the page as AREA/NAME.png under the artifacts.
+func (b *browser) shotIn(t testing.TB, area, name string) {
 	t.Helper()
 	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
-	path := filepath.Join(artifacts(t), name+".png")
+	path := filepath.Join(artifactsDir(t, area), name+".png")
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot %s", path)
 }
+
+func (b *browser) screenshot(t *testing.T, name string) { b.shotIn(t, "kiosk", name) }
 
 func screenIs(s string) string { return fmt.Sprintf(`document.body.dataset.screen === %q`, s) }
 

@@ -28,31 +28,9 @@ const (
 	studioPass = "s3cret-pass"
 )
 
-// studioArtifacts is where the studio's screenshots go: $CR_ARTIFACTS/studio,
-// or artifacts/studio at the repository root.
-func studioArtifacts(t *testing.T) string {
-	dir := filepath.Join("..", "..", "artifacts", "studio")
-	if env := os.Getenv("CR_ARTIFACTS"); env != "" {
-		dir = filepath.Join(env, "studio")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
+func studioArtifacts(t *testing.T) string { return artifactsDir(t, "studio") }
 
-func (b *browser) studioShot(t *testing.T, name string) {
-	t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	path := filepath.Join(studioArtifacts(t), name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot %s", path)
-}
+func (b *browser) studioShot(t *testing.T, name string) { b.shotIn(t, "studio", name) }
 
 // studioProblems are the console's errors, less those the studio expects:
 // GET /api/auth/me answers 401 before the curator has logged in, and

@@ -23,31 +23,9 @@ import (
 
 const facilitatorPass = "s3cret-pass" // newStaff's password
 
-// workshopArtifacts is where the workshop's screenshots go: $CR_ARTIFACTS/workshop,
-// or artifacts/workshop at the repository root.
-func workshopArtifacts(t *testing.T) string {
-	dir := filepath.Join("..", "..", "artifacts", "workshop")
-	if env := os.Getenv("CR_ARTIFACTS"); env != "" {
-		dir = filepath.Join(env, "workshop")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
+func workshopArtifacts(t *testing.T) string { return artifactsDir(t, "workshop") }
 
-func (b *browser) workshopShot(t *testing.T, name string) {
-	t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	path := filepath.Join(workshopArtifacts(t), name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot %s", path)
-}
+func (b *browser) workshopShot(t *testing.T, name string) { b.shotIn(t, "workshop", name) }
 
 // workshopProblems are the console's errors, less the refusals the pages
 // expect and handle: 401 from /api/auth/me before the login, and 404 from
