@@ -121,7 +121,6 @@ func evalJS[T any](t *testing.T, b *browser, expr string) T {
 }
 
 // artifacts is where screenshots go: $CR_ARTIFACTS, or artifacts/kiosk at the repository root.
-func artifacts(t *testing.T) string { return artifactsDir(t, "kiosk") }
 
 // artifactsDir is where an area's screenshots go ("kiosk", "studio",
 // "workshop", "insight"): $CR_ARTIFACTS/AREA, or artifacts/AREA at the

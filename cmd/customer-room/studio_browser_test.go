@@ -28,8 +28,6 @@ const (
 	studioPass = "s3cret-pass"
 )
 
-func studioArtifacts(t *testing.T) string { return artifactsDir(t, "studio") }
-
 func (b *browser) studioShot(t *testing.T, name string) { b.shotIn(t, "studio", name) }
 
 // studioProblems are the console's errors, less those the studio expects:
