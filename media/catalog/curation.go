@@ -112,24 +112,7 @@ func (c *Catalog) PatchRecording(ctx context.Context, actor string, id int64, p 
 	str("title", p.Title, 200)
 	str("topic", p.Topic, 80)
 	str("product", p.Product, 80)
-	if p.Sentiment != nil {
-		s, err := media.NormalizeSentiment(*p.Sentiment)
-		errs = append(errs, err)
-		if err == nil {
-			errs = append(errs, set("sentiment", s))
-		}
-	}
-	switch {
-	case p.ClearScore:
-		errs = append(errs, set("score", nil))
-	case p.Score != nil && (*p.Score < 0 || *p.Score > 10):
-		errs = append(errs, media.Errorf(media.EInvalid, "score %d: want 0 to 10", *p.Score))
-	case p.Score != nil:
-		errs = append(errs, set("score", *p.Score))
-	}
-	if p.ExpiresAt != nil {
-		errs = append(errs, set("expires_at", formatTime(*p.ExpiresAt)))
-	}
+	errs = append(errs, patchScored(set, p)...)
 	if p.Tags != nil {
 		errs = append(errs, setTags(ctx, tx, "recording_tags", "recording_id", id, *p.Tags))
 	}
@@ -154,6 +137,31 @@ func metaJSON(r media.Recording) string {
 	b, _ := json.Marshal(map[string]any{"title": r.Title, "topic": r.Topic, "product": r.Product, "sentiment": r.Sentiment,
 		"score": r.Score, "tags": r.Tags, "expires_at": r.ExpiresAt})
 	return string(b)
+}
+
+// patchScored applies the part of an edit recordings and verbatims share
+// (sentiment, score, expiry) through set, which updates one column.
+func patchScored(set func(col string, v any) error, p media.RecordingPatch) []error {
+	var errs []error
+	if p.Sentiment != nil {
+		s, err := media.NormalizeSentiment(*p.Sentiment)
+		errs = append(errs, err)
+		if err == nil {
+			errs = append(errs, set("sentiment", s))
+		}
+	}
+	switch {
+	case p.ClearScore:
+		errs = append(errs, set("score", nil))
+	case p.Score != nil && (*p.Score < 0 || *p.Score > 10):
+		errs = append(errs, media.Errorf(media.EInvalid, "score %d: want 0 to 10", *p.Score))
+	case p.Score != nil:
+		errs = append(errs, set("score", *p.Score))
+	}
+	if p.ExpiresAt != nil {
+		errs = append(errs, set("expires_at", formatTime(*p.ExpiresAt)))
+	}
+	return errs
 }
 
 // setTags replaces the tags of one recording or clip, creating free tags.
@@ -261,20 +269,7 @@ func (c *Catalog) clips(ctx context.Context, where string, args ...any) ([]media
 
 // ExpiringSoon lists recordings that expire before t, soonest first.
 func (c *Catalog) ExpiringSoon(ctx context.Context, before time.Time) ([]media.Recording, error) {
-	rows, err := c.read.QueryContext(ctx, `SELECT `+recordingColumns+` FROM recordings r WHERE r.expires_at <= ? ORDER BY r.expires_at`, formatTime(before))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []media.Recording{}
-	for rows.Next() {
-		r, err := scanRecording(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return c.queryRecordings(ctx, `SELECT `+recordingColumns+` FROM recordings r WHERE r.expires_at <= ? ORDER BY r.expires_at`, formatTime(before))
 }
 
 // AddPlay counts a play of a recording or clip for the day, and whether it
@@ -363,24 +358,7 @@ func (c *Catalog) PatchVerbatim(ctx context.Context, actor string, id int64, p m
 			errs = append(errs, set(col, strings.TrimSpace(*v)))
 		}
 	}
-	if p.Sentiment != nil {
-		s, err := media.NormalizeSentiment(*p.Sentiment)
-		errs = append(errs, err)
-		if err == nil {
-			errs = append(errs, set("sentiment", s))
-		}
-	}
-	switch {
-	case p.ClearScore:
-		errs = append(errs, set("score", nil))
-	case p.Score != nil && (*p.Score < 0 || *p.Score > 10):
-		errs = append(errs, media.Errorf(media.EInvalid, "score %d: want 0 to 10", *p.Score))
-	case p.Score != nil:
-		errs = append(errs, set("score", *p.Score))
-	}
-	if p.ExpiresAt != nil {
-		errs = append(errs, set("expires_at", formatTime(*p.ExpiresAt)))
-	}
+	errs = append(errs, patchScored(set, p)...)
 	if err := errors.Join(errs...); err != nil {
 		return media.Verbatim{}, err
 	}

@@ -197,20 +197,12 @@ func (c *Catalog) ProductPack(ctx context.Context, product, from, to string) (me
 	if to == "" {
 		to = "9999-12-31"
 	}
-	rows, err := c.read.QueryContext(ctx, `SELECT `+recordingColumns+` FROM recordings r WHERE r.product = ? AND r.status = 'approved'
+	rs, err := c.queryRecordings(ctx, `SELECT `+recordingColumns+` FROM recordings r WHERE r.product = ? AND r.status = 'approved'
 		AND coalesce(nullif(r.call_date, ''), substr(r.created_at, 1, 10)) BETWEEN ? AND ? ORDER BY r.call_date`, product, from, to)
 	if err != nil {
 		return p, err
 	}
-	for rows.Next() {
-		r, err := scanRecording(rows)
-		if err != nil {
-			rows.Close()
-			return p, err
-		}
-		p.Recordings = append(p.Recordings, r)
-	}
-	rows.Close()
+	p.Recordings = rs
 	for _, r := range p.Recordings {
 		cs, err := c.clips(ctx, `WHERE cl.recording_id = ?`, r.ID)
 		if err != nil {

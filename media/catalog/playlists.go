@@ -138,21 +138,8 @@ func (c *Catalog) ruleRecordings(ctx context.Context, rl media.PlaylistRule) ([]
 		where = append(where, "EXISTS (SELECT 1 FROM recording_tags rt JOIN tags t ON t.id = rt.tag_id WHERE rt.recording_id = r.id AND t.name = ?)")
 		args = append(args, t)
 	}
-	rows, err := c.read.QueryContext(ctx, `SELECT `+recordingColumns+` FROM recordings r WHERE `+strings.Join(where, " AND ")+
+	return c.queryRecordings(ctx, `SELECT `+recordingColumns+` FROM recordings r WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY r.call_date DESC, r.id DESC LIMIT 500`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []media.Recording
-	for rows.Next() {
-		r, err := scanRecording(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // validRule checks a rule's fields so a typo gives a sentence, not an empty

@@ -68,6 +68,12 @@ func (c *Catalog) Recordings(ctx context.Context, f media.RecordingFilter) ([]me
 		q += ` LIMIT ? OFFSET ?`
 		args = append(args, f.Limit, f.Offset)
 	}
+	return c.queryRecordings(ctx, q, args...)
+}
+
+// queryRecordings runs a query selecting recordingColumns and scans every
+// row; no rows is an empty list.
+func (c *Catalog) queryRecordings(ctx context.Context, q string, args ...any) ([]media.Recording, error) {
 	rows, err := c.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

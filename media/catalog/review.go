@@ -270,21 +270,8 @@ func (c *Catalog) SetStatus(ctx context.Context, actor string, id int64, to medi
 // OriginalsDue lists approved recordings whose original (a separate file
 // from the rendition) is still kept and was approved at or before cutoff.
 func (c *Catalog) OriginalsDue(ctx context.Context, cutoff time.Time) ([]media.Recording, error) {
-	rows, err := c.read.QueryContext(ctx, `SELECT `+recordingColumns+` FROM recordings r
+	return c.queryRecordings(ctx, `SELECT `+recordingColumns+` FROM recordings r
 		WHERE r.status = 'approved' AND r.original_deleted = 0 AND r.approved_at != '' AND r.approved_at <= ? AND r.path != r.rendition_path`, formatTime(cutoff))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []media.Recording
-	for rows.Next() {
-		r, err := scanRecording(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // MarkOriginalDeleted records that a recording's original file is gone.
