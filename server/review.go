@@ -26,6 +26,16 @@ type Reviewer interface {
 	SetVerbatimStatus(ctx context.Context, actor string, id int64, to media.Status, note string) error
 }
 
+// reviewCall reads the :id of a review route and the gate that handles it.
+func (s *Server) reviewCall(c *fiber.Ctx) (int64, Reviewer, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	g, err := s.reviewer()
+	return id, g, err
+}
+
 // statusFilter reads ?status= for staff listings; "all" or nothing is every status.
 func statusFilter(c *fiber.Ctx) (media.Status, error) {
 	switch st := media.Status(c.Query("status")); st {
@@ -51,11 +61,7 @@ func (s *Server) reviewer() (Reviewer, error) {
 }
 
 func (s *Server) handleReview(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	g, err := s.reviewer()
+	id, g, err := s.reviewCall(c)
 	if err != nil {
 		return err
 	}
@@ -67,11 +73,7 @@ func (s *Server) handleReview(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleOriginal(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	g, err := s.reviewer()
+	id, g, err := s.reviewCall(c)
 	if err != nil {
 		return err
 	}
@@ -86,11 +88,7 @@ func (s *Server) handleOriginal(c *fiber.Ctx) error {
 }
 
 func (s *Server) handlePreview(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	g, err := s.reviewer()
+	id, g, err := s.reviewCall(c)
 	if err != nil {
 		return err
 	}
@@ -149,11 +147,7 @@ func (s *Server) handleSetTranscript(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleApprove(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	g, err := s.reviewer()
+	id, g, err := s.reviewCall(c)
 	if err != nil {
 		return err
 	}
@@ -204,11 +198,7 @@ func (s *Server) handleReject(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleWithdraw(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	g, err := s.reviewer()
+	id, g, err := s.reviewCall(c)
 	if err != nil {
 		return err
 	}
