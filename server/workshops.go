@@ -24,6 +24,7 @@ type Workshops interface {
 	CreateWorkshop(ctx context.Context, actor, title string, playlistID int64, teams []string) (media.Workshop, error)
 	Workshops(ctx context.Context) ([]media.Workshop, error)
 	Workshop(ctx context.Context, id int64) (media.Workshop, error)
+	WorkshopByCode(ctx context.Context, code string) (media.Workshop, error)
 	AddNote(ctx context.Context, workshopID int64, n media.Note) (media.Note, error)
 	AddAction(ctx context.Context, actor string, a media.Action) (media.Action, error)
 	SetActionStatus(ctx context.Context, actor string, id int64, status string) (media.Action, error)
@@ -309,22 +310,17 @@ func (s *Server) handleJoinIdea(c *fiber.Ctx) error {
 // handleJoinQR draws the join URL of a live session as a QR code. Only a
 // live code answers, so it reveals nothing the code does not.
 func (s *Server) handleJoinQR(c *fiber.Ctx) error {
-	_, ss, err := s.workshops()
+	ws, _, err := s.workshops()
 	if err != nil {
 		return err
 	}
-	code := utils.CopyString(c.Params("code"))
-	if _, err := ss.Joined(c.UserContext(), code, ""); err != nil {
+	w, err := ws.WorkshopByCode(c.UserContext(), utils.CopyString(c.Params("code")))
+	if err != nil {
 		return err
 	}
-	ws, _, _ := s.workshops()
-	link := joinURL(c, strings.ToUpper(code))
-	if list, err := ws.Workshops(c.UserContext()); err == nil {
-		for _, w := range list {
-			if w.Code == strings.ToUpper(code) && w.JoinURL != "" {
-				link = w.JoinURL
-			}
-		}
+	link := w.JoinURL
+	if link == "" {
+		link = joinURL(c, w.Code)
 	}
 	png, err := qrcode.Encode(link, qrcode.Medium, 384)
 	if err != nil {
