@@ -7,6 +7,8 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"iter"
+	"slices"
 	"strings"
 )
 
@@ -62,6 +64,13 @@ func VerbatimHash(v media.Verbatim) string {
 // AddVerbatims stores verbatims in one transaction, skipping ones already in
 // the library; it returns how many were new.
 func (c *Catalog) AddVerbatims(ctx context.Context, vs []media.Verbatim) (int, error) {
+	return c.AddVerbatimSeq(ctx, slices.Values(vs))
+}
+
+// AddVerbatimSeq is AddVerbatims for verbatims that arrive one by one: an
+// import checks them for personal data while the earlier ones are written.
+// Nothing is stored unless every one is.
+func (c *Catalog) AddVerbatimSeq(ctx context.Context, vs iter.Seq[media.Verbatim]) (int, error) {
 	tx, err := c.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
@@ -80,7 +89,7 @@ func (c *Catalog) AddVerbatims(ctx context.Context, vs []media.Verbatim) (int, e
 	defer fts.Close()
 	now := formatTime(c.now())
 	added := 0
-	for _, v := range vs {
+	for v := range vs {
 		if v.Status == "" {
 			v.Status = media.StatusPending
 		}

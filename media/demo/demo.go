@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"customerroom/media"
@@ -71,7 +72,7 @@ func Seed(ctx context.Context, im *ingest.Importer) (int, error) {
 			vs[i].Masked, vs[i].Findings = im.Checker.Text(vs[i].Text)
 		}
 	}
-	if _, err := im.Catalog.AddVerbatims(ctx, vs); err != nil {
+	if _, err := im.Catalog.AddVerbatimSeq(ctx, slices.Values(vs)); err != nil {
 		return n, fmt.Errorf("demo verbatims: %w", err)
 	}
 	return n, nil

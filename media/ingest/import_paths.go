@@ -4,12 +4,15 @@ import (
 	"context"
 	"customerroom/media"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // sidecarExts are read with their audio file, never imported on their own.
@@ -76,10 +79,11 @@ func (im *Importer) ImportVerbatimFile(ctx context.Context, path string) ImportR
 	for i := range vs {
 		vs[i].ExpiresAt = im.expiry(vs[i].Date, now)
 	}
+	seq := slices.Values(vs)
 	if im.Checker != nil {
-		im.checkVerbatims(vs)
+		seq = im.checkVerbatims(vs)
 	}
-	n, err := im.Catalog.AddVerbatims(ctx, vs)
+	n, err := im.Catalog.AddVerbatimSeq(ctx, seq)
 	if err != nil {
 		res.Error, res.Retry = "catalog: "+err.Error(), true
 		return res
@@ -130,19 +134,45 @@ func globEscape(s string) string {
 	return r.Replace(s)
 }
 
-// checkVerbatims runs the detector over vs on every core: it is most of an
-// export's import time (100,000 comments in one CSV are ordinary).
-func (im *Importer) checkVerbatims(vs []media.Verbatim) {
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(vs)/256))
+// checkVerbatims runs the detector over vs on every core but one and yields each
+// verbatim, in order, once it is checked: the detector is most of an
+// export's import time (100,000 comments in one CSV are ordinary), and the
+// catalog writes the first ones while the detector reads the rest.
+func (im *Importer) checkVerbatims(vs []media.Verbatim) iter.Seq[media.Verbatim] {
+	const chunk = 256
+	chunks := (len(vs) + chunk - 1) / chunk
+	done := make([]chan struct{}, chunks)
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	var next atomic.Int64 // the next chunk a worker takes
+	var stop atomic.Bool  // the consumer stopped early
 	var wg sync.WaitGroup
-	for w := range workers {
+	// One core is left to the catalog's writer: a cgo call that returns
+	// waits for a free core, and two busy workers would make every insert
+	// wait out a scheduler time slice.
+	for range min(max(1, runtime.GOMAXPROCS(0)-1), chunks) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < len(vs); i += workers {
-				vs[i].Masked, vs[i].Findings = im.Checker.Text(vs[i].Text)
+			for c := int(next.Add(1) - 1); c < chunks && !stop.Load(); c = int(next.Add(1) - 1) {
+				for i := c * chunk; i < min(len(vs), (c+1)*chunk); i++ {
+					vs[i].Masked, vs[i].Findings = im.Checker.Text(vs[i].Text)
+				}
+				close(done[c])
 			}
 		}()
 	}
-	wg.Wait()
+	return func(yield func(media.Verbatim) bool) {
+		defer wg.Wait()
+		defer stop.Store(true)
+		for c := range chunks {
+			<-done[c]
+			for _, v := range vs[c*chunk : min(len(vs), (c+1)*chunk)] {
+				if !yield(v) {
+					return
+				}
+			}
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -79,7 +80,8 @@ func retryable(err error) error {
 type Catalog interface {
 	RecordingBySHA256(ctx context.Context, sum string) (media.Recording, error)
 	AddRecording(ctx context.Context, n media.NewRecording) (int64, error)
-	AddVerbatims(ctx context.Context, vs []media.Verbatim) (int, error)
+	// AddVerbatimSeq stores verbatims in one transaction as they arrive.
+	AddVerbatimSeq(ctx context.Context, vs iter.Seq[media.Verbatim]) (int, error)
 	// ReferencedFiles is every library file (relative to the data dir,
 	// forward slashes) a recording points at.
 	ReferencedFiles(ctx context.Context) (map[string]bool, error)

@@ -3,7 +3,10 @@ package ingest
 import (
 	"context"
 	"customerroom/media"
+	"customerroom/media/catalog"
 	"fmt"
+	"iter"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -127,6 +130,84 @@ func TestImportVerbatimsAllOrNothing(t *testing.T) {
 	}
 	if res := im.ImportVerbatimFile(context.Background(), good); res.Status != Duplicate {
 		t.Fatalf("re-import: %+v", res)
+	}
+}
+
+// TestImportVerbatimsChecksEachRow: the detector runs on several cores
+// while the catalog writes, over chunks; every stored row must carry the
+// masked text of its own comment, in file order.
+func TestImportVerbatimsChecksEachRow(t *testing.T) {
+	im := newImporter(t)
+	var sb strings.Builder
+	sb.WriteString("date;texte\n")
+	const n = 1000 // several detector chunks, and a partial last one
+	for i := range n {
+		fmt.Fprintf(&sb, "2026-05-02;Rappelez Mme Martin au 06 12 34 56 78, dossier %d\n", i)
+	}
+	path := writeFile(t, t.TempDir(), "many.csv", []byte(sb.String()))
+	if res := im.ImportVerbatimFile(context.Background(), path); res.Status != Imported || res.Verbatims != n {
+		t.Fatalf("%+v", res)
+	}
+	vs, err := catOf(im).Verbatims(context.Background(), media.VerbatimFilter{})
+	if err != nil || len(vs) != n {
+		t.Fatalf("%d verbatims, %v", len(vs), err)
+	}
+	for _, v := range vs {
+		var i int
+		if _, err := fmt.Sscanf(v.Text[strings.LastIndex(v.Text, " ")+1:], "%d", &i); err != nil {
+			t.Fatalf("%q: %v", v.Text, err)
+		}
+		if want := fmt.Sprintf("dossier %d", i); !strings.HasSuffix(v.Masked, want) || strings.Contains(v.Masked, "Martin") || strings.Contains(v.Masked, "06 12") {
+			t.Fatalf("row %d masked as %q", i, v.Masked)
+		}
+	}
+}
+
+// stoppingCatalog cancels the import's context after a number of rows, as
+// a failing disk or a shutdown would stop the catalog's writer mid-file.
+type stoppingCatalog struct {
+	Catalog
+	after  int
+	cancel context.CancelFunc
+}
+
+func (s stoppingCatalog) AddVerbatimSeq(ctx context.Context, vs iter.Seq[media.Verbatim]) (int, error) {
+	n := 0
+	return s.Catalog.AddVerbatimSeq(ctx, func(yield func(media.Verbatim) bool) {
+		for v := range vs {
+			if n++; n == s.after {
+				s.cancel()
+			}
+			if !yield(v) {
+				return
+			}
+		}
+	})
+}
+
+// TestImportVerbatimsStoppedWritesNothing: a writer stopped mid-file keeps
+// none of the file's rows, and the detector's workers stop with it.
+func TestImportVerbatimsStoppedWritesNothing(t *testing.T) {
+	im := newImporter(t)
+	real := im.Catalog
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	im.Catalog = stoppingCatalog{Catalog: real, after: 300, cancel: cancel}
+	var sb strings.Builder
+	sb.WriteString("date;texte\n")
+	for i := range 5000 {
+		fmt.Fprintf(&sb, "2026-05-02;commentaire %d\n", i)
+	}
+	path := writeFile(t, t.TempDir(), "many.csv", []byte(sb.String()))
+	before := runtime.NumGoroutine()
+	if res := im.ImportVerbatimFile(ctx, path); res.Status != Rejected || !strings.Contains(res.Error, "canceled") {
+		t.Fatalf("%+v", res)
+	}
+	if vs, _ := real.(*catalog.Catalog).Verbatims(context.Background(), media.VerbatimFilter{}); len(vs) != 0 {
+		t.Fatalf("%d verbatims written by a stopped import", len(vs))
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		t.Fatalf("%d goroutines after the import, %d before: the detector's workers outlived it", after, before)
 	}
 }
 

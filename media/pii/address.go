@@ -82,11 +82,14 @@ var (
 		"Grove", "Row", "Mews", "Hill", "Parkway", "Highway"}
 )
 
-func findAddresses(text string, add func(Kind, int, int)) {
-	if mentions(strings.ToLower(text), frStreetWords) {
+// findAddresses finds the addresses in text, whose first digit is at
+// firstDigit: a street type word counts only after it, as the street
+// number comes first.
+func findAddresses(text string, firstDigit int, add func(Kind, int, int)) {
+	if mentions(strings.ToLower(text[firstDigit:]), frStreetWords) {
 		findFrAddresses(text, add)
 	}
-	if mentions(text, enStreetWords) {
+	if mentions(text[firstDigit:], enStreetWords) {
 		findEnAddresses(text, add)
 	}
 }

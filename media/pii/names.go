@@ -87,98 +87,227 @@ const nameWord = `\p{Lu}[\p{L}]*(?:[\-'’]\p{Lu}[\p{L}]*)*`
 // between them ("Jean de La Fontaine", "Ludwig van Beethoven").
 const nameSeq = `(` + nameWord + `(?:[ ]+(?:(?:de|du|des|le|la|van|von|der|di|da|del|dos|ben|bin|el|al)[ ]+)?` + nameWord + `){0,3})`
 
-const honorific = `(?:Mrs\.?|Mr\.?|Ms\.?|Mme\.?|Mlle\.?|MM\.|M\.|Dr\.?|Pr\.?|(?i:madame|monsieur|mademoiselle|miss|docteur|maître|professeur))`
+// Name contexts. Each is a list of cue phrases, matched as literals at the
+// start of a word (so "hi" is not found in "Chi"), in order: at one place
+// the first cue listed wins, as in a regexp alternation. The name next to
+// them is read in code (nameAfter, nameBefore). A literal scan of the
+// lower-cased line is several times faster than the regexps it replaced.
+// The cue words are kept in the text so a listener still knows who speaks
+// ("Madame [nom]").
+type nameContext struct {
+	cues      []cue
+	needFirst bool // the name must start with a known first name
+	before    bool // the name is before the cue, past spaces and commas
+	comma     bool // a comma may separate the name from the cue words
+	// widow lets the honorifics take "veuve", "épouse", "née" or "widow"
+	// after them ("Madame veuve Martin").
+	widow bool
+}
 
-// Name contexts. Each regexp matches the context words only; the name
-// next to them is read in code (nameAfter, nameBefore), which is several
-// times faster than one regexp holding both. The context words are kept in
-// the text so a listener still knows who speaks ("Madame [nom]").
-var (
+// cue is one phrase of a name context.
+type cue struct {
+	text    string // lower-case, or as written when exact
+	exact   bool   // match the case as written ("Mr.", "Client")
+	wordEnd bool   // a word must end after it ("ici" is not "icigo")
+}
+
+// folded returns the phrases as case-insensitive cues, each phrase with an
+// apostrophe also written with the typographic one ("c'est", "c’est").
+func folded(phrases ...string) []cue {
+	var cs []cue
+	for _, p := range phrases {
+		cs = append(cs, cue{text: p})
+		if strings.Contains(p, "'") {
+			cs = append(cs, cue{text: strings.ReplaceAll(p, "'", "’")})
+		}
+	}
+	return cs
+}
+
+// exactly returns the phrases as cues matched with their case as written.
+func exactly(phrases ...string) []cue {
+	cs := make([]cue, len(phrases))
+	for i, p := range phrases {
+		cs[i] = cue{text: p, exact: true}
+	}
+	return cs
+}
+
+// wholeWords returns the phrases as case-insensitive cues that end a word.
+func wholeWords(phrases ...string) []cue {
+	cs := folded(phrases...)
+	for i := range cs {
+		cs[i].wordEnd = true
+	}
+	return cs
+}
+
+func join(lists ...[]cue) []cue {
+	var cs []cue
+	for _, l := range lists {
+		cs = append(cs, l...)
+	}
+	return cs
+}
+
+var nameContexts = []nameContext{
 	// Self-introductions that name whoever follows, whatever the name.
-	introRe = regexp.MustCompile(`(?i:je m['’]appelle|moi c['’]est|mon nom (?:est|c['’]est)|mon prénom (?:est|c['’]est)|de la part de|au nom de|my name is|my name's|name is)`)
+	{cues: folded("je m'appelle", "moi c'est", "mon nom est", "mon nom c'est", "mon prénom est", "mon prénom c'est",
+		"de la part de", "au nom de", "my name is", "my name's", "name is")},
+	// Honorifics, abbreviated (case as written) or in full.
+	{cues: join(exactly("Mrs.", "Mrs", "Mr.", "Mr", "Ms.", "Ms", "Mme.", "Mme", "Mlle.", "Mlle", "MM.", "M.", "Dr.", "Dr", "Pr.", "Pr"),
+		folded("madame", "monsieur", "mademoiselle", "miss", "docteur", "maître", "professeur")), widow: true},
+	// "Camille à l'appareil", "Jean Dupont speaking": the name is before
+	// (a known first name).
+	{cues: join(folded("à l'appareil", "speaking", "au téléphone"), wholeWords("ici", "here")), needFirst: true, before: true},
+	// Greetings and thanks naming the other person: "Bonjour Camille".
+	{cues: folded("merci à", "grâce à", "bravo à", "thanks to", "thank you to", "bonjour", "bonsoir", "merci", "au revoir",
+		"allô", "allo", "salut", "bonne journée", "bonne soirée", "hello", "hi", "thanks", "thank you", "goodbye", "bye",
+		"dear", "cher", "chère"), needFirst: true, comma: true},
+	// The agent naming themself: "Camille du service client": the name is
+	// before.
+	{cues: folded("du service", "de chez", "de la société", "du support", "de l'équipe", "du cabinet", "votre conseill",
+		"conseill", "from"), needFirst: true, before: true},
 	// Introductions that are also ordinary phrases ("je suis Français",
-	// "ici Paris"): only a known first name counts.
-	weakIntroRe = regexp.MustCompile(`(?i:je suis|c['’]est|ici|this is|i am|i['’]m|it['’]s)`)
-	honorificRe = regexp.MustCompile(honorific + `(?:[ ]+(?:veuve|épouse|née|widow))?`)
-	// "Camille à l'appareil", "Jean Dupont speaking": the name is before.
-	appareilRe = regexp.MustCompile(`[ ,]+(?i:à l['’]appareil|speaking|au téléphone|ici\b|here\b)`)
+	// "ici Paris"): only a known first name counts. "c'est Madame Dupont"
+	// is the honorifics' ("this is John").
+	{cues: folded("je suis", "c'est", "ici", "this is", "i am", "i'm", "it's"), needFirst: true},
+	// The person's role or status before their name: "le conseiller,
+	// Camille".
+	{cues: folded("transférée à", "transféré à", "passée à", "passé à", "je vous passe", "conseiller", "conseillère",
+		"technicienne", "technicien", "livreur", "livreuse", "facteur", "factrice", "installateur", "installatrice",
+		"opérateur", "opératrice", "vendeur", "vendeuse", "interlocuteur", "interlocutrice", "agent", "advisor"),
+		needFirst: true, comma: true},
+	// "Client Dupont", "abonnée Martin": capitalized or lower case only.
+	{cues: exactly("Client", "Cliente", "Abonné", "Abonnée", "Customer", "client", "cliente", "abonné", "abonnée", "customer")},
+	// Family and contact: "ma fille Léa", "mon mari, Patrick", "joindre
+	// Kévin", "parlé à Inès" (a known first name).
+	{cues: folded("ma fille", "mon fils", "mon mari", "ma femme", "mon épouse", "mon époux", "ma mère", "mon père", "mon frère",
+		"ma sœur", "ma soeur", "mon compagnon", "ma compagne", "ma voisine", "mon voisin", "mon collègue", "ma collègue",
+		"my wife", "my husband", "my son", "my daughter", "my mother", "my father", "joindre", "contacter", "rappeler",
+		"parlé à", "parler à", "parlé avec", "parler avec", "demander", "demandez", "dites à", "dire à", "dis à",
+		"spoke to", "spoke with", "talk to", "ask for", "tell"), needFirst: true, comma: true},
+}
+
+// widowWords may follow an honorific before the name.
+var widowWords = []string{"veuve", "épouse", "née", "widow"}
+
+var (
 	// A name said last, as a vocative or a signature: "Merci pour votre
 	// aide, Sandrine." — a known first name only. Anchored, and run on the
 	// text from the last comma only.
 	vocativeRe = regexp.MustCompile(`^,[ ]+` + nameSeq + `[ ]*[.!?]*[ ]*$`)
-	// Greetings and thanks naming the other person: "Bonjour Camille".
-	greetRe = regexp.MustCompile(`(?i:merci à|grâce à|bravo à|thanks to|thank you to|bonjour|bonsoir|merci|au revoir|allô|allo|salut|bonne journée|bonne soirée|hello|hi|thanks|thank you|goodbye|bye|dear|cher|chère)`)
-	// The agent naming themself: "Camille du service client": the name is
-	// before.
-	agentRe = regexp.MustCompile(`[ ,]+(?i:du service|de chez|de la société|du support|de l['’]équipe|du cabinet|votre conseill|conseill|from)`)
-	// The person's role or status before their name: "le conseiller,
-	// Camille", "Client Dupont".
-	roleRe   = regexp.MustCompile(`(?i:transférée? à|passée? à|je vous passe|conseill(?:er|ère)|technicien(?:ne)?|livreu(?:r|se)|facteur|factrice|installat(?:eur|rice)|opérat(?:eur|rice)|vendeu(?:r|se)|interlocut(?:eur|rice)|agent|advisor)`)
-	clientRe = regexp.MustCompile(`(?:Client|Cliente|Abonné|Abonnée|Customer|client|cliente|abonné|abonnée|customer)`)
-	// Family and contact: "ma fille Léa", "mon mari, Patrick", "joindre
-	// Kévin", "parlé à Inès" — a known first name only.
-	relationRe = regexp.MustCompile(`(?i:ma fille|mon fils|mon mari|ma femme|mon épouse|mon époux|ma mère|mon père|mon frère|ma sœur|ma soeur|mon compagnon|ma compagne|ma voisine|mon voisin|mon collègue|ma collègue|my wife|my husband|my son|my daughter|my mother|my father|joindre|contacter|rappeler|parlé à|parler à|parlé avec|parler avec|demander|demandez|dites à|dire à|dis à|spoke to|spoke with|talk to|ask for|tell)`)
 	// Speech recognition often writes names in lower case: after a strong
 	// introduction, a known first name in lower case and the word after it
 	// ("je m'appelle jean dupont").
 	lowerIntroRe = regexp.MustCompile(`(?i:je m['’]appelle|moi c['’]est|mon nom (?:est|c['’]est)|mon prénom (?:est|c['’]est)|my name is|my name's)[ ]+(\p{Ll}[\p{L}\-'’]*)(?:[ ]+((?:(?:de|du|des|da|di|dos|del|le|la|van|von)[ ]+)?\p{Ll}[\p{L}\-'’]*))?`)
-	// Capitalized words, to find "Jean Dupont" anywhere.
-	capWordRe = regexp.MustCompile(nameWord)
 )
-
-// nameContext is a name regexp, the lower-case words one of which a line
-// must hold for the regexp to be worth running, and whether the name must
-// start with a known first name.
-type nameContext struct {
-	re *regexp.Regexp
-	// low is re for lower-cased text, without (?i): case folding is most of
-	// a regexp's cost here. nil when re is case-sensitive somewhere.
-	low       *regexp.Regexp
-	keys      []string
-	needFirst bool
-	before    bool // the name is before the context words, not after
-	comma     bool // a comma may separate the name from the context words
-}
 
 var lowerIntroKeys = []string{"appelle", "c'est", "c’est", "nom", "name"}
 
-var nameContexts = []nameContext{
-	{re: introRe, keys: []string{"appelle", "c'est", "c’est", "nom ", "prénom", "part de", "name"}},
-	{re: honorificRe, keys: []string{"m.", "mr", "ms", "mme", "mlle", "dr", "pr", "madame", "monsieur", "mademoiselle", "miss", "docteur", "maître", "professeur"}},
-	{re: appareilRe, keys: []string{"appareil", "speaking", "au téléphone", "ici", "here"}, needFirst: true, before: true},
-	{re: greetRe, keys: []string{"grâce à", "bravo à", "bonjour", "bonsoir", "merci", "revoir", "allô", "allo", "salut", "bonne journée", "bonne soirée", "hello", "hi", "thank", "bye", "dear", "cher"}, needFirst: true, comma: true},
-	{re: agentRe, keys: []string{"du service", "de chez", "de la société", "du support", "équipe", "du cabinet", "conseill", "from"}, needFirst: true, before: true},
-	// "je suis Camille", "c'est Madame Dupont" (the honorific rule takes
-	// the latter), "this is John".
-	{re: weakIntroRe, keys: []string{"je suis", "c'est", "c’est", "ici", "this is", "i am", "i'm", "i’m", "it's", "it’s"}, needFirst: true},
-	{re: roleRe, keys: []string{"transféré", "passé", "je vous passe", "conseill", "technicien", "livreu", "facteur", "factrice", "installat", "opérat", "vendeu", "interlocut", "agent", "advisor"}, needFirst: true, comma: true},
-	{re: clientRe, keys: []string{"client", "abonné", "customer"}},
-	{re: relationRe, keys: []string{"ma ", "mon ", "my ", "joindre", "contacter", "rappeler", "parl", "demande", "spoke", "talk", "ask", "dit", "dire", "dis ", "tell"}, needFirst: true, comma: true},
+// cueRef is a cue of nameContexts[ctx].
+type cueRef struct {
+	ctx int
+	cue
 }
 
-func init() {
+// cuesByByte holds every cue under the first byte of its lower-cased
+// text, in context order then listed order.
+var cuesByByte = func() (t [256][]cueRef) {
 	for i, c := range nameContexts {
-		p := strings.ReplaceAll(c.re.String(), "(?i:", "(?:")
-		if strings.ToLower(p) == p && strings.Contains(c.re.String(), "(?i:") {
-			nameContexts[i].low = regexp.MustCompile(p)
+		for _, q := range c.cues {
+			b := strings.ToLower(q.text)[0]
+			t[b] = append(t[b], cueRef{i, q})
 		}
 	}
-}
+	return t
+}()
 
-// lowerAligned lower-cases text when that keeps every rune's byte length,
-// so offsets found in the result are offsets in text (true of French and
-// English; false for a few letters such as 'İ').
-func lowerAligned(text string) (string, bool) {
+// lowerSameLength lower-cases text rune by rune, keeping a rune whose
+// lower case has another byte length (a few letters such as 'İ'), so an
+// offset in the result is the same offset in text.
+func lowerSameLength(text string) string {
 	var b strings.Builder
 	b.Grow(len(text))
 	for _, r := range text {
-		l := unicode.ToLower(r)
-		if utf8.RuneLen(l) != utf8.RuneLen(r) {
-			return "", false
+		if l := unicode.ToLower(r); utf8.RuneLen(l) == utf8.RuneLen(r) {
+			r = l
 		}
-		b.WriteRune(l)
+		b.WriteRune(r)
 	}
-	return b.String(), true
+	return b.String()
+}
+
+// scanCues calls found with every cue match of each name context: the
+// cue's span, leftmost first and non-overlapping within a context, like a
+// regexp's FindAll; for a context whose name is before, the span starts at
+// the spaces and commas before the cue. low is lowerSameLength(text).
+func scanCues(text, low string, found func(c *nameContext, s, e int)) {
+	var next [16]int // per context, where its next match may start
+	prev := rune(-1)
+	for i := 0; i < len(low); {
+		r, w := utf8.DecodeRuneInString(low[i:])
+		if prev >= 0 && wordRune(prev) {
+			prev = r
+			i += w
+			continue
+		}
+		prev = r
+		done := 0 // contexts matched here (bit set)
+		for _, q := range cuesByByte[low[i]] {
+			if done&(1<<q.ctx) != 0 || i < next[q.ctx] {
+				continue
+			}
+			src := low
+			if q.exact {
+				src = text
+			}
+			e := i + len(q.text)
+			if !strings.HasPrefix(src[i:], q.text) {
+				continue
+			}
+			if q.wordEnd && e < len(text) {
+				if r, _ := utf8.DecodeRuneInString(text[e:]); wordRune(r) {
+					continue
+				}
+			}
+			c := &nameContexts[q.ctx]
+			s := i
+			if c.before {
+				for s > next[q.ctx] && (text[s-1] == ' ' || text[s-1] == ',') {
+					s--
+				}
+				if s == i {
+					continue
+				}
+			}
+			if c.widow {
+				e = widowEnd(text, e)
+			}
+			done |= 1 << q.ctx
+			next[q.ctx] = e
+			found(c, s, e)
+		}
+		i += w
+	}
+}
+
+// widowEnd returns the end of a "veuve", "épouse", "née" or "widow" after
+// spaces at i, or i.
+func widowEnd(text string, i int) int {
+	j := i
+	for j < len(text) && text[j] == ' ' {
+		j++
+	}
+	if j == i {
+		return i
+	}
+	for _, w := range widowWords {
+		if strings.HasPrefix(text[j:], w) {
+			return j + len(w)
+		}
+	}
+	return i
 }
 
 func mentions(low string, keys []string) bool {
@@ -188,6 +317,27 @@ func mentions(low string, keys []string) bool {
 		}
 	}
 	return false
+}
+
+// capitalWords returns the spans of the capitalized words in text
+// (nameWord: "Dupont", "Jean-Pierre", "N'Diaye"), leftmost first, as
+// [start, end] pairs.
+func capitalWords(text string) [][]int {
+	var ws [][]int
+	for i := 0; i < len(text); {
+		if text[i] < utf8.RuneSelf && (text[i] < 'A' || text[i] > 'Z') {
+			i++
+			continue
+		}
+		if e := nameWordEnd(text, i); e > 0 {
+			ws = append(ws, []int{i, e})
+			i = e
+			continue
+		}
+		_, w := utf8.DecodeRuneInString(text[i:])
+		i += w
+	}
+	return ws
 }
 
 // isFirstName reports whether w (or, for "Jean-Pierre", its first part) is
@@ -261,46 +411,28 @@ func trimName(text string, s, e int) int {
 }
 
 func findNames(text string, add func(Kind, int, int)) {
-	// The context regexps are the costly part of Find; a line that has
-	// none of a context's words skips it.
-	low := strings.ToLower(text)
+	low := lowerSameLength(text)
 	if mentions(low, lowerIntroKeys) {
 		findLowerNames(text, add)
 	}
 	if !hasUpper(text) {
 		return
 	}
-	ws := capWordRe.FindAllStringIndex(text, -1)
-	lowText, aligned := lowerAligned(text)
-	for _, c := range nameContexts {
-		if !mentions(low, c.keys) {
-			continue
+	ws := capitalWords(text)
+	scanCues(text, low, func(c *nameContext, m0, m1 int) {
+		var s, e int
+		if c.before {
+			s, e = nameBefore(text, ws, m0, c.needFirst)
+		} else {
+			s, e = nameAfter(text, m1, c.comma)
 		}
-		re, src := c.re, text
-		if aligned && c.low != nil {
-			re, src = c.low, lowText
+		if s < 0 || (c.needFirst && !isFirstName(firstWord(text[s:e]))) {
+			return
 		}
-		for _, m := range re.FindAllStringIndex(src, -1) {
-			var s, e int
-			if c.before {
-				s, e = nameBefore(text, ws, m[0], c.needFirst)
-			} else {
-				if m[0] > 0 {
-					// The context words start a word: "hi" is not in "Chi".
-					if r, _ := utf8.DecodeLastRuneInString(text[:m[0]]); wordRune(r) {
-						continue
-					}
-				}
-				s, e = nameAfter(text, m[1], c.comma)
-			}
-			if s < 0 || (c.needFirst && !isFirstName(firstWord(text[s:e]))) {
-				continue
-			}
-			if end := trimName(text, s, e); end > s {
-				add(Name, s, end)
-			}
+		if end := trimName(text, s, e); end > s {
+			add(Name, s, end)
 		}
-	}
+	})
 	if i := strings.LastIndexByte(text, ','); i >= 0 {
 		if m := vocativeRe.FindStringSubmatchIndex(text[i:]); m != nil && isFirstName(firstWord(text[i+m[2]:i+m[3]])) {
 			if end := trimName(text, i+m[2], i+m[3]); end > i+m[2] {

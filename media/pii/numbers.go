@@ -27,9 +27,6 @@ var (
 	// Cards: 4-4-4-4(-3), Amex 4-6-5, or 13 to 19 digits in one run.
 	cardRe = regexp.MustCompile(`[0-9]{4}(?:[ \-\x{a0}\x{202f}]?[0-9]{4}){2,3}(?:[ \-\x{a0}\x{202f}]?[0-9]{1,3})?|[0-9]{4}[ \-\x{a0}\x{202f}]?[0-9]{6}[ \-\x{a0}\x{202f}]?[0-9]{4,5}|[0-9]{13,19}`)
 
-	// IBAN starts: two letters and two check digits; the rest is scanned.
-	ibanStartRe = regexp.MustCompile(`(?i)[a-z]{2}[0-9]{2}`)
-
 	// NIR: sex, year, month, department (2A/2B for Corsica), commune,
 	// order, key; spaces or dots allowed between the groups.
 	nirRe = regexp.MustCompile(`[1-478][ .\x{a0}\x{202f}]?[0-9]{2}[ .\x{a0}\x{202f}]?[0-9]{2}[ .\x{a0}\x{202f}]?(?:[0-9]{2}|2[ABab])(?:[ .\x{a0}\x{202f}]?[0-9]){6}[ .\x{a0}\x{202f}]?[0-9]{2}`)
@@ -232,15 +229,31 @@ func upperASCII(c byte) byte {
 }
 
 func isAlnumByte(c byte) bool {
-	return isDigitByte(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+	return isDigitByte(c) || isLetterByte(c)
+}
+
+// ibanStarts returns where an IBAN may start: two ASCII letters then two
+// check digits.
+func ibanStarts(text string) []int {
+	var starts []int
+	for i := 2; i+1 < len(text); i++ {
+		if isDigitByte(text[i]) && isDigitByte(text[i+1]) && isLetterByte(text[i-2]) && isLetterByte(text[i-1]) {
+			starts = append(starts, i-2)
+			i += 2
+		}
+	}
+	return starts
+}
+
+func isLetterByte(c byte) bool {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 }
 
 // findIBANs scans from each "CC00" start, collecting alphanumerics across
 // single spaces or dashes until the country's length is reached: a regexp
 // alone would run on into the next word ("… 189 merci").
 func findIBANs(text string, add func(Kind, int, int)) {
-	for _, m := range ibanStartRe.FindAllStringIndex(text, -1) {
-		s := m[0]
+	for _, s := range ibanStarts(text) {
 		if s > 0 {
 			if r, _ := utf8.DecodeLastRuneInString(text[:s]); wordRune(r) {
 				continue

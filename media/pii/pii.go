@@ -168,12 +168,18 @@ func (d *Detector) Find(text string) []Finding {
 	if strings.IndexByte(text, '@') >= 0 || strings.Contains(text, "arobase") {
 		findEmails(text, add)
 	}
-	if hasDigit(text) {
-		findPhones(text, add)
-		findCards(text, add)
+	// Each number kind needs a least count of digits, and most comments
+	// have none or a few: counting them once skips the number regexps.
+	if first, n := digitCount(text); n > 0 {
+		if n >= 8 {
+			findPhones(text, add)
+		}
+		if n >= 13 {
+			findCards(text, add)
+			findNIRs(text, add)
+		}
 		findIBANs(text, add)
-		findNIRs(text, add)
-		findAddresses(text, add)
+		findAddresses(text, first, add)
 	}
 	findSpelledPhones(text, add)
 	findNames(text, add)
@@ -285,11 +291,17 @@ func isASCII(s string) bool {
 	return true
 }
 
-func hasDigit(s string) bool {
+// digitCount returns the offset of the first ASCII digit in s and how many
+// there are (-1, 0 for none).
+func digitCount(s string) (first, n int) {
+	first = -1
 	for i := 0; i < len(s); i++ {
 		if s[i] >= '0' && s[i] <= '9' {
-			return true
+			if n == 0 {
+				first = i
+			}
+			n++
 		}
 	}
-	return false
+	return first, n
 }
