@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	qrcode "github.com/skip2/go-qrcode"
 
 	"customerroom/media"
 )
@@ -101,8 +103,10 @@ func randomSecret() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// handleCreatePairing (curators) makes a one-time code, valid 15 minutes,
-// that a device opens as /kiosk/?pair=CODE.
+// handleCreatePairing (curators) makes a one-time pairing code, valid 15
+// minutes: eight letters and digits a person can type on a tablet
+// ("K7MQ-4XRP" at /pair), the link that carries it and that link as a QR
+// code to scan.
 func (s *Server) handleCreatePairing(c *fiber.Ctx) error {
 	var b struct {
 		Label string `json:"label"`
@@ -115,12 +119,55 @@ func (s *Server) handleCreatePairing(c *fiber.Ctx) error {
 	if len(b.Label) > 64 {
 		return errorOf(media.EInvalid, "label longer than 64 characters")
 	}
-	token := randomSecret()
-	if err := s.cfg.KioskStore.CreatePairing(c.UserContext(), token, string([]byte(b.Label)), pairingTTL); err != nil {
+	code := pairingCode()
+	if err := s.cfg.KioskStore.CreatePairing(c.UserContext(), code, string([]byte(b.Label)), pairingTTL); err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": token, "path": "/kiosk/?pair=" + token,
+	path := "/kiosk/?pair=" + code
+	qr, err := qrcode.Encode(c.BaseURL()+path, qrcode.Medium, 256)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": code, "code": code[:4] + "-" + code[4:], "path": path,
+		"url": c.BaseURL() + path, "entry_url": c.BaseURL() + "/pair", "qr": "data:image/png;base64," + base64.StdEncoding.EncodeToString(qr),
 		"expires_at": s.cfg.Clock.Now().Add(pairingTTL).UTC().Format(time.RFC3339)})
+}
+
+// pairingAlphabet has no letters or digits that read alike (0 O, 1 I L, 5 S
+// stay apart by leaving out O, I, L, 0 and 1).
+const pairingAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// pairingCode is eight characters from pairingAlphabet, about 40 bits: a
+// code lives 15 minutes, is spent once, and pairing is rate-limited per
+// address.
+func pairingCode() string {
+	code := make([]byte, 0, 8)
+	var buf [16]byte
+	for len(code) < 8 {
+		rand.Read(buf[:])
+		for _, x := range buf {
+			// 248 is the largest multiple of 31 under 256: no letter is
+			// likelier than another.
+			if x < 248 && len(code) < 8 {
+				code = append(code, pairingAlphabet[int(x)%len(pairingAlphabet)])
+			}
+		}
+	}
+	return string(code)
+}
+
+// normalizeCode reads a pairing code as a person types it: any case, with
+// spaces or a dash ("k7mq 4xrp").
+func normalizeCode(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == ' ' || r == '-':
+			return -1
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		}
+		return r
+	}, strings.TrimSpace(s))
 }
 
 // handlePair spends a pairing code and gives this device its secret cookie.
@@ -132,7 +179,7 @@ func (s *Server) handlePair(c *fiber.Ctx) error {
 		return errorOf(media.EInvalid, "pair takes JSON {\"token\"} with the pairing code")
 	}
 	secret := randomSecret()
-	d, err := s.cfg.KioskStore.RedeemPairing(c.UserContext(), string([]byte(b.Token)), secret)
+	d, err := s.cfg.KioskStore.RedeemPairing(c.UserContext(), normalizeCode(b.Token), secret)
 	if media.IsNotFound(err) {
 		return errorOf(media.EForbidden, "this pairing code is unknown, already used or expired: ask a curator for a new one")
 	}

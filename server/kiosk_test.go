@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,12 +11,14 @@ import (
 	"net/netip"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	qrcode "github.com/skip2/go-qrcode"
 
 	"customerroom/kiosk"
 	"customerroom/media"
@@ -189,10 +193,20 @@ func TestPairingADevice(t *testing.T) {
 
 	r := f.do(t, stranger, "POST", "/api/kiosk/pairings", `{"label":"tablette atelier"}`, session...)
 	token, _ := r.body["token"].(string)
-	if r.status != 201 || len(token) < 20 || !strings.Contains(r.body["path"].(string), "/kiosk/?pair="+token) {
+	if r.status != 201 || !regexp.MustCompile(`^[A-HJKMNP-Z2-9]{8}$`).MatchString(token) || r.body["code"] != token[:4]+"-"+token[4:] ||
+		!strings.HasSuffix(r.body["url"].(string), "/kiosk/?pair="+token) || !strings.HasSuffix(r.body["entry_url"].(string), "/pair") {
 		t.Fatalf("create pairing: %d %v", r.status, r.body)
 	}
-	pairReq := httptest.NewRequest("POST", "/api/kiosk/pair", strings.NewReader(`{"token":"`+token+`"}`))
+	// The QR code is the link's (encoding is deterministic).
+	qr, _ := r.body["qr"].(string)
+	png, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(qr, "data:image/png;base64,"))
+	want, _ := qrcode.Encode(r.body["url"].(string), qrcode.Medium, 256)
+	if err != nil || !bytes.Equal(png, want) {
+		t.Fatalf("qr %.40q: %v: not the link's QR code", qr, err)
+	}
+	// Typed by a person: lower case, a space instead of the dash.
+	typed := strings.ToLower(token[:4] + " " + token[4:])
+	pairReq := httptest.NewRequest("POST", "/api/kiosk/pair", strings.NewReader(`{"token":"`+typed+`"}`))
 	pairReq.Header.Set("Content-Type", "application/json")
 	pairReq.Header.Set("X-Test-Peer", stranger)
 	resp, err = f.srv.app.Test(pairReq, -1)

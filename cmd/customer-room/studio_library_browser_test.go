@@ -223,10 +223,42 @@ func TestStudioBrowserAdminTagsRetentionUploads(t *testing.T) {
 	} else {
 		resp.Body.Close()
 	}
-	// A tablet paired with a link.
+	// A tablet paired with a short code: the studio shows it with a QR
+	// code of the link and the address to type it at.
 	b.do(t, "pair", chromedp.SendKeys(chromedp.CSS("#pair-label"), "Tablette salle"), chromedp.Click(chromedp.CSS(`#pair-form button[type="submit"]`)))
-	b.waitJS(t, "pairing link", `!document.getElementById("pairing").hidden && document.getElementById("pair-link").textContent.includes("/kiosk/?pair=")`)
+	b.waitJS(t, "pairing code", `!document.getElementById("pairing").hidden && /^[A-Z2-9]{4}-[A-Z2-9]{4}$/.test(document.getElementById("pair-code").textContent)
+		&& document.getElementById("pair-link").textContent.includes("/kiosk/?pair=") && document.getElementById("pair-entry").textContent.endsWith("/pair")`)
+	b.waitJS(t, "QR code drawn", `(() => { const i = document.getElementById("pair-qr"); return i.complete && i.naturalWidth === 256 && i.alt !== ""; })()`)
 	b.studioShot(t, "30-accounts")
+	pairCode := evalJS[string](t, b, `document.getElementById("pair-code").textContent`)
+	entry := evalJS[string](t, b, `document.getElementById("pair-entry").href`)
+	tablet := newBrowser(t, 800, 1280)
+	tablet.do(t, "open the pairing page", chromedp.Navigate(entry+"?lang=fr"))
+	tablet.waitJS(t, "pairing page", `document.getElementById("code") === document.activeElement`)
+	pairWith := func(typed, want string) {
+		t.Helper()
+		evalJS[string](t, tablet, `document.getElementById("code").value = ""`)
+		tablet.do(t, "type "+typed, chromedp.SendKeys(chromedp.CSS("#code"), typed),
+			chromedp.Click(chromedp.CSS(`#code-form button[type="submit"]`)))
+		tablet.waitJS(t, want, `document.getElementById("result").textContent.startsWith(`+jsString(want)+`)`)
+	}
+	pairWith("K7MQ", "Un code a huit lettres")
+	pairWith("ABCD-EFGH", "Ce code n'est pas valable")
+	pairWith(strings.ToLower(strings.Replace(pairCode, "-", " ", 1)), "C'est fait")
+	if !evalJS[bool](t, tablet, `!document.getElementById("go").hidden`) {
+		t.Error("no way on to the room's screen after pairing")
+	}
+	axeClean(t, tablet, "pair")
+	tablet.shotIn(t, "studio", "30-pair-tablet")
+	// The studio sees the tablet arrive and puts the code away.
+	b.waitJS(t, "device listed", `document.getElementById("pairing").hidden && document.querySelector("#device-rows .device .title")?.textContent === "Tablette salle"
+		&& document.querySelector("#device-rows .empty") === null`)
+	var devices []struct {
+		Label string `json:"label"`
+	}
+	if code, _ := adm.do("GET", "/api/kiosk/devices", "", &devices); code != 200 || len(devices) != 1 || devices[0].Label != "Tablette salle" {
+		t.Errorf("devices after pairing: %d %+v", code, devices)
+	}
 
 	// Tags: a preset renamed in both languages, a free tag created.
 	b.openTab(t, "tags")

@@ -156,8 +156,8 @@ func hashSecret(secret string) string {
 
 // CreatePairing records a one-time pairing token (hashed) valid for ttl.
 func (c *Catalog) CreatePairing(ctx context.Context, token, label string, ttl time.Duration) error {
-	if len(token) < 16 {
-		return media.Errorf(media.EInvalid, "pairing token too short")
+	if len(token) < 8 {
+		return media.Errorf(media.EInvalid, "pairing code too short")
 	}
 	now := c.now()
 	_, err := c.write.ExecContext(ctx, `INSERT INTO kiosk_pairings (token_hash, label, created_at, expires_at) VALUES (?,?,?,?)`,

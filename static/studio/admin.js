@@ -1,6 +1,6 @@
 // Accounts (admins only: add, change a role, disable, reset a password) and
-// the room's paired devices (curators too: pair a tablet with a link and
-// code, list and revoke).
+// the room's paired devices (curators too: pair a tablet with a short code,
+// its QR code or link; list and revoke).
 
 import { el, keyedRows } from "/shared/dom.js";
 import { api } from "./api.js";
@@ -127,14 +127,36 @@ $("pair-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const p = await api("kiosk/pairings", "POST", { label: $("pair-label").value.trim() });
   if (!p) return;
-  const url = location.origin + p.path;
-  $("pair-link").href = url;
-  $("pair-link").textContent = url;
-  $("pair-code").textContent = p.token;
+  $("pair-link").href = p.url;
+  $("pair-link").textContent = p.url;
+  $("pair-entry").href = p.entry_url;
+  $("pair-entry").textContent = p.entry_url.replace(/^https?:\/\//, "");
+  $("pair-qr").src = p.qr;
+  $("pair-code").textContent = p.code;
   $("pair-expires").textContent = t("pairExpires", new Date(p.expires_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
   $("pairing").hidden = false;
   $("pair-label").value = "";
+  awaitPairing(Date.parse(p.expires_at));
 });
+
+// awaitPairing asks every 2 s, while the code is valid, whether a tablet
+// used it: the new device is then listed and the code put away.
+let waiting = 0;
+function awaitPairing(until) {
+  const had = new Set(ad.devices.map((d) => d.id));
+  clearInterval(waiting);
+  waiting = setInterval(async () => {
+    if (Date.now() > until || $("pairing").hidden) { clearInterval(waiting); return; }
+    const ds = await api("kiosk/devices");
+    const added = (ds || []).find((d) => !had.has(d.id));
+    if (!added) return;
+    clearInterval(waiting);
+    ad.devices = ds;
+    render();
+    $("pairing").hidden = true;
+    toast(t("paired", added.label));
+  }, 2000);
+}
 
 // relabel redraws after a language switch.
 export function relabel() { render(); }

@@ -104,8 +104,9 @@ const DICT = {
     users: "Comptes", role: "Rôle", disabled: "Désactivé", newPassword: "Nouveau mot de passe", addUser: "Ajouter un compte",
     role_curator: "curateur", role_facilitator: "animateur", role_admin: "administrateur", adminOnly: "Seul un administrateur gère les comptes.",
     devices: "Appareils appairés", pairDevice: "Appairer une tablette", deviceLabel: "Nom de l'appareil", makeCode: "Créer un code",
-    openOnTablet: "Ouvrez ce lien sur la tablette :", code: "Code", reset: "Changer", revoke: "Révoquer", noDevices: "Aucun appareil appairé.",
-    passwordShort: "Un mot de passe a au moins 8 caractères.", passwordReset: (n) => `Mot de passe de ${n} changé.`, revoked: "Appareil révoqué.",
+    scanOnTablet: "Scannez ce code avec la tablette :",
+    orOpen: "ou ouvrez", andType: "et tapez le code", pairLinkLabel: "Lien direct :", pairQrAlt: "Code QR d'appairage de la tablette", reset: "Changer", revoke: "Révoquer", noDevices: "Aucun appareil appairé.",
+    passwordShort: "Un mot de passe a au moins 8 caractères.", passwordReset: (n) => `Mot de passe de ${n} changé.`, revoked: "Appareil révoqué.", paired: (n) => `Appareil « ${n} » appairé.`,
     roleChanged: (n) => `Rôle de ${n} changé.`, userDisabled: (n) => `Compte ${n} désactivé.`, userEnabled: (n) => `Compte ${n} réactivé.`,
     userAdded: (n) => `Compte ${n} ajouté.`, pairExpires: (h) => `Valable jusqu'à ${h}.`,
   },
@@ -210,8 +211,9 @@ const DICT = {
     users: "Accounts", role: "Role", disabled: "Disabled", newPassword: "New password", addUser: "Add an account",
     role_curator: "curator", role_facilitator: "facilitator", role_admin: "admin", adminOnly: "Only an admin manages accounts.",
     devices: "Paired devices", pairDevice: "Pair a tablet", deviceLabel: "Device name", makeCode: "Make a code",
-    openOnTablet: "Open this link on the tablet:", code: "Code", reset: "Change", revoke: "Revoke", noDevices: "No paired device.",
-    passwordShort: "A password has at least 8 characters.", passwordReset: (n) => `${n}'s password changed.`, revoked: "Device revoked.",
+    scanOnTablet: "Scan this code with the tablet:",
+    orOpen: "or open", andType: "and type the code", pairLinkLabel: "Direct link:", pairQrAlt: "Pairing QR code for the tablet", reset: "Change", revoke: "Revoke", noDevices: "No paired device.",
+    passwordShort: "A password has at least 8 characters.", passwordReset: (n) => `${n}'s password changed.`, revoked: "Device revoked.", paired: (n) => `Device "${n}" paired.`,
     roleChanged: (n) => `${n}'s role changed.`, userDisabled: (n) => `Account ${n} disabled.`, userEnabled: (n) => `Account ${n} enabled again.`,
     userAdded: (n) => `Account ${n} added.`, pairExpires: (h) => `Valid until ${h}.`,
   },
@@ -240,13 +242,14 @@ export const kindLabel = (kind) => t("kind_" + kind);
 export const getLang = () => lang;
 
 // setLang switches language, remembers it, and relabels every data-i18n
-// element (data-i18n-placeholder for inputs).
+// element (data-i18n-placeholder for inputs, data-i18n-alt for images).
 export function setLang(l) {
   lang = l in DICT ? l : "fr";
   localStorage.setItem("studio.lang", lang);
   document.documentElement.lang = lang;
   document.querySelectorAll("[data-i18n]").forEach((e) => { e.textContent = t(e.dataset.i18n); });
   document.querySelectorAll("[data-i18n-placeholder]").forEach((e) => { e.placeholder = t(e.dataset.i18nPlaceholder); });
+  document.querySelectorAll("[data-i18n-alt]").forEach((e) => { e.alt = t(e.dataset.i18nAlt); });
   document.querySelectorAll(".lang").forEach((b) => { b.textContent = lang === "fr" ? "EN" : "FR"; });
 }
 
