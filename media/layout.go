@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Layout is where the room keeps its files under the data folder. Paths the
@@ -91,10 +92,52 @@ func CreateStaged(dir, pattern string, write func(f *os.File) error, place func(
 }
 
 // Unknown holds files found in library/ or renditions/ that no recording
-// points at, moved aside (never deleted) by recovery, `check --repair` and
+// points at, moved aside (not deleted) by recovery, `check --repair` and
 // `restore`: after a restore from an older backup they are the only copies
-// of the calls imported since.
+// of the calls imported since. PurgeUnknown deletes them once no retention
+// could still cover them.
 func (l Layout) Unknown() string { return filepath.Join(l.Dir, "unknown") }
+
+// PurgeUnknown deletes the files in Unknown() last modified before cutoff,
+// and the folders it leaves empty, and returns how many files went. A file
+// keeps its modification time when moved aside, which is no earlier than the
+// call was made: past the longest retention a curator may grant, it holds a
+// call nobody may keep any more.
+func (l Layout) PurgeUnknown(cutoff time.Time) (int, error) {
+	root := l.Unknown()
+	n := 0
+	var dirs []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == root {
+			return fs.SkipAll
+		}
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != root {
+				dirs = append(dirs, p)
+			}
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if info.ModTime().Before(cutoff) {
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	// Deepest first; a folder still holding a younger file stays.
+	for i := len(dirs) - 1; i >= 0; i-- {
+		os.Remove(dirs[i])
+	}
+	return n, err
+}
 
 // MoveAside moves the file at rel (relative to Dir) into Unknown() under the
 // same relative path, never overwriting one already there (a taken name gets

@@ -273,6 +273,7 @@ func runPurge(ctx context.Context, args []string, getenv func(string) string, st
 	var c config
 	fs := newFlags("purge", stderr, &c)
 	reviewFlags(fs, &c)
+	retentionMaxFlag(fs, &c)
 	if err := parseFlags(fs, &c, getenv, args); err != nil {
 		return err
 	}
@@ -293,7 +294,12 @@ func runPurge(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "purged %d recording(s), %d verbatim(s), %d file(s); deleted %d original(s) past their grace\n", rep.Recordings, rep.Verbatims, rep.Files, n)
+	aside, err := media.Layout{Dir: dataDir}.PurgeUnknown(time.Now().Add(-c.RetentionMax))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "purged %d recording(s), %d verbatim(s), %d file(s); deleted %d original(s) past their grace and %d file(s) in unknown/ older than --retention-max\n",
+		rep.Recordings, rep.Verbatims, rep.Files, n, aside)
 	return nil
 }
 

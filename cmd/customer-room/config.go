@@ -114,11 +114,18 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.Float64Var(&c.TargetLUFS, "target-lufs", -19, "loudness every call is played at, LUFS (env CR_TARGET_LUFS)")
 	fs.IntVar(&c.MaxVolume, "max-volume", 10, "highest volume step a listener can choose (env CR_MAX_VOLUME)")
 	retentionFlag(fs, c)
-	fs.DurationVar(&c.RetentionMax, "retention-max", 8784*time.Hour, "the longest a curator may keep a call after it was made (env CR_RETENTION_MAX, default about a year)")
+	retentionMaxFlag(fs, c)
 	fs.StringVar(&c.Trusted, "trusted-networks", "127.0.0.0/8,::1/128", "addresses that count as the room's own screen, comma-separated CIDRs (env CR_TRUSTED_NETWORKS)")
 	fs.StringVar(&c.Hostnames, "hostnames", "", "names the room answers to besides localhost and its addresses, comma-separated (env CR_HOSTNAMES)")
 	fs.IntVar(&c.Workers, "workers", 1, "parallel imports (env CR_WORKERS)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 90*time.Second, "room screen returns to its attract loop after this long untouched (env CR_IDLE_TIMEOUT)")
+}
+
+// retentionMaxFlag adds --retention-max, the policy's limit: serve lets no
+// curator keep a call longer, and the purge deletes files moved aside
+// (unknown/) once they are older.
+func retentionMaxFlag(fs *flag.FlagSet, c *config) {
+	fs.DurationVar(&c.RetentionMax, "retention-max", 8784*time.Hour, "the longest a curator may keep a call after it was made (env CR_RETENTION_MAX, default about a year)")
 }
 
 // retentionFlag adds --retention, which every command that brings calls in takes.

@@ -107,7 +107,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	g.Go(func() error { return srv.Run(gctx, ln) })
 	g.Go(func() error { return room.Run(gctx) })
 	g.Go(func() error { return relayKiosk(gctx, room, srv.Events()) })
-	g.Go(func() error { return purgeLoop(gctx, cat, gate, dataDir, log) })
+	g.Go(func() error { return purgeLoop(gctx, cat, gate, dataDir, c.RetentionMax, log) })
 	g.Go(func() error { return pool.Run(gctx) })
 	inbox = &ingest.Watcher{Importer: imp, Pool: pool, Inbox: media.Layout{Dir: dataDir}.Inbox(),
 		Quarantine: media.Layout{Dir: dataDir}.Quarantine(), Logger: log,
@@ -176,9 +176,10 @@ func openOutput(spec string, log *slog.Logger) (player.Output, error) {
 	return out, nil
 }
 
-// purgeLoop deletes expired recordings, and originals of approved calls past
-// their grace period, at start and then every hour.
-func purgeLoop(ctx context.Context, cat *catalog.Catalog, gate *review.Gate, dataDir string, log *slog.Logger) error {
+// purgeLoop deletes expired recordings, originals of approved calls past
+// their grace period, and files moved aside (unknown/) older than the longest
+// retention, at start and then every hour.
+func purgeLoop(ctx context.Context, cat *catalog.Catalog, gate *review.Gate, dataDir string, retentionMax time.Duration, log *slog.Logger) error {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -192,6 +193,11 @@ func purgeLoop(ctx context.Context, cat *catalog.Catalog, gate *review.Gate, dat
 			log.Error("deleting originals past their grace", "err", err)
 		} else if n > 0 {
 			log.Info("deleted originals past their grace", "recordings", n)
+		}
+		if n, err := (media.Layout{Dir: dataDir}).PurgeUnknown(time.Now().Add(-retentionMax)); err != nil {
+			log.Error("deleting old files in unknown/", "err", err)
+		} else if n > 0 {
+			log.Info("deleted files moved aside longer ago than the longest retention", "files", n, "retention_max", retentionMax)
 		}
 		select {
 		case <-ctx.Done():
