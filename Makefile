@@ -23,7 +23,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO := $(shell command -v go 2>/dev/null || ls /usr/local/go/bin/go 2>/dev/null || echo $(HOME)/.cache/customer-room/go/bin/go)
 export CGO_ENABLED := 1
 
-.PHONY: run test build bench corpus-check deps test-deps go staticcheck fmt clean vendor vendor-axe deb
+.PHONY: run test build bench corpus-check deps test-deps go staticcheck fmt clean vendor vendor-axe deb deb-install-test
 
 run: build
 	$(BIN) serve --data $(DATA) --addr $(ADDR) --audio $(AUDIO)
@@ -74,6 +74,12 @@ go:
 # architecture and checks it (metadata, contents, systemd-analyze verify).
 deb: deps go
 	GO=$(GO) ./scripts/deb --check
+
+# deb-install-test installs the package into a fresh minimal Debian
+# (debootstrap, chroot; needs root), starts the room as its user, then
+# removes and purges it (see scripts/deb-install-test). About a minute.
+deb-install-test: deb
+	./scripts/deb-install-test $$(ls -t dist/*.deb | head -1)
 
 # staticcheck installs the linter `make test` runs, from the Go module proxy.
 staticcheck: go
