@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -173,5 +175,53 @@ func TestRestoreReconcilesLibrary(t *testing.T) {
 	}
 	if n := len(recordingsIn(t, data)); n != 2 {
 		t.Errorf("a refused restore changed the catalog: %d recordings", n)
+	}
+}
+
+// TestReadOnlyDatabaseRefusesToStart: a data folder, or only its database
+// file, on a read-only mount (a mistaken remount, a full SD card the kernel
+// turned read-only) stops the server at start with a sentence that says
+// what to fix, rather than serving 500s. The mounts are made in a private
+// mount namespace (unshare), which needs root: CI runs as root.
+func TestReadOnlyDatabaseRefusesToStart(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root for a read-only bind mount in a private mount namespace")
+	}
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		t.Fatalf("unshare (util-linux) is missing: %v", err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(t.TempDir(), "data")
+	if err := run(context.Background(), []string{"check", "--data", data}, func(string) string { return "" },
+		strings.NewReader(""), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ mount, want string }{
+		{data, "data folder " + data + " is not writable: read-only file system"},
+		{filepath.Join(data, "catalog.db"), "cannot be opened for writing (read-only file system): give the service's user write access"},
+	} {
+		script := `mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && exec "$0" serve --data "$2" --addr 127.0.0.1:0 --audio null`
+		cmd := exec.Command(unshare, "-m", "sh", "-c", script, exe, c.mount, data)
+		cmd.Env = append(os.Environ(), "CR_TEST_MAIN=1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		done := make(chan error, 1)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(stderr.String(), c.want) {
+				t.Errorf("read-only %s: exit %v, stderr %q; want a refusal saying %q", c.mount, err, stderr.String(), c.want)
+			}
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("read-only %s: the server started instead of refusing; stderr %q", c.mount, stderr.String())
+		}
 	}
 }
