@@ -36,6 +36,8 @@ const DICT = {
     wsNow: "En ce moment", wsPos: (i, n) => `${i} sur ${n}`, wsWaiting: "La séance va commencer.", wsVerbatim: "Un client nous a écrit",
     wsVotes: "Les votes de la salle", wsJoin: "Votez avec votre téléphone", wsCode: "Code", wsReal: "La note du client",
     wsAvg: (a) => `Moyenne de la salle : ${a}`, wsQR: "QR code pour rejoindre l'atelier",
+    closedTitle: "La salle est fermée", closedBack: (day, hhmm) => day ? `Fermé · de retour ${day} à ${hhmm}` : `Fermé · de retour à ${hhmm}`,
+    closedNoTime: "Fermé pour le moment", closingAfter: "La salle ferme après cet appel.",
   },
   en: {
     touch: "Touch to listen", homeTitle: "Listen to our customers", all: "All", allTopics: "All topics", delighted: "Delighted customers",
@@ -63,6 +65,8 @@ const DICT = {
     wsNow: "Now", wsPos: (i, n) => `${i} of ${n}`, wsWaiting: "The session is about to start.", wsVerbatim: "A customer wrote to us",
     wsVotes: "The room's votes", wsJoin: "Vote with your phone", wsCode: "Code", wsReal: "The customer's score",
     wsAvg: (a) => `Room's average: ${a}`, wsQR: "QR code to join the workshop",
+    closedTitle: "The room is closed", closedBack: (day, hhmm) => day ? `Closed · back ${day} at ${hhmm}` : `Closed · back at ${hhmm}`,
+    closedNoTime: "Closed for now", closingAfter: "The room closes after this call.",
   },
 };
 
@@ -194,6 +198,8 @@ function render(st) {
   document.body.dataset.screen = screen;
   for (const s of document.querySelectorAll(".screen")) s.hidden = s.id !== screen;
   if (screen === "workshop") showWorkshop();
+  showClock(screen === "closed");
+  $("closing").hidden = !st.closed;
   document.querySelectorAll("[data-sound-down]").forEach((e) => { e.hidden = st.sound_ok !== false; });
   document.body.classList.toggle("no-sound", st.sound_ok === false);
   if (st.screen === "home" && changed) loadHome();
@@ -475,8 +481,36 @@ function showResult(r) {
   $("rv-room").textContent = r.guesses > 0 ? t("room", Math.round(r.avg_gap * 10) / 10, r.guesses, topic) : t("firstOne", topic);
 }
 
-// shownScreen is the screen on show: the workshop's while one is live.
-function shownScreen() { return view.workshop ? "workshop" : view.state.screen; }
+// shownScreen is the screen on show: the workshop's while one is live, the
+// clock in closed hours (but for the last call, which plays to its end).
+function shownScreen() {
+  if (view.workshop) return "workshop";
+  if (view.state.closed && view.state.screen !== "listening") return "closed";
+  return view.state.screen;
+}
+
+// The clock of closed hours: this machine's time (the room's own), in the
+// room's language, and when the room opens again, in the room's time as the
+// server wrote it (opens_at carries its offset).
+let clockTimer = 0;
+function showClock(on) {
+  clearInterval(clockTimer);
+  if (!on) return;
+  const tick = () => {
+    const now = new Date();
+    const loc = lang === "fr" ? "fr-FR" : "en-GB";
+    $("clock-time").textContent = new Intl.DateTimeFormat(loc, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(now);
+    $("clock-date").textContent = new Intl.DateTimeFormat(loc, { weekday: "long", day: "numeric", month: "long" }).format(now);
+    const at = view.state && view.state.opens_at;
+    if (!at) { $("clock-back").textContent = t("closedNoTime"); return; }
+    const day = at.slice(0, 10), hhmm = at.slice(11, 16);
+    const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+    const weekday = day === today ? "" : new Intl.DateTimeFormat(loc, { weekday: "long" }).format(new Date(day + "T12:00:00"));
+    $("clock-back").textContent = t("closedBack", weekday, hhmm);
+  };
+  tick();
+  clockTimer = setInterval(tick, 10000);
+}
 
 // roomWorkshop reads a live workshop from the kiosk state's "workshop" field,
 // or from a `workshop` event (the whole session: items, index, tally); null
@@ -535,6 +569,7 @@ document.addEventListener("click", (ev) => {
   const target = ev.target instanceof Element ? ev.target : null;
   if (!target) return;
   if (view.workshop && !target.closest(".notice")) return; // the workshop's screen only shows; the facilitator drives
+  if (view.state && shownScreen() === "closed" && !target.closest(".notice")) return; // closed: nothing to start
   if (view.state && view.state.screen === "attract" && !target.closest(".notice")) { act("wake"); return; }
   if (target.closest("#progress")) {
     const r = $("progress").getBoundingClientRect();
@@ -578,7 +613,7 @@ document.addEventListener("click", (ev) => {
 // 0-10 scale take the arrow keys.
 document.addEventListener("keydown", (ev) => {
   const st = view.state;
-  if (!st || view.workshop) return;
+  if (!st || view.workshop || shownScreen() === "closed") return;
   if (st.screen === "attract" && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); act("wake"); return; }
   if (ev.target === $("progress")) {
     const pos = view.player ? position(view.player) : 0;
@@ -685,6 +720,6 @@ async function start() {
   api("kiosk", undefined, { quiet: true }).then((st) => { if (st && !view.state) render(st); });
   connect();
   loadHome().then(() => { if (view.state && view.state.screen === "attract") showAttract(false); });
-  setInterval(() => { if (view.state && view.state.screen === "attract") rotateQuote(); }, 7000);
+  setInterval(() => { if (view.state && shownScreen() === "attract") rotateQuote(); }, 7000);
 }
 start();
