@@ -10,9 +10,12 @@ package kiosk
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"log/slog"
 	"math"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -147,7 +150,11 @@ type State struct {
 	// Workshop is the live session the room is showing, nil when none: the
 	// lone-listener flow is held while it is set.
 	Workshop *WorkshopView `json:"workshop"`
-	Seq      uint64        `json:"seq"`
+	// Seq counts the states of this room since Boot, which names the
+	// process: a screen orders states by Seq within one Boot, and takes a
+	// new Boot as a restarted server (whose Seq starts again from one).
+	Seq  uint64 `json:"seq"`
+	Boot string `json:"boot"`
 }
 
 // healthEvery is how often Run looks at the sound output's health.
@@ -205,9 +212,19 @@ func New(opt Options) *Room {
 	if !h.OK {
 		r.log.Warn("sound output unavailable: the room's screen says so", "output", h.Output, "err", h.Error)
 	}
-	r.st = State{Screen: ScreenAttract, Lang: "fr", IdleTimeoutMS: r.idle.Milliseconds(), SoundOK: h.OK}
+	r.st = State{Screen: ScreenAttract, Lang: "fr", IdleTimeoutMS: r.idle.Milliseconds(), SoundOK: h.OK, Boot: newBoot()}
 	r.lastTouch = r.clock.Now()
 	return r
+}
+
+// newBoot names this room's life: random, so two starts never share one
+// even when the clock was set back in between.
+func newBoot() string {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
+	return hex.EncodeToString(b[:])
 }
 
 // State is the current screen state.

@@ -176,9 +176,14 @@ function applyLang() {
   document.querySelectorAll(".cue .who").forEach((w) => { w.textContent = t(w.closest(".cue").classList.contains("agent") ? "agent" : "client"); });
 }
 
+// older says whether state a is older than b. States count up (seq) within
+// one life of the server (boot); another boot is a restarted server, whose
+// state is news whatever its count.
+function older(a, b) { return !!b && a.boot === b.boot && a.seq < b.seq; }
+
 // render shows the server's state; the same state on every screen.
 function render(st) {
-  if (view.state && st.seq < view.state.seq) return; // an older answer arriving late
+  if (older(st, view.state)) return; // an older answer arriving late
   const prev = view.state;
   view.state = st;
   if ("workshop" in st) view.workshop = roomWorkshop(st.workshop);
@@ -661,11 +666,10 @@ function connect() {
     clearTimeout(awayTimer);
     $("offline").hidden = true;
     document.body.classList.remove("offline");
-    api("kiosk", undefined, { quiet: true }).then((st) => {
-      if (!st) return;
-      view.state = null; // a restarted server counts its states from zero again
-      render(st);
-    });
+    // The state as of now. A state pushed meanwhile may be newer than this
+    // answer (the request left before it): render keeps the newest, by seq
+    // within the server's boot, so a late answer never undoes a push.
+    api("kiosk", undefined, { quiet: true }).then((st) => { if (st) render(st); });
     if (view.home) loadHome();
   });
   source.addEventListener("error", () => {
