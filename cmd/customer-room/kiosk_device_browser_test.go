@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +121,104 @@ func TestKioskBrowserClosedHours(t *testing.T) {
 	kiosk.waitJS(t, "open again", screenIs("attract"))
 	if p := append(studio.studioProblems(), kiosk.problems()...); len(p) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(p, "\n"))
+	}
+}
+
+// sseClients reads the server's count of open event streams from /metrics.
+func sseClients(t *testing.T, r *room) int {
+	t.Helper()
+	resp, err := http.Get(r.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, line := range strings.Split(string(body), "\n") {
+		if n, ok := strings.CutPrefix(line, "customerroom_sse_clients "); ok {
+			v, err := strconv.Atoi(strings.TrimSpace(n))
+			if err != nil {
+				t.Fatalf("metrics line %q: %v", line, err)
+			}
+			return v
+		}
+	}
+	t.Fatalf("no customerroom_sse_clients in /metrics:\n%s\nserver log:\n%s", body, r.stderr)
+	return 0
+}
+
+// TestKioskBrowserOneStreamForNineTabs: nine tabs of the room's screen in one
+// browser (past the six connections a browser keeps per server) all follow
+// the room over one event stream, and closing the tab that holds it hands
+// the stream to another.
+func TestKioskBrowserOneStreamForNineTabs(t *testing.T) {
+	r := startRoom(t)
+	b := newBrowser(t, 800, 480) // its own tab stays blank, so any kiosk tab can close
+	tabs := make([]*browser, 9)
+	for i := range tabs {
+		tabs[i] = b.newTab(t)
+		tabs[i].do(t, fmt.Sprintf("open tab %d", i+1), chromedp.Navigate(r.base+"/kiosk/"))
+	}
+	for i, tab := range tabs {
+		tab.waitJS(t, fmt.Sprintf("tab %d on attract, following the stream", i+1), screenIs("attract")+` && ["leader", "follower"].includes(document.body.dataset.stream) && document.body.dataset.live === "1"`)
+	}
+	leaders := func() []int {
+		var out []int
+		for i, tab := range tabs {
+			if tab != nil && evalJS[string](t, tab, `document.body.dataset.stream`) == "leader" {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	lead := leaders()
+	if len(lead) != 1 {
+		t.Fatalf("leaders %v, want exactly one tab holding the stream", lead)
+	}
+
+	// A change made after they all opened reaches all nine.
+	postJSON(t, r.base+"/api/kiosk/wake", ``, nil)
+	for i, tab := range tabs {
+		tab.waitJS(t, fmt.Sprintf("tab %d home", i+1), screenIs("home"))
+	}
+	n := sseClients(t, r)
+	t.Logf("nine tabs, one leader (tab %d): the server holds %d event stream(s)", lead[0]+1, n)
+	if n > 2 {
+		t.Errorf("the server holds %d event streams for nine tabs, want at most 2", n)
+	}
+
+	// The leader's tab closes: another takes the stream, and the next change
+	// reaches the eight left.
+	closeTab(t, tabs[lead[0]])
+	tabs[lead[0]] = nil
+	postJSON(t, r.base+"/api/kiosk/lang", `{"lang":"en"}`, nil)
+	for i, tab := range tabs {
+		if tab != nil {
+			tab.waitJS(t, fmt.Sprintf("tab %d in English", i+1), `document.documentElement.lang === "en" && `+screenIs("home"))
+		}
+	}
+	lead2 := leaders()
+	if len(lead2) != 1 || lead2[0] == lead[0] {
+		t.Fatalf("leaders after tab %d closed: %v, want one other tab", lead[0]+1, lead2)
+	}
+	n = sseClients(t, r)
+	t.Logf("tab %d closed, tab %d took the lead: the server holds %d event stream(s)", lead[0]+1, lead2[0]+1, n)
+	if n > 2 {
+		t.Errorf("after the hand-over the server holds %d event streams, want at most 2", n)
+	}
+	for i, tab := range tabs {
+		if tab == nil {
+			continue
+		}
+		if p := tab.problems(); len(p) > 0 {
+			t.Errorf("tab %d console errors:\n%s", i+1, strings.Join(p, "\n"))
+		}
+	}
+}
+
+// closeTab closes a tab opened by newTab, as a person closing it would.
+func closeTab(t *testing.T, tab *browser) {
+	t.Helper()
+	if err := chromedp.Cancel(tab.ctx); err != nil {
+		t.Fatalf("close a tab: %v", err)
 	}
 }

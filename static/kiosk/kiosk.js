@@ -7,6 +7,7 @@
 // the lone listener's screens wait until it ends.
 import { friendlyError, codeOf, maskedParts } from "/shared/room.js";
 import { keyedRows, showFor } from "/shared/dom.js";
+import { events } from "/shared/events.js";
 import { renderTally, fmtAvg } from "/shared/tally.js";
 
 const DICT = {
@@ -654,14 +655,18 @@ function presence() {
 }
 for (const type of ["pointerdown", "keydown", "wheel", "scroll"]) addEventListener(type, presence, { capture: true, passive: true });
 
-// The live connection. EventSource retries by itself; when the server is gone
-// long enough to close it for good, a new one is opened. While away, a small
-// mark says so and the attract loop keeps showing the quotes it has.
+// The live connection, shared with the other tabs of this origin (one holds
+// the stream, the others hear it relayed: see /shared/events.js); it
+// reconnects by itself. While away, a small mark says so and the attract
+// loop keeps showing the quotes it has. body's data-stream says how this tab
+// follows the room (leader, follower or solo), data-live whether it does.
 let source = null;
 let awayTimer = 0;
 function connect() {
-  source = new EventSource("/api/events");
-  source.addEventListener("open", () => {
+  source = events();
+  source.on("open", () => {
+    document.body.dataset.stream = source.mode;
+    document.body.dataset.live = "1";
     view.online = true;
     clearTimeout(awayTimer);
     $("offline").hidden = true;
@@ -672,7 +677,8 @@ function connect() {
     api("kiosk", undefined, { quiet: true }).then((st) => { if (st) render(st); });
     if (view.home) loadHome();
   });
-  source.addEventListener("error", () => {
+  source.on("error", () => {
+    document.body.dataset.live = "0";
     view.online = false;
     clearTimeout(awayTimer);
     awayTimer = setTimeout(() => {
@@ -680,18 +686,17 @@ function connect() {
       document.body.classList.add("offline");
       if (!view.state) render({ screen: "attract", lang, seq: 0, sound_ok: true }); // never reached the server: show the loop
     }, 1200);
-    if (source.readyState === EventSource.CLOSED) setTimeout(connect, 2000);
   });
-  source.addEventListener("kiosk", (e) => render(JSON.parse(e.data)));
-  source.addEventListener("player", (e) => { view.player = JSON.parse(e.data); follow(); });
-  source.addEventListener("workshop", (e) => onWorkshop(JSON.parse(e.data)));
-  source.addEventListener("library", () => {
+  source.on("kiosk", (e) => render(JSON.parse(e.data)));
+  source.on("player", (e) => { view.player = JSON.parse(e.data); follow(); });
+  source.on("workshop", (e) => onWorkshop(JSON.parse(e.data)));
+  source.on("library", () => {
     if (view.state && (view.state.screen === "home" || view.state.screen === "attract")) loadHome();
   });
 }
 
 // Leaving the page closes the stream at once, so reloads never pile up
-// connections (a browser allows only six per server).
+// connections (a browser allows only six per server), and hands the lead on.
 addEventListener("pagehide", () => { if (source) source.close(); });
 addEventListener("resize", () => { if (view.state && view.state.screen === "attract") showAttract(false); });
 
