@@ -7,9 +7,12 @@ import (
 )
 
 // Pick chooses the programme entry on air at t (already in the room's time
-// zone). A weekday entry beats an every-day one; among equals the newest
-// entry wins, so a curator's latest change takes effect. A range whose end is
-// before its start runs past midnight into the next day.
+// zone). A weekday entry beats an every-day one; among equals a closed slot
+// beats a playlist (so a lunch closure holds whatever order the slots were
+// added in), then the newest entry wins, so a curator's latest change takes
+// effect. A weekday playlist still opens an every-day closure (a late
+// Thursday). A range whose end is before its start runs past midnight into
+// the next day.
 func Pick(entries []media.ProgrammeEntry, t time.Time) (media.ProgrammeEntry, bool) {
 	minute := t.Hour()*60 + t.Minute()
 	today := int(t.Weekday())
@@ -24,6 +27,9 @@ func Pick(entries []media.ProgrammeEntry, t time.Time) (media.ProgrammeEntry, bo
 		}
 		if (e.Weekday >= 0) != (best.Weekday >= 0) {
 			return e.Weekday >= 0
+		}
+		if e.Closed != best.Closed {
+			return e.Closed
 		}
 		return e.ID > best.ID
 	}
@@ -43,4 +49,50 @@ func Pick(entries []media.ProgrammeEntry, t time.Time) (media.ProgrammeEntry, bo
 		}
 	}
 	return best, found
+}
+
+// Hours says whether the room is closed at t (in the room's time zone) and,
+// if so, when it opens next: the first minute within a week on which no
+// closed slot is on air. A zero opens means closed all week.
+func Hours(entries []media.ProgrammeEntry, t time.Time) (closed bool, opens time.Time) {
+	isClosed := func(t time.Time) bool {
+		e, ok := Pick(entries, t)
+		return ok && e.Closed
+	}
+	if !isClosed(t) {
+		return false, time.Time{}
+	}
+	next, ok := nextChange(entries, t, func(u time.Time) bool { return !isClosed(u) })
+	if !ok {
+		return true, time.Time{}
+	}
+	return true, next
+}
+
+// NextChange is the first minute after t, within a week, at which the
+// room opens or closes; ok is false when nothing changes in that week.
+func NextChange(entries []media.ProgrammeEntry, t time.Time) (time.Time, bool) {
+	isClosed := func(t time.Time) bool {
+		e, ok := Pick(entries, t)
+		return ok && e.Closed
+	}
+	return nextChange(entries, t, func(u time.Time) bool { return isClosed(u) != isClosed(t) })
+}
+
+// nextChange walks the minutes after t on which some slot starts or ends
+// (nothing changes in between) and returns the first where changed holds.
+func nextChange(entries []media.ProgrammeEntry, t time.Time, changed func(time.Time) bool) (time.Time, bool) {
+	edges := map[int]bool{}
+	for _, e := range entries {
+		edges[e.StartMin] = true
+		edges[e.EndMin%1440] = true
+	}
+	m := t.Truncate(time.Minute)
+	for i := 0; i < 8*1440; i++ {
+		m = m.Add(time.Minute)
+		if edges[m.Hour()*60+m.Minute()] && changed(m) {
+			return m, true
+		}
+	}
+	return time.Time{}, false
 }

@@ -10,9 +10,12 @@ package kiosk
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"log/slog"
 	"math"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -130,20 +133,28 @@ type Result struct {
 // screen asks "still there?" and counts down ResetInMS before the room goes
 // back to attract. SoundOK is false while the sound output is down, so the
 // screen can say so before anyone taps a call (the reason goes to the log,
-// never to the screen).
+// never to the screen). Closed is set during the programme's closed hours:
+// the screen shows a clock, no call starts, and OpensAt (the room's time
+// zone) says when it opens again, nil when closed all week.
 type State struct {
-	Screen        Screen  `json:"screen"`
-	Lang          string  `json:"lang"`
-	Call          *Call   `json:"call"`
-	Result        *Result `json:"result"`
-	IdleTimeoutMS int64   `json:"idle_timeout_ms"`
-	StillThere    bool    `json:"still_there"`
-	ResetInMS     int64   `json:"reset_in_ms,omitempty"`
-	SoundOK       bool    `json:"sound_ok"`
+	Screen        Screen     `json:"screen"`
+	Lang          string     `json:"lang"`
+	Call          *Call      `json:"call"`
+	Result        *Result    `json:"result"`
+	IdleTimeoutMS int64      `json:"idle_timeout_ms"`
+	StillThere    bool       `json:"still_there"`
+	ResetInMS     int64      `json:"reset_in_ms,omitempty"`
+	SoundOK       bool       `json:"sound_ok"`
+	Closed        bool       `json:"closed"`
+	OpensAt       *time.Time `json:"opens_at"`
 	// Workshop is the live session the room is showing, nil when none: the
 	// lone-listener flow is held while it is set.
 	Workshop *WorkshopView `json:"workshop"`
-	Seq      uint64        `json:"seq"`
+	// Seq counts the states of this room since Boot, which names the
+	// process: a screen orders states by Seq within one Boot, and takes a
+	// new Boot as a restarted server (whose Seq starts again from one).
+	Seq  uint64 `json:"seq"`
+	Boot string `json:"boot"`
 }
 
 // healthEvery is how often Run looks at the sound output's health.
@@ -174,8 +185,9 @@ type Room struct {
 	mu         sync.Mutex // guards the fields below
 	st         State
 	lastTouch  time.Time
-	sawPlaying bool  // the current call has been seen playing (so idle means it ended)
-	playID     int64 // the current listen's play, marked completed if heard to the end
+	sawPlaying bool      // the current call has been seen playing (so idle means it ended)
+	playID     int64     // the current listen's play, marked completed if heard to the end
+	hoursNext  time.Time // when the programme next opens or closes the room (zero: no change within a week)
 	subs       *fanout.Hub[State]
 	poke       chan struct{}
 }
@@ -200,9 +212,19 @@ func New(opt Options) *Room {
 	if !h.OK {
 		r.log.Warn("sound output unavailable: the room's screen says so", "output", h.Output, "err", h.Error)
 	}
-	r.st = State{Screen: ScreenAttract, Lang: "fr", IdleTimeoutMS: r.idle.Milliseconds(), SoundOK: h.OK}
+	r.st = State{Screen: ScreenAttract, Lang: "fr", IdleTimeoutMS: r.idle.Milliseconds(), SoundOK: h.OK, Boot: newBoot()}
 	r.lastTouch = r.clock.Now()
 	return r
+}
+
+// newBoot names this room's life: random, so two starts never share one
+// even when the clock was set back in between.
+func newBoot() string {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
+	return hex.EncodeToString(b[:])
 }
 
 // State is the current screen state.
@@ -276,6 +298,88 @@ func (r *Room) screen() Screen {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.st.Screen
+}
+
+// errClosed is what a play action meets in closed hours.
+func errClosed(opens *time.Time) error {
+	if opens == nil {
+		return media.Errorf(media.EConflict, "the room is closed: no call plays until the programme opens it again")
+	}
+	return media.Errorf(media.EConflict, "the room is closed until %s: no call plays before then", opens.Format("Monday 15:04"))
+}
+
+// CheckHours brings the closed flag up to date with the programme and the
+// clock (the server calls it after the programme changed, so the screen
+// follows at once) and returns the state.
+func (r *Room) CheckHours(ctx context.Context) State {
+	r.act.Lock()
+	defer r.act.Unlock()
+	r.checkHours(ctx)
+	return r.State()
+}
+
+// MayPlay returns a conflict error when the room is closed and no workshop
+// holds it: the player's own routes ask it before starting anything new.
+func (r *Room) MayPlay(ctx context.Context) error {
+	st := r.CheckHours(ctx)
+	if st.Closed && st.Workshop == nil {
+		return errClosed(st.OpensAt)
+	}
+	return nil
+}
+
+// checkHours reads the programme and sets Closed and OpensAt. When the room
+// closes, the visit ends at once (back to attract, which the screen shows as
+// the clock) except for a call being heard: a listener is not cut off
+// mid-sentence, the call plays to its end and nothing starts after it. A
+// workshop is a facilitator's deliberate session and keeps the room. r.act
+// is held.
+func (r *Room) checkHours(ctx context.Context) {
+	entries, err := r.lib.Programme(ctx)
+	if err != nil {
+		r.log.Warn("reading the programme for closed hours: the room stays as it was", "err", err)
+		return
+	}
+	now := r.clock.Now().In(r.loc)
+	closed, opens := Hours(entries, now)
+	next, _ := NextChange(entries, now)
+	var opensAt *time.Time
+	if !opens.IsZero() {
+		opensAt = &opens
+	}
+	r.mu.Lock()
+	if !next.Equal(r.hoursNext) {
+		r.hoursNext = next
+		r.wake() // Run re-arms its timer
+	}
+	if closed != r.st.Closed || !sameTime(opensAt, r.st.OpensAt) {
+		if closed != r.st.Closed {
+			r.log.Info("room hours", "closed", closed, "opens_at", opensAt)
+		}
+		r.setLocked(func(st *State) { st.Closed, st.OpensAt = closed, opensAt })
+	}
+	endVisit := closed && r.st.Workshop == nil && r.st.Screen != ScreenAttract && !r.hearingLocked()
+	r.mu.Unlock()
+	if endVisit {
+		r.reset("closed")
+	}
+}
+
+// hearingLocked reports whether the listening screen's call is still in the
+// player (playing or paused). r.mu is held.
+func (r *Room) hearingLocked() bool {
+	if r.st.Screen != ScreenListening || r.st.Call == nil {
+		return false
+	}
+	ps := r.pl.State()
+	return ps.State != player.StateIdle && ps.Item != nil && ps.Item.RecordingID == r.st.Call.ID
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }
 
 func conflict(on Screen, action string) error {
@@ -384,6 +488,9 @@ func (r *Room) Listen(ctx context.Context, id int64) (State, error) {
 }
 
 func (r *Room) listen(ctx context.Context, id int64) (State, error) {
+	if r.checkHours(ctx); r.State().Closed {
+		return r.State(), errClosed(r.State().OpensAt)
+	}
 	rec, err := r.roomRecording(ctx, id)
 	if err != nil {
 		return r.State(), err
@@ -626,7 +733,7 @@ func (r *Room) Home(ctx context.Context) (Home, error) {
 	if err != nil {
 		return h, err
 	}
-	if e, ok := Pick(entries, r.clock.Now().In(r.loc)); ok {
+	if e, ok := Pick(entries, r.clock.Now().In(r.loc)); ok && !e.Closed {
 		ps, err := r.lib.PlayablePlaylist(ctx, e.PlaylistID)
 		switch {
 		case media.IsNotFound(err):
@@ -692,10 +799,27 @@ func (r *Room) Run(ctx context.Context) error {
 	// Err, not as a player event. Real time on purpose: it is hardware.
 	health := time.NewTicker(healthEvery)
 	defer health.Stop()
+	// hours fires when the programme next opens or closes the room; it is
+	// re-armed only when that moment changes (a week-long timer per loop
+	// would pile up). The health tick re-reads the programme too, which
+	// also catches the clock being set (a Raspberry Pi has no battery clock).
+	var (
+		hours   <-chan time.Time
+		armedAt time.Time
+	)
+	r.act.Lock()
+	r.checkHours(ctx)
+	r.act.Unlock()
 	for {
 		r.checkSound()
 		var timer <-chan time.Time
 		r.mu.Lock()
+		if next := r.hoursNext; !next.Equal(armedAt) {
+			armedAt, hours = next, nil
+			if !next.IsZero() {
+				hours = r.clock.After(next.Sub(r.clock.Now()))
+			}
+		}
 		// A workshop holds the room: no idle return while it runs.
 		idle := r.st.Screen != ScreenAttract && r.st.Workshop == nil
 		timeout, warnBefore := r.timeoutsLocked()
@@ -721,6 +845,14 @@ func (r *Room) Run(ctx context.Context) error {
 		case <-r.poke:
 		case <-timer:
 		case <-health.C:
+			r.act.Lock()
+			r.checkHours(ctx)
+			r.act.Unlock()
+		case <-hours:
+			armedAt, hours = time.Time{}, nil
+			r.act.Lock()
+			r.checkHours(ctx)
+			r.act.Unlock()
 		case st, ok := <-states:
 			if !ok {
 				states = nil
@@ -785,6 +917,10 @@ func (r *Room) observe(ps player.State) {
 			if err := r.lib.CompletePlay(context.Background(), playID); err != nil {
 				r.log.Warn("counting a completed play", "err", err)
 			}
+		}
+		if r.State().Closed {
+			r.reset("closed") // the last call of the day: no guess, the clock
+			return
 		}
 		r.afterListening()
 	default:

@@ -676,3 +676,17 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestBootNamesEachRoom: a screen orders states by seq within one boot; a
+// restarted server (a new Room) has another boot, kept across its states.
+func TestBootNamesEachRoom(t *testing.T) {
+	a, _, _, _ := newTestRoom(t)
+	b, _, _, _ := newTestRoom(t)
+	first := a.State()
+	if first.Boot == "" || first.Boot == b.State().Boot {
+		t.Fatalf("boots %q and %q: want two different, non-empty", first.Boot, b.State().Boot)
+	}
+	if st := a.Wake(); st.Boot != first.Boot || st.Seq <= first.Seq {
+		t.Errorf("after wake: boot %q seq %d, want boot %q and a higher seq than %d", st.Boot, st.Seq, first.Boot, first.Seq)
+	}
+}

@@ -35,13 +35,16 @@ type Reaction struct {
 
 // ProgrammeEntry says which playlist the room's home screen shows on a
 // weekday (0 = Sunday, -1 = every day) between two times of day, in minutes
-// since local midnight (EndMin < StartMin wraps past midnight).
+// since local midnight (EndMin < StartMin wraps past midnight). A Closed
+// entry names no playlist (PlaylistID 0): the room is closed then, its screen
+// shows a clock and it plays no sound.
 type ProgrammeEntry struct {
 	ID         int64 `json:"id"`
 	Weekday    int   `json:"weekday"`
 	StartMin   int   `json:"start_min"`
 	EndMin     int   `json:"end_min"`
 	PlaylistID int64 `json:"playlist_id"`
+	Closed     bool  `json:"closed"`
 }
 
 // Validate checks the ranges the table's constraints also enforce, so callers
@@ -56,8 +59,10 @@ func (e ProgrammeEntry) Validate() error {
 		return Errorf(EInvalid, "end_min %d: want 1 to 1440", e.EndMin)
 	case e.EndMin == e.StartMin:
 		return Errorf(EInvalid, "empty time range")
-	case e.PlaylistID <= 0:
-		return Errorf(EInvalid, "playlist_id must be positive")
+	case e.Closed && e.PlaylistID != 0:
+		return Errorf(EInvalid, "a closed slot has no playlist: leave playlist_id out")
+	case !e.Closed && e.PlaylistID <= 0:
+		return Errorf(EInvalid, "playlist_id must be positive (or the slot closed)")
 	}
 	return nil
 }

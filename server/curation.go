@@ -315,7 +315,7 @@ func oneLineText(s string) string {
 func (s *Server) handleReplaceProgramme(c *fiber.Ctx) error {
 	var es []media.ProgrammeEntry
 	if err := c.BodyParser(&es); err != nil {
-		return errorOf(media.EInvalid, `the programme is JSON [{"weekday","start_min","end_min","playlist_id"}]`)
+		return errorOf(media.EInvalid, `the programme is JSON [{"weekday","start_min","end_min","playlist_id"|"closed":true}]`)
 	}
 	cu, err := s.curation()
 	if err != nil {
@@ -325,6 +325,7 @@ func (s *Server) handleReplaceProgramme(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.programmeChanged(c)
 	return c.JSON(out)
 }
 

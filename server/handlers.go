@@ -213,6 +213,13 @@ func (s *Server) handlePlayerAction(c *fiber.Ctx) error {
 	}
 	p := s.cfg.Player
 	var err error
+	// In the room's closed hours nothing new starts (a workshop excepted);
+	// pausing, stopping and the rest still answer.
+	if a := c.Params("action"); s.cfg.Kiosk != nil && (a == "play" || a == "next" || a == "prev") {
+		if err := s.cfg.Kiosk.MayPlay(c.UserContext()); err != nil {
+			return err
+		}
+	}
 	switch c.Params("action") {
 	case "play":
 		n := 0

@@ -184,13 +184,14 @@ func (s *Server) handleProgramme(c *fiber.Ctx) error {
 func (s *Server) handleAddProgramme(c *fiber.Ctx) error {
 	var e media.ProgrammeEntry
 	if err := c.BodyParser(&e); err != nil {
-		return errorOf(media.EInvalid, "programme entry must be JSON {\"weekday\",\"start_min\",\"end_min\",\"playlist_id\"}")
+		return errorOf(media.EInvalid, "programme entry must be JSON {\"weekday\",\"start_min\",\"end_min\",\"playlist_id\"|\"closed\":true}")
 	}
 	id, err := s.cfg.KioskStore.AddProgrammeEntry(c.UserContext(), e)
 	if err != nil {
 		return err
 	}
 	e.ID = id
+	s.programmeChanged(c)
 	return c.Status(fiber.StatusCreated).JSON(e)
 }
 
@@ -202,5 +203,14 @@ func (s *Server) handleDeleteProgramme(c *fiber.Ctx) error {
 	if err := s.cfg.KioskStore.DeleteProgrammeEntry(c.UserContext(), id); err != nil {
 		return err
 	}
+	s.programmeChanged(c)
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// programmeChanged lets the room see a new programme at once: opening or
+// closing hours reach the screen with the save, not on the room's next look.
+func (s *Server) programmeChanged(c *fiber.Ctx) {
+	if s.cfg.Kiosk != nil {
+		s.cfg.Kiosk.CheckHours(c.UserContext())
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -100,8 +101,8 @@ func newKioskFixtureAt(t testing.TB, clock media.Clock, trusted ...netip.Prefix)
 		t.Fatal(err)
 	}
 	pl := &roomPlayer{st: player.State{State: player.StateIdle}}
-	room := kiosk.New(kiosk.Options{Library: cat, Player: pl})
-	srv := New(Config{Version: "test", Library: cat, Accounts: cat, Player: pl, Kiosk: room, KioskStore: cat, TrustedNetworks: trusted, Clock: clock, Hostnames: []string{"example.com"}, // httptest's Host
+	room := kiosk.New(kiosk.Options{Library: cat, Player: pl, Clock: clock})
+	srv := New(Config{Version: "test", Library: cat, Accounts: cat, Player: pl, Kiosk: room, KioskStore: cat, Curation: cat, TrustedNetworks: trusted, Clock: clock, Hostnames: []string{"example.com"}, // httptest's Host
 		RemoteAddr: func(c *fiber.Ctx) netip.Addr {
 			a, _ := netip.ParseAddr(c.Get("X-Test-Peer"))
 			return a
@@ -396,5 +397,62 @@ func TestStaffMayBrowseFromAnywhere(t *testing.T) {
 	}
 	if r := f.do(t, stranger, "POST", "/api/player/stop", ""); r.status != 403 {
 		t.Errorf("stranger driving the player: %d, want 403", r.status)
+	}
+}
+
+// TestClosedHoursThroughTheAPI: a curator closes the room for an hour with
+// the week grid's PUT; the room's state says so with its opening time, both
+// the screen's listen and the player's play are refused in plain words, an
+// entry in the old shape (no "closed") still saves, and the room opens on
+// time.
+func TestClosedHoursThroughTheAPI(t *testing.T) {
+	clock := clocktest.New(time.Date(2026, 11, 2, 10, 0, 0, 0, time.Local)) // a Monday
+	f := newKioskFixtureAt(t, clock)
+	if err := f.cat.AddUser(context.Background(), "claire", "curator", "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	login := f.do(t, stranger, "POST", "/api/auth/login", `{"name":"claire","password":"correct horse"}`)
+	session := (&http.Response{Header: login.header}).Cookies()
+	pl, err := f.cat.CreatePlaylist(context.Background(), "Matin", []media.PlaylistEntry{{RecordingID: f.rec}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	week := fmt.Sprintf(`[{"weekday":-1,"start_min":540,"end_min":1080,"playlist_id":%d},{"weekday":-1,"start_min":600,"end_min":660,"closed":true}]`, pl)
+	r := f.do(t, stranger, "PUT", "/api/kiosk/programme", week, session...)
+	if r.status != 200 {
+		t.Fatalf("PUT programme: %d %v", r.status, r.body)
+	}
+	if es, err := f.cat.Programme(context.Background()); err != nil || len(es) != 2 || es[0].Closed || !es[1].Closed || es[1].PlaylistID != 0 {
+		t.Fatalf("stored programme %+v %v", es, err)
+	}
+	st := f.do(t, screen, "GET", "/api/kiosk", "")
+	if st.body["closed"] != true || !strings.HasPrefix(fmt.Sprint(st.body["opens_at"]), "2026-11-02T11:00:00") {
+		t.Fatalf("state after closing the hour: closed %v opens_at %v", st.body["closed"], st.body["opens_at"])
+	}
+	f.do(t, screen, "POST", "/api/kiosk/wake", "")
+	for _, path := range []string{"/api/kiosk/listen", "/api/player/play"} {
+		r := f.do(t, screen, "POST", path, fmt.Sprintf(`{"recording_id":%d}`, f.rec))
+		if r.status != 409 || r.body["code"] != "conflict" || r.body["error"] != "the room is closed until Monday 11:00: no call plays before then" {
+			t.Errorf("%s while closed: %d %v, want 409 saying when the room opens", path, r.status, r.body)
+		}
+	}
+	if r := f.do(t, screen, "POST", "/api/player/stop", ""); r.status != 200 {
+		t.Errorf("stop while closed: %d, want 200 (only new sound is refused)", r.status)
+	}
+	bad := `[{"weekday":-1,"start_min":600,"end_min":660,"closed":true,"playlist_id":1}]`
+	if r := f.do(t, stranger, "PUT", "/api/kiosk/programme", bad, session...); r.status != 400 || r.body["code"] != "invalid" {
+		t.Errorf("closed slot with a playlist: %d %v, want 400", r.status, r.body)
+	}
+
+	clock.Advance(time.Hour) // 11:00
+	oldShape := fmt.Sprintf(`[{"weekday":1,"start_min":540,"end_min":1080,"playlist_id":%d}]`, pl)
+	if r := f.do(t, stranger, "PUT", "/api/kiosk/programme", oldShape, session...); r.status != 200 {
+		t.Fatalf("PUT without closed: %d %v", r.status, r.body)
+	}
+	if st := f.do(t, screen, "GET", "/api/kiosk", ""); st.body["closed"] != false || st.body["opens_at"] != nil {
+		t.Errorf("open again: closed %v opens_at %v", st.body["closed"], st.body["opens_at"])
+	}
+	if r := f.do(t, screen, "POST", "/api/kiosk/listen", fmt.Sprintf(`{"recording_id":%d}`, f.rec)); r.status != 200 {
+		t.Errorf("listen when open: %d %v", r.status, r.body)
 	}
 }

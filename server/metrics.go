@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"customerroom/media"
 )
@@ -95,7 +96,10 @@ func (s *Server) measure(c *fiber.Ctx) error {
 	if route == "" || route == "/" || strings.HasSuffix(route, "*") {
 		route = "other"
 	}
-	s.metrics.observe(reqKey{c.Method(), route, strconv.Itoa(status)}, time.Since(start))
+	// The key outlives the request: copy what Fiber lends (its method string
+	// is the request buffer's, rewritten by the next request on the
+	// connection, which left a stale key the map could no longer find).
+	s.metrics.observe(reqKey{utils.CopyString(c.Method()), utils.CopyString(route), strconv.Itoa(status)}, time.Since(start))
 	return err
 }
 

@@ -102,7 +102,7 @@ func (c *Catalog) ReactionCounts(ctx context.Context, recordingID int64) (map[st
 
 // Programme lists the programme entries in the order they were added.
 func (c *Catalog) Programme(ctx context.Context) ([]media.ProgrammeEntry, error) {
-	rows, err := c.read.QueryContext(ctx, `SELECT id, weekday, start_min, end_min, playlist_id FROM kiosk_programme ORDER BY id`)
+	rows, err := c.read.QueryContext(ctx, `SELECT id, weekday, start_min, end_min, coalesce(playlist_id, 0), closed FROM kiosk_programme ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (c *Catalog) Programme(ctx context.Context) ([]media.ProgrammeEntry, error)
 	out := []media.ProgrammeEntry{}
 	for rows.Next() {
 		var e media.ProgrammeEntry
-		if err := rows.Scan(&e.ID, &e.Weekday, &e.StartMin, &e.EndMin, &e.PlaylistID); err != nil {
+		if err := rows.Scan(&e.ID, &e.Weekday, &e.StartMin, &e.EndMin, &e.PlaylistID, &e.Closed); err != nil {
 			return nil, err
 		}
 		out = append(out, e)
@@ -123,8 +123,7 @@ func (c *Catalog) AddProgrammeEntry(ctx context.Context, e media.ProgrammeEntry)
 	if err := e.Validate(); err != nil {
 		return 0, err
 	}
-	res, err := c.write.ExecContext(ctx, `INSERT INTO kiosk_programme (weekday, start_min, end_min, playlist_id, created_at) VALUES (?,?,?,?,?)`,
-		e.Weekday, e.StartMin, e.EndMin, e.PlaylistID, formatTime(c.now()))
+	res, err := c.write.ExecContext(ctx, insertProgrammeSQL, programmeArgs(e, formatTime(c.now()))...)
 	if isForeignKey(err) {
 		return 0, media.Errorf(media.ENotFound, "playlist %d", e.PlaylistID)
 	}
@@ -132,6 +131,18 @@ func (c *Catalog) AddProgrammeEntry(ctx context.Context, e media.ProgrammeEntry)
 		return 0, err
 	}
 	return res.LastInsertId()
+}
+
+const insertProgrammeSQL = `INSERT INTO kiosk_programme (weekday, start_min, end_min, playlist_id, closed, created_at) VALUES (?,?,?,?,?,?)`
+
+// programmeArgs are an entry's columns: a closed slot stores no playlist
+// (NULL, which the foreign key lets through).
+func programmeArgs(e media.ProgrammeEntry, createdAt string) []any {
+	var playlist any = e.PlaylistID
+	if e.Closed {
+		playlist = nil
+	}
+	return []any{e.Weekday, e.StartMin, e.EndMin, playlist, e.Closed, createdAt}
 }
 
 // DeleteProgrammeEntry removes a programme entry, or a not_found error.
@@ -274,8 +285,7 @@ func (c *Catalog) ReplaceProgramme(ctx context.Context, actor string, es []media
 	}
 	now := formatTime(c.now())
 	for i, e := range es {
-		_, err := tx.ExecContext(ctx, `INSERT INTO kiosk_programme (weekday, start_min, end_min, playlist_id, created_at) VALUES (?,?,?,?,?)`,
-			e.Weekday, e.StartMin, e.EndMin, e.PlaylistID, now)
+		_, err := tx.ExecContext(ctx, insertProgrammeSQL, programmeArgs(e, now)...)
 		if isForeignKey(err) {
 			return nil, media.Errorf(media.ENotFound, "entry %d: playlist %d", i+1, e.PlaylistID)
 		}

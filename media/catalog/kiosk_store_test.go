@@ -132,6 +132,8 @@ func TestProgrammeEntries(t *testing.T) {
 		{media.ProgrammeEntry{Weekday: 1, StartMin: 60, EndMin: 60, PlaylistID: pl}, media.EInvalid},
 		{media.ProgrammeEntry{Weekday: 1, StartMin: 0, EndMin: 1441, PlaylistID: pl}, media.EInvalid},
 		{media.ProgrammeEntry{Weekday: 1, StartMin: 0, EndMin: 60, PlaylistID: 99}, media.ENotFound},
+		{media.ProgrammeEntry{Weekday: 6, StartMin: 0, EndMin: 1440, Closed: true}, ""},
+		{media.ProgrammeEntry{Weekday: 6, StartMin: 0, EndMin: 1440, Closed: true, PlaylistID: pl}, media.EInvalid},
 	}
 	for _, tc := range cases {
 		if _, err := c.AddProgrammeEntry(ctx, tc.e); media.ErrorCode(err) != tc.want {
@@ -139,7 +141,7 @@ func TestProgrammeEntries(t *testing.T) {
 		}
 	}
 	es, err := c.Programme(ctx)
-	if err != nil || len(es) != 2 || es[0].StartMin != 540 || es[1].EndMin != 120 {
+	if err != nil || len(es) != 3 || es[0].StartMin != 540 || es[1].EndMin != 120 || es[0].Closed || !es[2].Closed || es[2].PlaylistID != 0 {
 		t.Fatalf("Programme = %+v %v", es, err)
 	}
 	if err := c.DeleteProgrammeEntry(ctx, es[0].ID); err != nil {

@@ -7,6 +7,7 @@
 // the lone listener's screens wait until it ends.
 import { friendlyError, codeOf, maskedParts } from "/shared/room.js";
 import { keyedRows, showFor } from "/shared/dom.js";
+import { events } from "/shared/events.js";
 import { renderTally, fmtAvg } from "/shared/tally.js";
 
 const DICT = {
@@ -36,6 +37,8 @@ const DICT = {
     wsNow: "En ce moment", wsPos: (i, n) => `${i} sur ${n}`, wsWaiting: "La séance va commencer.", wsVerbatim: "Un client nous a écrit",
     wsVotes: "Les votes de la salle", wsJoin: "Votez avec votre téléphone", wsCode: "Code", wsReal: "La note du client",
     wsAvg: (a) => `Moyenne de la salle : ${a}`, wsQR: "QR code pour rejoindre l'atelier",
+    closedTitle: "La salle est fermée", closedBack: (day, hhmm) => day ? `Fermé · de retour ${day} à ${hhmm}` : `Fermé · de retour à ${hhmm}`,
+    closedNoTime: "Fermé pour le moment", closingAfter: "La salle ferme après cet appel.",
   },
   en: {
     touch: "Touch to listen", homeTitle: "Listen to our customers", all: "All", allTopics: "All topics", delighted: "Delighted customers",
@@ -63,6 +66,8 @@ const DICT = {
     wsNow: "Now", wsPos: (i, n) => `${i} of ${n}`, wsWaiting: "The session is about to start.", wsVerbatim: "A customer wrote to us",
     wsVotes: "The room's votes", wsJoin: "Vote with your phone", wsCode: "Code", wsReal: "The customer's score",
     wsAvg: (a) => `Room's average: ${a}`, wsQR: "QR code to join the workshop",
+    closedTitle: "The room is closed", closedBack: (day, hhmm) => day ? `Closed · back ${day} at ${hhmm}` : `Closed · back at ${hhmm}`,
+    closedNoTime: "Closed for now", closingAfter: "The room closes after this call.",
   },
 };
 
@@ -172,9 +177,14 @@ function applyLang() {
   document.querySelectorAll(".cue .who").forEach((w) => { w.textContent = t(w.closest(".cue").classList.contains("agent") ? "agent" : "client"); });
 }
 
+// older says whether state a is older than b. States count up (seq) within
+// one life of the server (boot); another boot is a restarted server, whose
+// state is news whatever its count.
+function older(a, b) { return !!b && a.boot === b.boot && a.seq < b.seq; }
+
 // render shows the server's state; the same state on every screen.
 function render(st) {
-  if (view.state && st.seq < view.state.seq) return; // an older answer arriving late
+  if (older(st, view.state)) return; // an older answer arriving late
   const prev = view.state;
   view.state = st;
   if ("workshop" in st) view.workshop = roomWorkshop(st.workshop);
@@ -194,6 +204,8 @@ function render(st) {
   document.body.dataset.screen = screen;
   for (const s of document.querySelectorAll(".screen")) s.hidden = s.id !== screen;
   if (screen === "workshop") showWorkshop();
+  showClock(screen === "closed");
+  $("closing").hidden = !st.closed;
   document.querySelectorAll("[data-sound-down]").forEach((e) => { e.hidden = st.sound_ok !== false; });
   document.body.classList.toggle("no-sound", st.sound_ok === false);
   if (st.screen === "home" && changed) loadHome();
@@ -475,8 +487,36 @@ function showResult(r) {
   $("rv-room").textContent = r.guesses > 0 ? t("room", Math.round(r.avg_gap * 10) / 10, r.guesses, topic) : t("firstOne", topic);
 }
 
-// shownScreen is the screen on show: the workshop's while one is live.
-function shownScreen() { return view.workshop ? "workshop" : view.state.screen; }
+// shownScreen is the screen on show: the workshop's while one is live, the
+// clock in closed hours (but for the last call, which plays to its end).
+function shownScreen() {
+  if (view.workshop) return "workshop";
+  if (view.state.closed && view.state.screen !== "listening") return "closed";
+  return view.state.screen;
+}
+
+// The clock of closed hours: this machine's time (the room's own), in the
+// room's language, and when the room opens again, in the room's time as the
+// server wrote it (opens_at carries its offset).
+let clockTimer = 0;
+function showClock(on) {
+  clearInterval(clockTimer);
+  if (!on) return;
+  const tick = () => {
+    const now = new Date();
+    const loc = lang === "fr" ? "fr-FR" : "en-GB";
+    $("clock-time").textContent = new Intl.DateTimeFormat(loc, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(now);
+    $("clock-date").textContent = new Intl.DateTimeFormat(loc, { weekday: "long", day: "numeric", month: "long" }).format(now);
+    const at = view.state && view.state.opens_at;
+    if (!at) { $("clock-back").textContent = t("closedNoTime"); return; }
+    const day = at.slice(0, 10), hhmm = at.slice(11, 16);
+    const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+    const weekday = day === today ? "" : new Intl.DateTimeFormat(loc, { weekday: "long" }).format(new Date(day + "T12:00:00"));
+    $("clock-back").textContent = t("closedBack", weekday, hhmm);
+  };
+  tick();
+  clockTimer = setInterval(tick, 10000);
+}
 
 // roomWorkshop reads a live workshop from the kiosk state's "workshop" field,
 // or from a `workshop` event (the whole session: items, index, tally); null
@@ -535,6 +575,7 @@ document.addEventListener("click", (ev) => {
   const target = ev.target instanceof Element ? ev.target : null;
   if (!target) return;
   if (view.workshop && !target.closest(".notice")) return; // the workshop's screen only shows; the facilitator drives
+  if (view.state && shownScreen() === "closed" && !target.closest(".notice")) return; // closed: nothing to start
   if (view.state && view.state.screen === "attract" && !target.closest(".notice")) { act("wake"); return; }
   if (target.closest("#progress")) {
     const r = $("progress").getBoundingClientRect();
@@ -578,7 +619,7 @@ document.addEventListener("click", (ev) => {
 // 0-10 scale take the arrow keys.
 document.addEventListener("keydown", (ev) => {
   const st = view.state;
-  if (!st || view.workshop) return;
+  if (!st || view.workshop || shownScreen() === "closed") return;
   if (st.screen === "attract" && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); act("wake"); return; }
   if (ev.target === $("progress")) {
     const pos = view.player ? position(view.player) : 0;
@@ -614,26 +655,30 @@ function presence() {
 }
 for (const type of ["pointerdown", "keydown", "wheel", "scroll"]) addEventListener(type, presence, { capture: true, passive: true });
 
-// The live connection. EventSource retries by itself; when the server is gone
-// long enough to close it for good, a new one is opened. While away, a small
-// mark says so and the attract loop keeps showing the quotes it has.
+// The live connection, shared with the other tabs of this origin (one holds
+// the stream, the others hear it relayed: see /shared/events.js); it
+// reconnects by itself. While away, a small mark says so and the attract
+// loop keeps showing the quotes it has. body's data-stream says how this tab
+// follows the room (leader, follower or solo), data-live whether it does.
 let source = null;
 let awayTimer = 0;
 function connect() {
-  source = new EventSource("/api/events");
-  source.addEventListener("open", () => {
+  source = events();
+  source.on("open", () => {
+    document.body.dataset.stream = source.mode;
+    document.body.dataset.live = "1";
     view.online = true;
     clearTimeout(awayTimer);
     $("offline").hidden = true;
     document.body.classList.remove("offline");
-    api("kiosk", undefined, { quiet: true }).then((st) => {
-      if (!st) return;
-      view.state = null; // a restarted server counts its states from zero again
-      render(st);
-    });
+    // The state as of now. A state pushed meanwhile may be newer than this
+    // answer (the request left before it): render keeps the newest, by seq
+    // within the server's boot, so a late answer never undoes a push.
+    api("kiosk", undefined, { quiet: true }).then((st) => { if (st) render(st); });
     if (view.home) loadHome();
   });
-  source.addEventListener("error", () => {
+  source.on("error", () => {
+    document.body.dataset.live = "0";
     view.online = false;
     clearTimeout(awayTimer);
     awayTimer = setTimeout(() => {
@@ -641,18 +686,17 @@ function connect() {
       document.body.classList.add("offline");
       if (!view.state) render({ screen: "attract", lang, seq: 0, sound_ok: true }); // never reached the server: show the loop
     }, 1200);
-    if (source.readyState === EventSource.CLOSED) setTimeout(connect, 2000);
   });
-  source.addEventListener("kiosk", (e) => render(JSON.parse(e.data)));
-  source.addEventListener("player", (e) => { view.player = JSON.parse(e.data); follow(); });
-  source.addEventListener("workshop", (e) => onWorkshop(JSON.parse(e.data)));
-  source.addEventListener("library", () => {
+  source.on("kiosk", (e) => render(JSON.parse(e.data)));
+  source.on("player", (e) => { view.player = JSON.parse(e.data); follow(); });
+  source.on("workshop", (e) => onWorkshop(JSON.parse(e.data)));
+  source.on("library", () => {
     if (view.state && (view.state.screen === "home" || view.state.screen === "attract")) loadHome();
   });
 }
 
 // Leaving the page closes the stream at once, so reloads never pile up
-// connections (a browser allows only six per server).
+// connections (a browser allows only six per server), and hands the lead on.
 addEventListener("pagehide", () => { if (source) source.close(); });
 addEventListener("resize", () => { if (view.state && view.state.screen === "attract") showAttract(false); });
 
@@ -685,6 +729,6 @@ async function start() {
   api("kiosk", undefined, { quiet: true }).then((st) => { if (st && !view.state) render(st); });
   connect();
   loadHome().then(() => { if (view.state && view.state.screen === "attract") showAttract(false); });
-  setInterval(() => { if (view.state && view.state.screen === "attract") rotateQuote(); }, 7000);
+  setInterval(() => { if (view.state && shownScreen() === "attract") rotateQuote(); }, 7000);
 }
 start();

@@ -5,6 +5,7 @@
 // The address says what is on screen: #/ is the queue, #/review/ID a call.
 
 import { el, fmtTime, markFindings } from "/shared/dom.js";
+import { events } from "/shared/events.js";
 import { api, hooks } from "./api.js";
 import { t, kindLabel, getLang, setLang } from "./i18n.js";
 import { openReview, closeReview, refresh, relabel, actions } from "./review.js";
@@ -256,17 +257,16 @@ async function loggedIn() {
 }
 
 // The live connection: imports and approvals elsewhere refresh the queue.
+// The stream is shared with the other tabs of this origin (see
+// /shared/events.js) and reconnects by itself.
 let source = null;
 let reloadTimer = 0;
 function connect() {
   if (source) return;
-  source = new EventSource("/api/events");
-  source.addEventListener("open", () => { $("offline").hidden = true; });
-  source.addEventListener("error", () => {
-    $("offline").hidden = !view.me;
-    if (source && source.readyState === EventSource.CLOSED) { source = null; setTimeout(() => { if (view.me) connect(); }, 2000); }
-  });
-  source.addEventListener("library", (e) => {
+  source = events();
+  source.on("open", () => { $("offline").hidden = true; });
+  source.on("error", () => { $("offline").hidden = !view.me; });
+  source.on("library", (e) => {
     let data = {};
     try { data = JSON.parse(e.data); } catch { /* a malformed event only refreshes */ }
     view.event = data;
@@ -287,7 +287,8 @@ function disconnect() {
   $("offline").hidden = true;
 }
 
-// Leaving the page closes the stream at once (a browser keeps only six per server).
+// Leaving the page closes the stream at once (a browser keeps only six per
+// server), and another tab takes the lead.
 addEventListener("pagehide", disconnect);
 addEventListener("hashchange", route);
 addEventListener("keydown", (ev) => {

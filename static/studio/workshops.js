@@ -7,6 +7,7 @@
 // The server owns the session; every button answers its new state.
 
 import { el, fmtTime, keepRows } from "/shared/dom.js";
+import { events } from "/shared/events.js";
 import { renderTally } from "/shared/tally.js";
 import { api } from "./api.js";
 import { t, getLang } from "./i18n.js";
@@ -92,9 +93,12 @@ async function loadActions() {
 // tallies and ideas (`workshop`) and the speaker's position (`player`).
 function listen() {
   if (wk.source) return;
-  const src = new EventSource("/api/events");
+  // The stream is shared with the studio's other tabs and its own library
+  // feed (see /shared/events.js); it reconnects by itself.
+  const src = events();
   wk.source = src;
-  src.addEventListener("workshop", (e) => {
+  let dropped = false;
+  src.on("workshop", (e) => {
     let d;
     try { d = JSON.parse(e.data); } catch { return; }
     if (!wk.w || d.id !== wk.id) return;
@@ -105,12 +109,15 @@ function listen() {
     wk.w = { ...wk.w, ...d, items, notes: d.notes || wk.w.notes, open_actions: d.open_actions || wk.w.open_actions };
     render();
   });
-  src.addEventListener("player", (e) => {
+  src.on("player", (e) => {
     try { wk.player = JSON.parse(e.data); } catch { return; }
     showPlayer();
   });
-  src.addEventListener("error", () => {
-    if (src.readyState === EventSource.CLOSED && wk.source === src) { wk.source = null; setTimeout(() => { if (wk.id) { listen(); load(); } }, 2000); }
+  // Back after a drop: what happened meanwhile is read afresh.
+  src.on("error", () => { dropped = true; });
+  src.on("open", () => {
+    if (dropped && wk.source === src && wk.id) load();
+    dropped = false;
   });
 }
 

@@ -1,0 +1,154 @@
+// One live event stream for every tab of this origin. A browser keeps at most
+// six connections per server over HTTP/1.1, and an EventSource holds one for
+// good: nine open tabs stall. So one tab, the leader, holds the EventSource and
+// relays what it receives to the others over a BroadcastChannel. The leader is
+// whoever holds a Web Lock; the other tabs wait for it, so when the leader's
+// tab closes the lock passes to the next one, which opens the stream.
+//
+// A tab that lacks these APIs (an old browser, or a page not served from
+// localhost or HTTPS: Web Locks need a secure context) opens its own
+// EventSource, as every page did before.
+//
+//   const live = events();                  // "/api/events"
+//   live.on("kiosk", (e) => render(JSON.parse(e.data)));
+//   live.on("open", () => ...);             // the stream (re)opened
+//   live.on("error", () => ...);            // the stream dropped; it retries by itself
+//   live.close();
+//
+// A handle never needs reopening: the stream reconnects by itself, after an
+// error the server's `retry` asks for, or 2 s after the browser gave up.
+
+// TYPES are the server's event types the leader relays; a page may listen to
+// any of them whatever the leader's page listens to.
+const TYPES = ["player", "kiosk", "library", "workshop"];
+
+const shared = new Map(); // url -> this tab's share of the stream
+
+// events returns a handle on the live stream at url.
+export function events(url = "/api/events") {
+  let s = shared.get(url);
+  if (!s) {
+    s = newShare(url);
+    shared.set(url, s);
+  }
+  const h = { listeners: new Map() };
+  s.handles.add(h);
+  const handle = {
+    on(type, fn) {
+      if (!h.listeners.has(type)) h.listeners.set(type, []);
+      h.listeners.get(type).push(fn);
+      // A page that joins a stream already open hears "open" too, so it
+      // fetches the state it needs as on any (re)connection.
+      if (type === "open" && s.open) queueMicrotask(() => { if (s.handles.has(h)) fn({ type: "open" }); });
+      return handle;
+    },
+    close() {
+      if (!s.handles.delete(h) || s.handles.size) return;
+      s.stop();
+      shared.delete(url);
+    },
+    // mode says how this tab gets the stream: "leader", "follower", "solo"
+    // (its own EventSource), or "waiting" (not yet decided).
+    get mode() { return s.mode; },
+  };
+  return handle;
+}
+
+function newShare(url) {
+  const s = { url, handles: new Set(), open: false, mode: "waiting", source: null, last: {}, stop: () => {} };
+  const id = Math.random().toString(36).slice(2) + Date.now().toString(36);
+  const dispatch = (type, data) => {
+    for (const h of s.handles) for (const fn of h.listeners.get(type) || []) fn(data === undefined ? { type } : { type, data });
+  };
+  const status = (open) => { s.open = open; dispatch(open ? "open" : "error"); };
+
+  // source opens the EventSource; deliver gets each message.
+  const openSource = (deliver) => {
+    let retry = 0;
+    const connect = () => {
+      const src = new EventSource(url);
+      s.source = src;
+      src.addEventListener("open", () => deliver({ kind: "open" }));
+      src.addEventListener("error", () => {
+        if (s.source !== src) return;
+        deliver({ kind: "error" });
+        // The browser retries by itself unless it gave up (an HTTP error,
+        // a server shutting down): then a fresh one, a little later.
+        if (src.readyState === EventSource.CLOSED) {
+          s.source = null;
+          retry = setTimeout(() => { if (s.mode === "leader" || s.mode === "solo") connect(); }, 2000);
+        }
+      });
+      for (const type of TYPES) src.addEventListener(type, (e) => { if (s.source === src) deliver({ kind: "event", type, data: e.data }); });
+    };
+    connect();
+    return () => {
+      clearTimeout(retry);
+      if (s.source) s.source.close();
+      s.source = null;
+    };
+  };
+
+  if (!("locks" in navigator) || typeof BroadcastChannel !== "function") {
+    s.mode = "solo";
+    const close = openSource((m) => {
+      if (m.kind === "event") dispatch(m.type, m.data);
+      else status(m.kind === "open");
+    });
+    s.stop = () => { s.mode = "stopped"; close(); };
+    return s;
+  }
+
+  const channel = new BroadcastChannel("customer-room-events " + url);
+  const abort = new AbortController();
+  let release = () => {};
+  let closeSource = () => {};
+
+  channel.onmessage = ({ data: m }) => {
+    if (!m || (m.to && m.to !== id)) return;
+    if (s.mode === "leader") {
+      // A tab that just joined asks where things stand.
+      if (m.kind === "hello") channel.postMessage({ kind: "welcome", to: m.from, open: s.open, last: s.last });
+      return;
+    }
+    switch (m.kind) {
+      case "open": case "error": status(m.kind === "open"); break;
+      case "event": dispatch(m.type, m.data); break;
+      case "welcome":
+        if (m.open && !s.open) status(true);
+        for (const [type, data] of Object.entries(m.last || {})) dispatch(type, data);
+        break;
+    }
+  };
+
+  // The leader hands every message to its own pages and to the other tabs,
+  // and keeps the latest of each type for the tabs that join later.
+  const lead = () => new Promise((resolve) => {
+    release = resolve;
+    s.mode = "leader";
+    closeSource = openSource((m) => {
+      channel.postMessage(m);
+      if (m.kind === "event") {
+        s.last[m.type] = m.data;
+        dispatch(m.type, m.data);
+      } else status(m.kind === "open");
+    });
+  });
+
+  s.mode = "follower";
+  navigator.locks.request("customer-room-events " + url, { signal: abort.signal }, lead).catch(() => { /* aborted: the page closed its handle */ });
+  // Tabs already following get the state from the leader, if there is one.
+  channel.postMessage({ kind: "hello", from: id });
+
+  s.stop = () => {
+    s.mode = "stopped";
+    abort.abort();
+    closeSource();
+    release();
+    channel.close();
+  };
+  // Leaving the page closes the stream at once, so reloads never pile up
+  // connections, and hands the lead on.
+  addEventListener("pagehide", () => s.stop());
+  return s;
+}
