@@ -170,7 +170,7 @@ func load(bin, data string, dur time.Duration, nstreams, nfiles int) error {
 			defer resp.Body.Close()
 			open.Add(1)
 			defer open.Add(-1)
-			_, err = io.Copy(io.Discard, resp.Body)
+			io.Copy(io.Discard, resp.Body)
 			if ctx.Err() == nil {
 				broken.Add(1) // the server ended a stream while the run went on
 			}
@@ -247,8 +247,9 @@ func load(bin, data string, dur time.Duration, nstreams, nfiles int) error {
 	fmt.Printf("%-62s %9.1f ms %10s\n", "latency max", q(1), "")
 	fmt.Printf("%-62s %12d %10s\n", "errors (transport or non-200)", errs, "0")
 	fmt.Printf("%-62s %8d/%-3d %10s\n", "event streams still open at the end", stillOpen, nstreams, "all")
+	fmt.Printf("%-62s %12d %10s\n", "event streams refused or ended by the server", broken.Load(), "0")
 	fmt.Printf("%-62s %8d/%-3d %10s\n", "calls imported during the floods", imported, nfiles, "all")
-	if errs > 0 || stillOpen != int64(nstreams) || imported != nfiles {
+	if errs > 0 || stillOpen != int64(nstreams) || broken.Load() > 0 || imported != nfiles {
 		return fmt.Errorf("%d errors, %d of %d streams open, %d of %d calls imported", errs, stillOpen, nstreams, imported, nfiles)
 	}
 	return nil
