@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -150,13 +151,30 @@ func sseClients(t *testing.T, r *room) int {
 // browser (past the six connections a browser keeps per server) all follow
 // the room over one event stream, and closing the tab that holds it hands
 // the stream to another.
-func TestKioskBrowserOneStreamForNineTabs(t *testing.T) {
+func TestKioskBrowserOneStreamForNineTabs(t *testing.T) { nineTabs(t, false) }
+
+// TestKioskBrowserOneStreamForNineTabsWithoutLocks: the same where the page
+// has no Web Locks, as on plain HTTP away from localhost (a curator's
+// laptop on the office network): the tabs elect the leader among
+// themselves over the BroadcastChannel.
+func TestKioskBrowserOneStreamForNineTabsWithoutLocks(t *testing.T) { nineTabs(t, true) }
+
+func nineTabs(t *testing.T, withoutLocks bool) {
 	r := startRoom(t)
 	b := newBrowser(t, 800, 480) // its own tab stays blank, so any kiosk tab can close
 	tabs := make([]*browser, 9)
 	for i := range tabs {
 		tabs[i] = b.newTab(t)
+		if withoutLocks {
+			if _, err := chromedp.Call(tabs[i].ctx, page.AddScriptToEvaluateOnNewDocument,
+				page.AddScriptToEvaluateOnNewDocumentParams{Source: `delete Navigator.prototype.locks;`}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		tabs[i].do(t, fmt.Sprintf("open tab %d", i+1), chromedp.Navigate(r.base+"/kiosk/"))
+	}
+	if withoutLocks && evalJS[bool](t, tabs[0], `"locks" in navigator`) {
+		t.Fatal("the page still has Web Locks")
 	}
 	for i, tab := range tabs {
 		tab.waitJS(t, fmt.Sprintf("tab %d on attract, following the stream", i+1), screenIs("attract")+` && ["leader", "follower"].includes(document.body.dataset.stream) && document.body.dataset.live === "1"`)

@@ -5,9 +5,10 @@
 // whoever holds a Web Lock; the other tabs wait for it, so when the leader's
 // tab closes the lock passes to the next one, which opens the stream.
 //
-// A tab that lacks these APIs (an old browser, or a page not served from
-// localhost or HTTPS: Web Locks need a secure context) opens its own
-// EventSource, as every page did before.
+// Web Locks need a secure context: a studio opened over plain HTTP on the
+// office network has none. There the tabs elect the leader over the
+// channel instead (see elect). A browser without BroadcastChannel opens
+// one EventSource per tab, as every page did before.
 //
 //   const live = events();                  // "/api/events"
 //   live.on("kiosk", (e) => render(JSON.parse(e.data)));
@@ -89,7 +90,7 @@ function newShare(url) {
     };
   };
 
-  if (!("locks" in navigator) || typeof BroadcastChannel !== "function") {
+  if (typeof BroadcastChannel !== "function") {
     s.mode = "solo";
     const close = openSource((m) => {
       if (m.kind === "event") dispatch(m.type, m.data);
@@ -100,15 +101,24 @@ function newShare(url) {
   }
 
   const channel = new BroadcastChannel("customer-room-events " + url);
-  const abort = new AbortController();
-  let release = () => {};
   let closeSource = () => {};
+  let heard = Date.now(); // when a leader last spoke (election only)
+  const followers = new Set(); // the other tabs, as they said hello (election only)
 
   channel.onmessage = ({ data: m }) => {
     if (!m || (m.to && m.to !== id)) return;
+    if (m.kind === "beat" || m.kind === "claim" || m.kind === "welcome") {
+      heard = Date.now();
+      // Two tabs took the lead at once: the larger id gives way.
+      if (s.mode === "leader" && m.from < id && m.kind !== "welcome") stepDown();
+    }
+    // A leader leaving names its successor; the others wait for its claim.
+    if (m.kind === "bye") heard = m.next === id ? 0 : Date.now();
+    if (m.kind === "hello") followers.add(m.from);
+    if (m.kind === "leave") followers.delete(m.from);
     if (s.mode === "leader") {
       // A tab that just joined asks where things stand.
-      if (m.kind === "hello") channel.postMessage({ kind: "welcome", to: m.from, open: s.open, last: s.last });
+      if (m.kind === "hello") channel.postMessage({ kind: "welcome", to: m.from, from: id, open: s.open, last: s.last });
       return;
     }
     switch (m.kind) {
@@ -123,8 +133,7 @@ function newShare(url) {
 
   // The leader hands every message to its own pages and to the other tabs,
   // and keeps the latest of each type for the tabs that join later.
-  const lead = () => new Promise((resolve) => {
-    release = resolve;
+  const startLeading = () => {
     s.mode = "leader";
     closeSource = openSource((m) => {
       channel.postMessage(m);
@@ -133,18 +142,65 @@ function newShare(url) {
         dispatch(m.type, m.data);
       } else status(m.kind === "open");
     });
-  });
+  };
+  let stepDown = () => {};
 
   s.mode = "follower";
-  navigator.locks.request("customer-room-events " + url, { signal: abort.signal }, lead).catch(() => { /* aborted: the page closed its handle */ });
+  let quit = () => {};
+  if ("locks" in navigator) {
+    const abort = new AbortController();
+    let release = () => {};
+    navigator.locks.request("customer-room-events " + url, { signal: abort.signal }, () => new Promise((resolve) => {
+      release = resolve;
+      startLeading();
+    })).catch(() => { /* aborted: the page closed its handle */ });
+    quit = () => { abort.abort(); release(); };
+  } else {
+    ({ stepDown, quit } = elect());
+  }
   // Tabs already following get the state from the leader, if there is one.
   channel.postMessage({ kind: "hello", from: id });
 
+  // elect leads without Web Locks. The leader beats every second and, when
+  // its page goes, says goodbye naming a successor among the tabs that said
+  // hello. A follower that hears nothing for 2.5 s (300 ms at first: a
+  // leader answers a hello at once), or is named, takes the lead at its
+  // next check, whose period is random so two tabs rarely claim together;
+  // when they do, the larger id steps down.
+  function elect() {
+    const started = Date.now();
+    let beat = 0;
+    const check = setInterval(() => {
+      if (s.mode !== "follower") return;
+      const quiet = Date.now() - heard;
+      if (heard === 0 || quiet > 2500 || (heard === started && quiet > 300)) {
+        channel.postMessage({ kind: "claim", from: id });
+        startLeading();
+        beat = setInterval(() => channel.postMessage({ kind: "beat", from: id }), 1000);
+      }
+    }, 150 + Math.random() * 250);
+    heard = started;
+    return {
+      stepDown() {
+        clearInterval(beat);
+        closeSource();
+        s.mode = "follower";
+        channel.postMessage({ kind: "hello", from: id });
+        if (s.open) status(true); // pages hear "open" again, and see the mode
+      },
+      quit() {
+        clearInterval(check);
+        clearInterval(beat);
+        const next = followers.values().next().value;
+        channel.postMessage(s.mode === "leader" ? { kind: "bye", from: id, next } : { kind: "leave", from: id });
+      },
+    };
+  }
+
   s.stop = () => {
+    quit();
     s.mode = "stopped";
-    abort.abort();
     closeSource();
-    release();
     channel.close();
   };
   // Leaving the page closes the stream at once, so reloads never pile up
