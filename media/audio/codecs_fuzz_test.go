@@ -21,8 +21,10 @@ const (
 	fuzzMaxSamples = 1 << 13
 )
 
-// fuzzDrain opens b with open and reads a bounded amount, then seeks: nothing may panic.
-func fuzzDrain(t *testing.T, b []byte, open func(r *bytes.Reader) (Stream, string, error)) {
+// fuzzDrain opens b with open and reads a bounded amount, then seeks:
+// nothing may panic, and what Read returns keeps the Stream contract (whole
+// frames of 1 to maxChannels channels, finite samples).
+func fuzzDrain(t *testing.T, b []byte, maxChannels int, open func(r *bytes.Reader) (Stream, string, error)) {
 	if len(b) > fuzzMaxInput {
 		return
 	}
@@ -30,7 +32,7 @@ func fuzzDrain(t *testing.T, b []byte, open func(r *bytes.Reader) (Stream, strin
 	if err != nil {
 		return
 	}
-	if c := s.Channels(); c < 1 || c > 2 {
+	if c := s.Channels(); c < 1 || c > maxChannels {
 		t.Fatalf("channels %d", c)
 	}
 	buf := make([]float32, 2048)
@@ -39,6 +41,11 @@ func fuzzDrain(t *testing.T, b []byte, open func(r *bytes.Reader) (Stream, strin
 		read += n
 		if n%s.Channels() != 0 {
 			t.Fatalf("Read returned %d samples for %d channels", n, s.Channels())
+		}
+		for i, v := range buf[:n] {
+			if v-v != 0 {
+				t.Fatalf("sample %d of a read is %v", i, v)
+			}
 		}
 		if err != nil {
 			break
@@ -56,7 +63,7 @@ func fuzzDrain(t *testing.T, b []byte, open func(r *bytes.Reader) (Stream, strin
 
 func FuzzMP3(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fuzzDrain(t, b, func(r *bytes.Reader) (Stream, string, error) { return openMP3(r) })
+		fuzzDrain(t, b, 2, func(r *bytes.Reader) (Stream, string, error) { return openMP3(r) })
 	})
 }
 
@@ -67,13 +74,24 @@ func FuzzOgg(f *testing.F) {
 		}
 		var p oggPage
 		_ = parseOggPage(b, &p)
-		fuzzDrain(t, b, func(r *bytes.Reader) (Stream, string, error) { return openOpus(r) })
-		fuzzDrain(t, b, func(r *bytes.Reader) (Stream, string, error) { return openVorbis(r) })
+		fuzzDrain(t, b, 2, func(r *bytes.Reader) (Stream, string, error) { return openOpus(r) })
+		fuzzDrain(t, b, 2, func(r *bytes.Reader) (Stream, string, error) { return openVorbis(r) })
 	})
 }
 
 func FuzzFLAC(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fuzzDrain(t, b, func(r *bytes.Reader) (Stream, string, error) { return openFLAC(r) })
+		fuzzDrain(t, b, 2, func(r *bytes.Reader) (Stream, string, error) { return openFLAC(r) })
+	})
+}
+
+// FuzzOpen goes through Open as an import does: ID3v2 skipping, sniffing,
+// the MP3 junk search, then whichever decoder the bytes look like.
+func FuzzOpen(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fuzzDrain(t, b, wavMaxChannels, func(r *bytes.Reader) (Stream, string, error) {
+			s, info, err := Open(r)
+			return s, info.Codec, err
+		})
 	})
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # make-fuzz-seeds.sh regenerates the seed corpora of FuzzWAV, FuzzMP3, FuzzFLAC
-# and FuzzOgg in ../testdata/fuzz/FuzzXxx/seed-* (Go's "go test fuzz v1"
+# FuzzOgg and FuzzOpen in ../testdata/fuzz/FuzzXxx/seed-* (Go's "go test fuzz v1"
 # format; `go test` runs every seed, `go test -fuzz` starts from them).
 #
 # Needs sox, lame, ffmpeg (with libopus and libvorbis) and python3. Run it from
@@ -19,7 +19,7 @@ cd "$(dirname "$0")"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fz=fuzz
-for t in FuzzWAV FuzzMP3 FuzzFLAC FuzzOgg; do
+for t in FuzzWAV FuzzMP3 FuzzFLAC FuzzOgg FuzzOpen; do
 	mkdir -p "$fz/$t"
 	rm -f "$fz/$t"/seed-*
 done
@@ -33,22 +33,24 @@ sox -R "$tmp/m8.wav" -r 48000 "$tmp/m48.wav"
 sox -R "$tmp/s8.wav" -r 44100 "$tmp/s44.wav"
 sox -R "$tmp/m8.wav" -r 11025 "$tmp/m11.wav"
 
-ff() { ffmpeg -v error -y "$@"; }
+# ff OUT ARGS: bitexact, so a rerun writes the same bytes (Ogg serial numbers
+# and encoder version tags would change otherwise).
+ff() { ffout=$1; shift; ffmpeg -v error -y "$@" -fflags +bitexact -flags:a +bitexact "$ffout"; }
 
 # FLAC: 64- to 192-sample blocks so a seed holds several frames in a few hundred
 # bytes; fixed and LPC predictors, every stereo decorrelation, 24 bits, silence
 # (constant subframes), and no prediction (verbatim subframes).
 f=$tmp/flac
 mkdir "$f"
-ff -i "$tmp/m8.wav" -c:a flac -frame_size 96 -lpc_type levinson "$f/mono-lpc.flac"
-ff -i "$tmp/m8.wav" -c:a flac -frame_size 128 -lpc_type fixed "$f/mono-fixed.flac"
-ff -i "$tmp/m8.wav" -c:a flac -frame_size 160 -lpc_type none "$f/mono-verbatim.flac"
-ff -i "$tmp/s8.wav" -c:a flac -frame_size 96 -ch_mode mid_side "$f/stereo-midside.flac"
-ff -i "$tmp/s8.wav" -c:a flac -frame_size 96 -ch_mode left_side "$f/stereo-leftside.flac"
-ff -i "$tmp/s8.wav" -c:a flac -frame_size 96 -ch_mode right_side "$f/stereo-rightside.flac"
-ff -i "$tmp/s8.wav" -c:a flac -frame_size 192 -ch_mode indep "$f/stereo-indep.flac"
-ff -i "$tmp/s8.wav" -c:a flac -frame_size 96 -sample_fmt s32 -bits_per_raw_sample 24 -af "volume=0.5" "$f/stereo-24bit.flac"
-ff -f lavfi -i anullsrc=r=8000:cl=mono -t 0.03 -c:a flac -frame_size 64 "$f/silence.flac"
+ff "$f/mono-lpc.flac" -i "$tmp/m8.wav" -c:a flac -frame_size 96 -lpc_type levinson
+ff "$f/mono-fixed.flac" -i "$tmp/m8.wav" -c:a flac -frame_size 128 -lpc_type fixed
+ff "$f/mono-verbatim.flac" -i "$tmp/m8.wav" -c:a flac -frame_size 160 -lpc_type none
+ff "$f/stereo-midside.flac" -i "$tmp/s8.wav" -c:a flac -frame_size 96 -ch_mode mid_side
+ff "$f/stereo-leftside.flac" -i "$tmp/s8.wav" -c:a flac -frame_size 96 -ch_mode left_side
+ff "$f/stereo-rightside.flac" -i "$tmp/s8.wav" -c:a flac -frame_size 96 -ch_mode right_side
+ff "$f/stereo-indep.flac" -i "$tmp/s8.wav" -c:a flac -frame_size 192 -ch_mode indep
+ff "$f/stereo-24bit.flac" -i "$tmp/s8.wav" -c:a flac -frame_size 96 -sample_fmt s32 -bits_per_raw_sample 24 -af "volume=0.5"
+ff "$f/silence.flac" -f lavfi -i anullsrc=r=8000:cl=mono -t 0.03 -c:a flac -frame_size 64
 
 # MP3: every MPEG version, mono, joint and plain stereo, CRC, VBR with the
 # LAME gapless tag, no tag, an ID3v2 tag in front, zeros in front.
@@ -68,12 +70,12 @@ lame --quiet -b 24 --tt "Appel" --add-id3v2 --id3v2-only "$tmp/m16.wav" "$m/id3v
 # (its setup header holds the codebooks, so these stay a few KB).
 o=$tmp/ogg
 mkdir "$o"
-ff -i "$tmp/m16.wav" -c:a libopus -b:a 12k -application voip "$o/opus-silk.opus"
-ff -i "$tmp/m48.wav" -c:a libopus -b:a 64k -application audio "$o/opus-celt.opus"
-ff -i "$tmp/m16.wav" -c:a libopus -b:a 32k -application voip -ar 48000 "$o/opus-hybrid.opus"
-ff -i "$tmp/s8.wav" -c:a libopus -b:a 24k "$o/opus-stereo.opus"
-ff -i "$tmp/m8.wav" -c:a libvorbis -q:a 0 "$o/vorbis-mono.ogg"
-ff -i "$tmp/s44.wav" -c:a libvorbis -q:a 0 "$o/vorbis-stereo.ogg"
+ff "$o/opus-silk.opus" -i "$tmp/m16.wav" -c:a libopus -b:a 12k -application voip
+ff "$o/opus-celt.opus" -i "$tmp/m48.wav" -c:a libopus -b:a 64k -application audio
+ff "$o/opus-hybrid.opus" -i "$tmp/m16.wav" -c:a libopus -b:a 32k -application voip -ar 48000
+ff "$o/opus-stereo.opus" -i "$tmp/s8.wav" -c:a libopus -b:a 24k
+ff "$o/vorbis-mono.ogg" -i "$tmp/m8.wav" -c:a libvorbis -q:a 0
+ff "$o/vorbis-stereo.ogg" -i "$tmp/s44.wav" -c:a libvorbis -q:a 0
 
 python3 - "$tmp" "$fz" <<'PY'
 import glob, os, struct, sys
@@ -140,6 +142,21 @@ for p in sorted(glob.glob(tmp + '/ogg/*')):
     write('FuzzOgg', os.path.basename(p), b)
     if p.endswith('opus-silk.opus'):
         write('FuzzOgg', 'opus-headers-only.opus', b[:b.find(b'OggS', b.find(b'OpusTags'))])
+
+# Open: one stream of each format, and ID3v2 tags in front of FLAC and WAV
+# (taggers put them there; Open skips them whatever follows).
+id3 = b'ID3\x04\x00\x00\x00\x00\x00\x15' + b'TIT2\x00\x00\x00\x0b\x00\x00\x03Appel 42'
+flac = open(tmp + '/flac/mono-lpc.flac', 'rb').read()
+write('FuzzOpen', 'flac.flac', flac_strip(flac)[0] + flac_strip(flac)[2])
+write('FuzzOpen', 'id3-flac.flac', id3 + flac_strip(flac)[0] + flac_strip(flac)[2])
+wav = open('wav/ima-mono.wav', 'rb').read()[:600]
+write('FuzzOpen', 'ima.wav', wav)
+write('FuzzOpen', 'id3-wav.wav', id3 + wav)
+for name in ('mpeg2-16k-mono.mp3', 'zeros-first.mp3', 'id3v2.mp3'):
+    write('FuzzOpen', name, open(tmp + '/mp3/' + name, 'rb').read())
+for name in ('opus-silk.opus', 'vorbis-mono.ogg'):
+    write('FuzzOpen', name, open(tmp + '/ogg/' + name, 'rb').read())
+write('FuzzOpen', 'id3-only.bin', id3)
 
 # WAV: every fixture's header and first few hundred bytes of audio (a few
 # blocks of IMA ADPCM and GSM), and the header alone.
