@@ -167,16 +167,25 @@ func init() {
 
 // lowerAligned lower-cases text when that keeps every rune's byte length,
 // so offsets found in the result are offsets in text (true of French and
-// English; false for a few letters such as 'İ').
+// English; false for a few letters such as 'İ'). A byte that is not UTF-8
+// is kept as it is: ranging over it gives U+FFFD, three bytes for one,
+// and every offset after it pointed past the text (FuzzFind: a panic).
 func lowerAligned(text string) (string, bool) {
 	var b strings.Builder
 	b.Grow(len(text))
-	for _, r := range text {
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteByte(text[i])
+			i++
+			continue
+		}
 		l := unicode.ToLower(r)
-		if utf8.RuneLen(l) != utf8.RuneLen(r) {
+		if utf8.RuneLen(l) != size {
 			return "", false
 		}
 		b.WriteRune(l)
+		i += size
 	}
 	return b.String(), true
 }
