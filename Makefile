@@ -23,7 +23,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO := $(shell command -v go 2>/dev/null || ls /usr/local/go/bin/go 2>/dev/null || echo $(HOME)/.cache/customer-room/go/bin/go)
 export CGO_ENABLED := 1
 
-.PHONY: run test build bench corpus-check deps test-deps go staticcheck fmt clean vendor vendor-axe deb deb-install-test
+.PHONY: run test build bench fuzz corpus-check deps test-deps go staticcheck fmt clean vendor vendor-axe deb deb-install-test
 
 run: build
 	$(BIN) serve --data $(DATA) --addr $(ADDR) --audio $(AUDIO)
@@ -43,6 +43,13 @@ bench: deps test-deps go
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 	GO=$(GO) ./scripts/bench
+
+# fuzz runs every fuzz target for FUZZTIME each (default 10s), one at a time on
+# one worker, and prints execs/s and what each found; FUZZ=FuzzWAV picks
+# targets. `make test` only replays the committed seeds (testdata/fuzz/).
+FUZZTIME ?= 10s
+fuzz: deps go
+	GO=$(GO) FUZZTIME=$(FUZZTIME) ./scripts/fuzz $(FUZZ)
 
 # corpus-check imports the shared sample corpus (../shared/corpus/samples) and
 # compares every call with its reference figures.

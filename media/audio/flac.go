@@ -96,12 +96,12 @@ func flacFindFrame(r io.ReadSeeker, off int64) (int64, error) {
 	if _, err := r.Seek(off, io.SeekStart); err != nil {
 		return 0, err
 	}
-	win := make([]byte, flacMaxSearch+16)
-	n, err := io.ReadFull(r, win)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+	// ReadAll grows the window with what is there: a short file costs its
+	// size, not the 1 MB the search may cover.
+	win, err := io.ReadAll(io.LimitReader(r, flacMaxSearch+16))
+	if err != nil {
 		return 0, err
 	}
-	win = win[:n]
 	for i := 0; i+2 <= len(win) && i < flacMaxSearch; i++ {
 		if win[i] == 0xFF && flacFirstFrame(win[i:min(len(win), i+16)]) {
 			return off + int64(i), nil
@@ -179,7 +179,9 @@ func openFLAC(r io.ReadSeeker) (Stream, string, error) {
 		frames:    -1,
 		scale:     1 / float32(uint64(1)<<(bps-1)),
 		dec:       flacFrameDecoder{channels: channels, bps: bps},
-		buf:       make([]byte, flacWindow),
+		// A file shorter than the window fits whole (one byte more, so the
+		// first read sees its end): a 10 KB call costs 10 KB, not 2 MB.
+		buf: make([]byte, min(flacWindow, max(size-frames, 0)+1)),
 	}
 	if minBlock == maxBlock {
 		fs.fixed = minBlock

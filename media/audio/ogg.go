@@ -348,3 +348,72 @@ func (o *oggReader) lastGranule(dataStart, size int64) int64 {
 		}
 	}
 }
+
+// oggPackets is what the Vorbis and Opus streams share between decoding a
+// packet and Read: the packet's frames placed by granule position, and the
+// trims. Frames before minG are dropped (the encoder's start trim or
+// pre-skip, and the frames between a seek's page and its target); none at
+// or after endG (the end trim, when the last page is known) is returned.
+type oggPackets struct {
+	buf    []float32 // one decoded packet, interleaved
+	bufG   int64     // granule of buf[0]
+	bufN   int       // frames in buf
+	bufOff int       // next frame to return from buf
+	nextG  int64     // granule of the next packet's first frame
+	minG   int64     // frames before this granule are dropped
+	endG   int64     // granule of the last page: end trim; -1 when unknown
+	err    error
+}
+
+// packetDecoder decodes the next audio packet into its oggPackets' buf.
+type packetDecoder interface {
+	decodeNext() error
+}
+
+// read is Stream.Read for ch channels: frames of the decoded packets from
+// minG up to endG, each sample times gain (1 copies them as they are),
+// decoding the next packet with d whenever buf is used up.
+func (q *oggPackets) read(dst []float32, ch int, gain float32, d packetDecoder) (int, error) {
+	if q.err != nil {
+		return 0, q.err
+	}
+	want := len(dst) / ch
+	got := 0
+	for got < want {
+		if q.bufOff >= q.bufN {
+			if err := d.decodeNext(); err != nil {
+				q.err = err
+				break
+			}
+			continue
+		}
+		g := q.bufG + int64(q.bufOff)
+		if g < q.minG {
+			q.bufOff = int(min(int64(q.bufN), q.minG-q.bufG))
+			continue
+		}
+		n := min(want-got, q.bufN-q.bufOff)
+		if q.endG >= 0 {
+			n = int(min(int64(n), q.endG-g))
+			if n <= 0 {
+				q.err = io.EOF
+				break
+			}
+		}
+		src := q.buf[q.bufOff*ch : (q.bufOff+n)*ch]
+		out := dst[got*ch : (got+n)*ch]
+		if gain == 1 {
+			copy(out, src)
+		} else {
+			for i, v := range src {
+				out[i] = v * gain
+			}
+		}
+		q.bufOff += n
+		got += n
+	}
+	if got > 0 {
+		return got * ch, nil
+	}
+	return 0, q.err
+}

@@ -39,15 +39,8 @@ type opusStream struct {
 	gain      float32
 	dataStart int64 // file offset of the first audio page
 	size      int64 // file size
-	endG      int64 // granule of the last page: end trim; -1 when unknown
 
-	buf    []float32 // one decoded packet, interleaved
-	bufG   int64     // granule of buf[0]
-	bufN   int       // frames in buf
-	bufOff int       // next frame to return from buf
-	nextG  int64     // granule of the next packet's first sample
-	minG   int64     // samples before this granule are dropped (pre-skip, seek)
-	err    error
+	oggPackets // granules count 48 kHz samples; minG: the pre-skip or the seek target
 }
 
 var _ Seeker = (*opusStream)(nil)
@@ -118,8 +111,8 @@ func openOpus(r io.ReadSeeker) (Stream, string, error) {
 		gain:      float32(math.Pow(10, float64(h.gainQ8)/(20*256))),
 		dataStart: o.off,
 		size:      size,
-		buf:       make([]float32, opusMaxFrame*h.channels),
 	}
+	s.buf = make([]float32, opusMaxFrame*h.channels)
 	if s.dec, err = opus.NewDecoderWithOutput(opusRate, h.channels); err != nil {
 		return nil, "", err
 	}
@@ -198,47 +191,7 @@ func (s *opusStream) decodeNext() error {
 	return nil
 }
 
-func (s *opusStream) Read(dst []float32) (int, error) {
-	if s.err != nil {
-		return 0, s.err
-	}
-	ch := s.channels
-	want := len(dst) / ch
-	got := 0
-	for got < want {
-		if s.bufOff >= s.bufN {
-			if err := s.decodeNext(); err != nil {
-				s.err = err
-				break
-			}
-			continue
-		}
-		g := s.bufG + int64(s.bufOff)
-		if g < s.minG {
-			s.bufOff = int(min(int64(s.bufN), s.minG-s.bufG))
-			continue
-		}
-		n := min(want-got, s.bufN-s.bufOff)
-		if s.endG >= 0 {
-			n = int(min(int64(n), s.endG-g))
-			if n <= 0 {
-				s.err = io.EOF
-				break
-			}
-		}
-		src := s.buf[s.bufOff*ch : (s.bufOff+n)*ch]
-		out := dst[got*ch : (got+n)*ch]
-		for i, v := range src {
-			out[i] = v * s.gain
-		}
-		s.bufOff += n
-		got += n
-	}
-	if got > 0 {
-		return got * ch, nil
-	}
-	return 0, s.err
-}
+func (s *opusStream) Read(dst []float32) (int, error) { return s.read(dst, s.channels, s.gain, s) }
 
 // SeekFrame bisects the file on page granule positions for the last page that
 // ends at least 80 ms before the target, then decodes forward to the exact frame.

@@ -130,6 +130,33 @@ func TestOpenFLACBrokenMetadata(t *testing.T) {
 	}
 }
 
+// TestFLACOpenShortFile checks opening a short FLAC, whole or with its
+// metadata chain broken (so the first frame is searched for), costs about
+// its size, not the 2 MB window and 1 MB search a long call may need.
+func TestFLACOpenShortFile(t *testing.T) {
+	plain, err := os.ReadFile(filepath.Join(codecDir, "flac-8bit-mono.flac")) // 14 KB
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := bytes.Clone(plain)
+	broken[8+34] = 127 // the block after STREAMINFO has the invalid type
+	for _, in := range [][]byte{plain, broken} {
+		var before, after runtimeMem
+		before.read()
+		s, _, err := openFLAC(bytes.NewReader(in))
+		after.read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := after.total - before.total; a > 256<<10 {
+			t.Errorf("opening a %d-byte FLAC allocated %d bytes, want < 256 KiB", len(in), a)
+		}
+		if got := decodeAll(t, s, 1000); int64(len(got)) != s.Frames() {
+			t.Errorf("decoded %d frames, Frames() %d", len(got), s.Frames())
+		}
+	}
+}
+
 // TestSplicedReader checks the view decoders get: head, then r from base.
 func TestSplicedReader(t *testing.T) {
 	r := &splicedReader{head: []byte("HEAD"), r: bytes.NewReader([]byte("0123456789")), base: 6}

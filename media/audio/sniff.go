@@ -20,8 +20,12 @@ func Sniff(head []byte) (Format, error) {
 	case len(head) >= 4 && bytes.Equal(head[:4], []byte("fLaC")):
 		return FormatFLAC, nil
 	case len(head) >= 36 && bytes.Equal(head[:4], []byte("OggS")):
-		// The first page's packet starts after the segment table.
+		// The first page's packet starts after the segment table, which a
+		// corrupt page can make longer than head (up to 255 entries).
 		segs := int(head[26])
+		if 27+segs >= len(head) {
+			break
+		}
 		p := head[27+segs:]
 		switch {
 		case bytes.HasPrefix(p, []byte("OpusHead")):

@@ -22,15 +22,8 @@ type vorbisStream struct {
 	size      int64 // file size
 	firstG    int64 // granule of the first decoded frame: below 0 is trimmed
 	base      int64 // granule of frame 0 (a stream cut from a live one starts late)
-	endG      int64 // granule of the last page: end trim; -1 when unknown
 
-	buf    []float32 // one decoded packet, interleaved
-	bufG   int64     // granule of buf[0]
-	bufN   int       // frames in buf
-	bufOff int       // next frame to return from buf
-	nextG  int64     // granule of the next packet's first frame
-	minG   int64     // frames before this granule are dropped (start trim, seek)
-	err    error
+	oggPackets // minG: the start trim or the seek target
 }
 
 var _ Seeker = (*vorbisStream)(nil)
@@ -168,43 +161,7 @@ func (s *vorbisStream) decodeNext() error {
 	}
 }
 
-func (s *vorbisStream) Read(dst []float32) (int, error) {
-	if s.err != nil {
-		return 0, s.err
-	}
-	ch := s.channels
-	want := len(dst) / ch
-	got := 0
-	for got < want {
-		if s.bufOff >= s.bufN {
-			if err := s.decodeNext(); err != nil {
-				s.err = err
-				break
-			}
-			continue
-		}
-		g := s.bufG + int64(s.bufOff)
-		if g < s.minG {
-			s.bufOff = int(min(int64(s.bufN), s.minG-s.bufG))
-			continue
-		}
-		n := min(want-got, s.bufN-s.bufOff)
-		if s.endG >= 0 {
-			n = int(min(int64(n), s.endG-g))
-			if n <= 0 {
-				s.err = io.EOF
-				break
-			}
-		}
-		copy(dst[got*ch:(got+n)*ch], s.buf[s.bufOff*ch:(s.bufOff+n)*ch])
-		s.bufOff += n
-		got += n
-	}
-	if got > 0 {
-		return got * ch, nil
-	}
-	return 0, s.err
-}
+func (s *vorbisStream) Read(dst []float32) (int, error) { return s.read(dst, s.channels, 1, s) }
 
 // vorbisSeekable tells whether decoding can restart on page p: it must end a
 // packet that also starts on it (the last such packet primes the decoder, and

@@ -315,8 +315,10 @@ func newWAVStream(r io.ReadSeeker, f *wavFmt, dataStart, size, fact int64) (Stre
 	s.frames = blocks*int64(s.fpb) + int64(s.dec.partial(int(avail%int64(s.blockAlign))))
 	// fact trims the padding of the last block of a compressed stream. A
 	// fact that would cut more than that (0 from an unfinished export, or a
-	// wrong count) is ignored rather than trusted to drop audio.
-	if compressed && fact > s.frames-int64(s.fpb) && fact < s.frames {
+	// wrong count) is ignored rather than trusted to drop audio. No fact
+	// chunk (-1) leaves the count alone: with an empty data chunk it once
+	// passed the test below and made Frames() -1 on a WAV.
+	if compressed && fact > 0 && fact > s.frames-int64(s.fpb) && fact < s.frames {
 		s.limit = fact
 		s.frames = fact
 	}

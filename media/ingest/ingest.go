@@ -506,21 +506,29 @@ func readMetadataSidecar(audioPath string) (*media.Metadata, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseMetadata(filepath.Base(name), data)
+}
+
+// parseMetadata reads the bytes of the metadata sidecar called name: a
+// whisper transcript (the same NAME.json) is no metadata, the score is
+// 0..10 and the sentiment one of the stored words.
+func parseMetadata(name string, data []byte) (*media.Metadata, error) {
 	if isWhisperJSON(data) {
 		return &media.Metadata{}, nil // a transcript, read by readTranscriptSidecar
 	}
 	if len(data) > maxMetadataBytes {
-		return nil, media.Errorf(media.EInvalid, "%s is larger than %d KB for metadata", filepath.Base(name), maxMetadataBytes>>10)
+		return nil, media.Errorf(media.EInvalid, "%s is larger than %d KB for metadata", name, maxMetadataBytes>>10)
 	}
 	var m media.Metadata
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("%s: malformed metadata: %w", filepath.Base(name), err)
+		return nil, fmt.Errorf("%s: malformed metadata: %w", name, err)
 	}
 	if m.Score != nil && (*m.Score < 0 || *m.Score > 10) {
-		return nil, fmt.Errorf("%s: score %d is outside 0..10", filepath.Base(name), *m.Score)
+		return nil, fmt.Errorf("%s: score %d is outside 0..10", name, *m.Score)
 	}
+	var err error
 	if m.Sentiment, err = media.NormalizeSentiment(m.Sentiment); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Base(name), err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &m, nil
 }

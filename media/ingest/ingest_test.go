@@ -262,3 +262,34 @@ func TestImportPathsWalksFolders(t *testing.T) {
 
 // catOf is the real catalog behind an importer made by newImporter.
 func catOf(im *Importer) *catalog.Catalog { return im.Catalog.(*catalog.Catalog) }
+
+// FuzzParseMetadata feeds arbitrary bytes to the metadata sidecar's parser:
+// what it accepts has a score in 0..10 and a stored sentiment word, and a
+// whisper transcript under the same name is never taken for metadata.
+func FuzzParseMetadata(f *testing.F) {
+	for _, s := range []string{
+		`{"title":"Retard de livraison","product":"Box","date":"2026-05-02","channel":"phone","topic":"Livraison","score":3,"sentiment":"Négatif"}`,
+		`{"score": 11}`, `{"score": -1}`, `{"score": "huit"}`, `{"sentiment": "furieux"}`, `[1,2]`, `{"title": "x",`,
+		`{"segments":[{"start":0,"end":1,"text":"allo"}]}`, `{"transcription":[]}`, `null`, `{"score":null,"sentiment":" POS "}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := parseMetadata("call.json", data)
+		if err != nil {
+			if m != nil {
+				t.Fatal("metadata and an error")
+			}
+			return
+		}
+		if m.Score != nil && (*m.Score < 0 || *m.Score > 10) {
+			t.Fatalf("score %d accepted", *m.Score)
+		}
+		if s, err := media.NormalizeSentiment(m.Sentiment); err != nil || s != m.Sentiment {
+			t.Fatalf("sentiment %q is not a stored word", m.Sentiment)
+		}
+		if isWhisperJSON(data) && *m != (media.Metadata{}) {
+			t.Fatalf("a whisper transcript read as metadata %+v", m)
+		}
+	})
+}

@@ -225,15 +225,20 @@ var cuesByByte = func() (t [256][]cueRef) {
 
 // lowerSameLength lower-cases text rune by rune, keeping a rune whose
 // lower case has another byte length (a few letters such as 'İ'), so an
-// offset in the result is the same offset in text.
+// offset in the result is the same offset in text. A byte that is not
+// UTF-8 is kept as it is: ranging over it gives U+FFFD, three bytes for
+// one, and every offset after it pointed past the text (FuzzFind: a panic).
 func lowerSameLength(text string) string {
 	var b strings.Builder
 	b.Grow(len(text))
-	for _, r := range text {
-		if l := unicode.ToLower(r); utf8.RuneLen(l) == utf8.RuneLen(r) {
-			r = l
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if l := unicode.ToLower(r); (r != utf8.RuneError || size > 1) && utf8.RuneLen(l) == size {
+			b.WriteRune(l)
+		} else {
+			b.WriteString(text[i : i+size])
 		}
-		b.WriteRune(r)
+		i += size
 	}
 	return b.String()
 }

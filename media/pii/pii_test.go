@@ -189,6 +189,10 @@ func TestName(t *testing.T) {
 		{"Paris Saint-Germain a gagné", ""},
 		{"Merci beaucoup, au revoir", ""},
 		{"Rose est une couleur", ""},
+		// Bytes that are not UTF-8 before a context (a transcript from a
+		// Latin-1 export): once a panic, the name after them is found.
+		{"\xf7\xf7\xf7\xf7\xf7\xf7\xf7je m'Appelle", ""},
+		{"caf\xe9 : bonjour, je m'appelle Jean Dupont", "Jean Dupont"},
 	})
 }
 

@@ -372,7 +372,7 @@ func rateIndex(version, ri int) int {
 // decodeFrame decodes one whole frame (header included) into out, interleaved
 // by the frame's channels, and returns the samples per channel. On error the
 // frame's samples are silence and the reservoir still takes its main data.
-func (d *decoder) decodeFrame(frame []byte, out []float32) (int, error) {
+func (d *decoder) decodeFrame(frame []byte, out []float32) (n int, err error) {
 	h, ok := parseHeader(frame)
 	if !ok || len(frame) < h.size {
 		return 0, errCorrupt
@@ -382,11 +382,19 @@ func (d *decoder) decodeFrame(frame []byte, out []float32) (int, error) {
 	if h.version == 3 {
 		ngr = 2
 	}
-	n := 576 * ngr
+	n = 576 * ngr
 	if len(out) < n*nch {
 		return 0, errCorrupt
 	}
 	clear(out[:n*nch])
+	// A frame that fails is silence in out, whatever failed: an MPEG-1
+	// frame whose second granule is corrupt has already synthesized its
+	// first, unchecked against MaxSample (FuzzFrame found 8.8 left there).
+	defer func() {
+		if err != nil {
+			clear(out[:n*nch])
+		}
+	}()
 	mode := int(frame[3] >> 6)
 	modeExt := int(frame[3]>>4) & 3
 	if mode != 1 {
