@@ -53,8 +53,9 @@ func (im *Importer) ImportPaths(ctx context.Context, paths []string) []ImportRes
 
 // ImportVerbatimFile imports a verbatim export, CSV or (by its .json
 // extension) JSON, in one transaction: all rows or none.
-func (im *Importer) ImportVerbatimFile(ctx context.Context, path string) ImportResult {
-	res := ImportResult{Path: path, Status: Rejected, IsVerbatims: true}
+func (im *Importer) ImportVerbatimFile(ctx context.Context, path string) (res ImportResult) {
+	res = ImportResult{Path: path, Status: Rejected, IsVerbatims: true}
+	defer im.survive(&res)
 	f, st, err := openRegular(path)
 	if err != nil {
 		res.Error = err.Error()

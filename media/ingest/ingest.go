@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -127,8 +128,9 @@ const DefaultRetention = 183 * 24 * time.Hour
 
 // ImportFile imports one audio file with its sidecars (NAME.vtt or NAME.srt,
 // NAME.json). A bad file gives a Rejected result whose Error says why.
-func (im *Importer) ImportFile(ctx context.Context, path string, opt ImportOptions) ImportResult {
-	res := ImportResult{Path: path}
+func (im *Importer) ImportFile(ctx context.Context, path string, opt ImportOptions) (res ImportResult) {
+	res = ImportResult{Path: path}
+	defer im.survive(&res)
 	id, dup, a, cues, err := im.openAndImport(ctx, path, opt, &res)
 	switch {
 	case err != nil:
@@ -236,6 +238,13 @@ func (im *Importer) importFile(ctx context.Context, f *os.File, st os.FileInfo, 
 	if err != nil {
 		return 0, false, &an, 0, retryable(fmt.Errorf("copy into the library: %w", err))
 	}
+	// A defect from here on (see survive) must not leave the copy behind.
+	defer func() {
+		if p := recover(); p != nil {
+			os.Remove(filepath.Join(im.DataDir, rel))
+			panic(p)
+		}
+	}()
 	if im.afterCopy != nil {
 		im.afterCopy()
 	}
@@ -282,6 +291,21 @@ func (im *Importer) importFile(ctx context.Context, f *os.File, st os.FileInfo, 
 	}
 	im.logger().Info("imported", "path", path, "id", id, "duration_ms", an.DurationMS, "lufs", an.LoudnessLUFS)
 	return id, false, &an, len(cues), nil
+}
+
+// survive turns a panic while importing one file into that file's
+// rejection: a file a decoder or parser cannot handle (a defect to fix)
+// costs that file, not the server and every later import. The drop folder
+// quarantines it with the reason; the stack goes to the log. Deferred
+// cleanups have run by then: nothing staged is left behind.
+func (im *Importer) survive(res *ImportResult) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	im.logger().Error("import: a defect stopped this file's import", "path", res.Path, "panic", p, "stack", string(debug.Stack()))
+	res.Status, res.Retry = Rejected, false
+	res.Error = fmt.Sprintf("the importer failed on this file (a defect, logged for the maintainers): %v", p)
 }
 
 func (im *Importer) logger() *slog.Logger {

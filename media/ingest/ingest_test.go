@@ -7,6 +7,7 @@ import (
 	"customerroom/media/review"
 	"encoding/json"
 	"io"
+	"iter"
 	"log/slog"
 	"math"
 	"os"
@@ -292,4 +293,41 @@ func FuzzParseMetadata(f *testing.F) {
 			t.Fatalf("a whisper transcript read as metadata %+v", m)
 		}
 	})
+}
+
+// TestImportSurvivesADefect: a panic while importing one file (a decoder
+// or parser defect, as the fuzzers found in Sniff) rejects that file with
+// a reason and leaves nothing in library/ or staging/; the importer, and
+// the server running it, go on with the next file.
+func TestImportSurvivesADefect(t *testing.T) {
+	im := newImporter(t)
+	path := writeFile(t, t.TempDir(), "call.wav", mustRead(t, "testdata/call-8k.wav"))
+	im.afterCopy = func() { panic("index out of range [7] with length 7") }
+	res := im.ImportFile(context.Background(), path, ImportOptions{})
+	if res.Status != Rejected || res.Retry || !strings.Contains(res.Error, "a defect") || !strings.Contains(res.Error, "index out of range") {
+		t.Fatalf("%+v", res)
+	}
+	if files := libraryFiles(t, im); len(files) != 0 {
+		t.Fatalf("left behind: %v", files)
+	}
+	if recs, _ := catOf(im).Recordings(context.Background(), media.RecordingFilter{}); len(recs) != 0 {
+		t.Fatalf("%d recordings after a failed import", len(recs))
+	}
+	im.afterCopy = nil
+	if res := im.ImportFile(context.Background(), path, ImportOptions{}); res.Status != Imported {
+		t.Fatalf("the next import: %+v", res)
+	}
+	// Verbatims too.
+	csv := writeFile(t, t.TempDir(), "v.csv", []byte("texte\nun commentaire\n"))
+	im.Catalog = panickyCatalog{im.Catalog}
+	if res := im.ImportVerbatimFile(context.Background(), csv); res.Status != Rejected || !strings.Contains(res.Error, "a defect") {
+		t.Fatalf("verbatims: %+v", res)
+	}
+}
+
+// panickyCatalog fails like a defect when storing verbatims.
+type panickyCatalog struct{ Catalog }
+
+func (panickyCatalog) AddVerbatimSeq(context.Context, iter.Seq[media.Verbatim]) (int, error) {
+	panic("nil map")
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"customerroom/media"
@@ -271,13 +272,25 @@ func (g *Gate) render(ctx context.Context, actor string, id int64) {
 		g.log().Error("rendition failed", "recording", id, "err", err)
 		g.Store.SetRender(context.WithoutCancel(ctx), id, media.Render{State: media.RenderFailed, Error: err.Error()})
 	}
+	// A defect in decoding or rendering fails this rendition only: the
+	// job runs on the pool's goroutine, where a panic would end the server.
+	var rel string
+	defer func() {
+		if p := recover(); p != nil {
+			g.log().Error("rendition: a defect stopped it", "recording", id, "panic", p, "stack", string(debug.Stack()))
+			if rel != "" {
+				os.Remove(g.Layout.Abs(rel))
+			}
+			fail(fmt.Errorf("the rendering failed (a defect, logged for the maintainers): %v", p))
+		}
+	}()
 	rv, err := g.Store.Review(ctx, id)
 	if err != nil {
 		fail(err)
 		return
 	}
 	g.Store.SetRender(ctx, id, media.Render{State: media.RenderRendering})
-	rel := g.Layout.Rendition(rv.Recording.SHA256, g.now().UnixNano())
+	rel = g.Layout.Rendition(rv.Recording.SHA256, g.now().UnixNano())
 	lastSaved := time.Time{}
 	progress := func(done, total int64) {
 		if total > 0 && time.Since(lastSaved) > 250*time.Millisecond {

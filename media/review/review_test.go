@@ -235,3 +235,38 @@ func TestVerbatimsNeedACheckBeforeApproval(t *testing.T) {
 		t.Errorf("approved verbatim as the room reads it: %+v", vs)
 	}
 }
+
+// panickyStore fails like a defect when the rendition is to be recorded.
+type panickyStore struct{ Store }
+
+func (panickyStore) Approve(context.Context, string, int64, string, float64, float64) error {
+	panic("assignment to entry in nil map")
+}
+
+// TestRenderSurvivesADefect: a panic while rendering (on the import pool's
+// goroutine in the server, where it would end the process) fails that
+// rendition with a reason, leaves no rendition file, and the call stays
+// pending; the next approval renders.
+func TestRenderSurvivesADefect(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	real := f.gate.Store
+	f.gate.Store = panickyStore{real}
+	if _, err := f.gate.Approve(ctx, "claire", f.id); err != nil {
+		t.Fatal(err)
+	}
+	rv, _ := f.cat.Review(ctx, f.id)
+	if rv.Recording.Status != media.StatusPending || rv.Render.State != media.RenderFailed || !strings.Contains(rv.Render.Error, "a defect") {
+		t.Fatalf("after a defect: %s %+v", rv.Recording.Status, rv.Render)
+	}
+	if ms, _ := filepath.Glob(filepath.Join(f.gate.Layout.RenditionsDir(), "*", "*")); len(ms) != 0 {
+		t.Fatalf("rendition files left: %v", ms)
+	}
+	f.gate.Store = real
+	if _, err := f.gate.Approve(ctx, "claire", f.id); err != nil {
+		t.Fatal(err)
+	}
+	if rv, _ := f.cat.Review(ctx, f.id); rv.Recording.Status != media.StatusApproved {
+		t.Fatalf("the next approval: %s %+v", rv.Recording.Status, rv.Render)
+	}
+}
