@@ -276,6 +276,15 @@ func (w *Watcher) consider(ctx context.Context, path string) {
 			w.mu.Lock()
 			delete(w.inflight, path)
 			w.mu.Unlock()
+			// Events for this name were ignored while it was in flight: a
+			// new file dropped under the same name meanwhile, or more bytes
+			// written to this one, is looked at now rather than at the next
+			// rescan. An unchanged file left here (an import to retry) waits
+			// for the rescan, so a lasting failure does not spin.
+			if now, err := os.Lstat(path); err == nil && ctx.Err() == nil &&
+				(!os.SameFile(st, now) || now.Size() != st.Size() || !now.ModTime().Equal(st.ModTime())) {
+				w.consider(ctx, path)
+			}
 		}()
 		w.handle(ctx, path)
 	}()

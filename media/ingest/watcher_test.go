@@ -263,3 +263,28 @@ func TestPoolBoundsWorkers(t *testing.T) {
 		t.Errorf("Submit after cancel: want an error")
 	}
 }
+
+// TestWatcherSeesASameNameFileDroppedWhileFinishing: a file dropped under
+// the name of one whose import is just finishing (its events arrive while
+// that name is still in flight) is imported at once, not at the next rescan
+// a minute later.
+func TestWatcherSeesASameNameFileDroppedWhileFinishing(t *testing.T) {
+	im := newImporter(t)
+	var once sync.Once
+	b := startInboxWith(t, im, func(w *Watcher) {
+		w.Rescan = time.Hour
+		report := w.OnResult
+		w.OnResult = func(r ImportResult) {
+			// Still inside the first file's handling: drop the next one.
+			once.Do(func() { writeFile(t, w.Inbox, "appel.wav", mustRead(t, "testdata/call-8k.wav")) })
+			report(r)
+		}
+	})
+	writeFile(t, b.w.Inbox, "appel.wav", []byte("not audio at all"))
+	if r := b.wait(t); r.Status != Rejected {
+		t.Fatalf("first: %+v", r)
+	}
+	if r := b.wait(t); r.Status != Imported {
+		t.Fatalf("the file dropped under the same name: %+v", r)
+	}
+}
