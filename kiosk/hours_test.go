@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -82,13 +83,7 @@ func closingRoom(t *testing.T) (*Room, *fakeLibrary, *fakePlayer, func(time.Dura
 // waitClosed polls until the room's closed flag is want.
 func waitClosed(t *testing.T, r *Room, want bool) State {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for r.State().Closed != want {
-		if time.Now().After(deadline) {
-			t.Fatalf("closed %v, want %v", r.State().Closed, want)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitState(t, r, func(s State) bool { return s.Closed == want }, fmt.Sprintf("closed %v", want))
 	return r.State()
 }
 

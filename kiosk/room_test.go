@@ -237,12 +237,16 @@ func newTestRoom(t *testing.T) (*Room, *fakeLibrary, *fakePlayer, *clocktest.Fak
 // waitScreen polls the room until it shows want (Run works in its own goroutine).
 func waitScreen(t *testing.T, r *Room, want Screen) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for r.State().Screen != want {
+	waitState(t, r, func(s State) bool { return s.Screen == want }, "screen "+string(want))
+}
+
+// waitState polls the room's state until ok holds, for 5 s at most.
+func waitState(t *testing.T, r *Room, ok func(State) bool, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !ok(r.State()); time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("screen %s, want %s", r.State().Screen, want)
+			t.Fatalf("want %s; state %+v", want, r.State())
 		}
-		time.Sleep(time.Millisecond)
 	}
 }
 

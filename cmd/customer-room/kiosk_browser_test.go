@@ -65,7 +65,13 @@ func newBrowser(t testing.TB, width, height int) *browser {
 	if err := chromedp.Do(bctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
-	msgs := chromedp.Console(bctx)
+	b.collectConsole()
+	return b
+}
+
+// collectConsole keeps the tab's console messages for problems.
+func (b *browser) collectConsole() {
+	msgs := chromedp.Console(b.ctx)
 	go func() {
 		for m, err := range msgs {
 			if err != nil {
@@ -76,7 +82,6 @@ func newBrowser(t testing.TB, width, height int) *browser {
 			b.mu.Unlock()
 		}
 	}()
-	return b
 }
 
 // problems are console errors, warnings and uncaught exceptions so far.

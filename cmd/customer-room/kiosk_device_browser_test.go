@@ -26,17 +26,7 @@ func (b *browser) newTab(t *testing.T) *browser {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("open a tab: %v", err)
 	}
-	msgs := chromedp.Console(ctx)
-	go func() {
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			tab.mu.Lock()
-			tab.console = append(tab.console, m)
-			tab.mu.Unlock()
-		}
-	}()
+	tab.collectConsole()
 	return tab
 }
 
