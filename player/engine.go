@@ -462,7 +462,7 @@ func (e *engine) rewind(dropped int64, g uint64) {
 	frame := max(0, e.src.pos-dropped-limLatency)
 	ms := frame * 1000 / SampleRate
 	e.lim = e.newLimiter()
-	ok := e.src.seek(e.track, ms)
+	ok := e.src.seekFrame(e.track, frame)
 	lag := lagBehind(p.out)
 	p.mu.Lock()
 	defer p.mu.Unlock()
