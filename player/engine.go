@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"time"
 )
@@ -314,6 +315,15 @@ func (p *Player) engine(quit <-chan struct{}) {
 				src, err := openSource(tr, at)
 				if err != nil {
 					p.log.Error("player: cannot play track", "recording", tr.RecordingID, "clip", tr.ClipID, "err", err)
+					if errors.Is(err, fs.ErrNotExist) {
+						// Gone since Play checked: withdraw it without
+						// holding up the engine on the catalog.
+						go func(t Track) {
+							ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+							defer cancel()
+							p.reportMissing(ctx, t)
+						}(tr)
+					}
 					p.mu.Lock()
 					if p.gen == g {
 						p.advanceLocked()
