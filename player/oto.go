@@ -23,14 +23,15 @@ import (
 // buffer must hold a period when the ALSA thread asks, or the period is
 // padded with silence (a dropout); the pipe is the deep part that rides out
 // a busy CPU. A play or resume starts with the pipe empty, and a pause or a
-// seek cuts it down to a 15 ms fade (Cut), so a tap is heard after the
-// player buffer and the ring only. scripts/bench.d/latency.sh, two CPU hogs
-// running: play/resume about 82 ms (88 at most), pause to silence about
-// 240 ms, where the earlier 100/150/50 ms sizes without cuts gave 160 and
-// 390 ms. A 20 ms ring with 50 ms of player buffer measured 70 and 135 ms,
-// but the race-detector build then dropped periods now and then in
-// TestOtoEndToEndThroughALSAFilePlugin on a loaded machine; these sizes
-// passed it as often as the old ones.
+// seek (Cut) fades at oto's mixer and drops the pipe and oto's player
+// buffer with the player itself, so a tap is heard after the period being
+// written and the ring only. scripts/bench.d/latency.sh, two CPU hogs
+// running: play/resume about 78 ms, pause to silence about 98 ms (240 ms
+// when the player buffer had to play out). A 30 ms ring gave about 88 ms to
+// silence, but one run of the race-detector build of
+// TestOtoEndToEndThroughALSAFilePlugin then found an extra gap; a 20 ms ring
+// (75 ms) underran at the card. The earlier 100/150/50 ms sizes without
+// cuts gave 160 and 390 ms.
 const (
 	otoBuffer    = 40 * time.Millisecond
 	otoPlayerBuf = 100 * time.Millisecond
