@@ -247,7 +247,9 @@ func (o *OtoOutput) Close() error {
 		time.Sleep(5 * time.Millisecond)
 	}
 	if o.ctx.Err() == nil {
-		time.Sleep(otoBuffer) // what is still in the device's own buffer
+		// What is still in the device's ring (otoBuffer) and the period
+		// oto's ALSA thread is waiting to write into it (half of it).
+		time.Sleep(otoBuffer*3/2 + 10*time.Millisecond)
 	}
 	pipe.close()
 	return pl.Close()
