@@ -28,6 +28,7 @@ const (
 	rsBeta          = 8.0
 	rsCutoff        = 0.92
 	rsMaxPhases     = 4096
+	rsMaxGroup      = 6
 )
 
 // resampler is a polyphase windowed-sinc resampler for a rational ratio
@@ -40,6 +41,10 @@ type resampler struct {
 	half     int         // taps each side of the centre
 	coef     [][]float32 // [phase][2*half], nil when up > rsMaxPhases
 	fc       float64
+	// grp is coef interleaved by tap ([tap][phase]) when the ratio is a
+	// whole number (down 1, up <= rsMaxGroup: 8, 12, 16 and 24 kHz calls):
+	// each input window is then read once for all up outputs.
+	grp []float32
 
 	in     []float32 // interleaved input not yet consumed, starting at input frame base
 	base   int64     // input frame index of in[0]
@@ -60,6 +65,14 @@ func newResampler(inRate, outRate, ch int) *resampler {
 		r.coef = make([][]float32, r.up)
 		for ph := range r.coef {
 			r.coef[ph] = r.taps(float64(ph) / float64(r.up))
+		}
+		if r.down == 1 && r.up <= rsMaxGroup && ch <= 2 {
+			r.grp = make([]float32, 2*r.half*r.up)
+			for ph, w := range r.coef {
+				for j, v := range w {
+					r.grp[j*r.up+ph] = v
+				}
+			}
 		}
 	}
 	return r
@@ -120,6 +133,19 @@ func (r *resampler) pull(dst []float32) int {
 			w = r.taps(float64(ph) / float64(r.up))
 		}
 		off := int(first-r.base) * ch
+		if r.grp != nil && ph == 0 && n+r.up*ch <= len(dst) {
+			// All up outputs of input frame i at once; the end-of-input
+			// test above already holds for them (down is 1).
+			x := r.in[off : off+2*r.half*ch]
+			if ch == 1 {
+				upMono(dst[n:n+r.up], r.grp, x)
+			} else {
+				upStereo(dst[n:n+2*r.up], r.grp, x)
+			}
+			n += r.up * ch
+			r.next += int64(r.up)
+			continue
+		}
 		switch ch {
 		case 1:
 			dst[n] = dot(w, r.in[off:off+len(w)])
@@ -147,6 +173,91 @@ func (r *resampler) pull(dst []float32) int {
 		r.base = keep
 	}
 	return n
+}
+
+// upMono computes the len(dst) phases of an integer-ratio upsampler for
+// one input window x: dst[p] = sum_j g[j*up+p] * x[j], with up = len(dst).
+// Each sample of x is loaded once for all phases, in two interleaved sums
+// per phase to keep the adds independent.
+func upMono(dst, g, x []float32) {
+	switch len(dst) {
+	case 3:
+		g3 := g[:3*len(x)]
+		var a0, a1, a2, b0, b1, b2 float32
+		j := 0
+		for ; j+1 < len(x); j += 2 {
+			v, u := x[j], x[j+1]
+			c := g3[3*j : 3*j+6 : 3*j+6]
+			a0 += c[0] * v
+			a1 += c[1] * v
+			a2 += c[2] * v
+			b0 += c[3] * u
+			b1 += c[4] * u
+			b2 += c[5] * u
+		}
+		for ; j < len(x); j++ {
+			v := x[j]
+			c := g3[3*j : 3*j+3 : 3*j+3]
+			a0 += c[0] * v
+			a1 += c[1] * v
+			a2 += c[2] * v
+		}
+		dst[0], dst[1], dst[2] = a0+b0, a1+b1, a2+b2
+	case 6:
+		g6 := g[:6*len(x)]
+		var a0, a1, a2, a3, a4, a5 float32
+		for j, v := range x {
+			c := g6[6*j : 6*j+6 : 6*j+6]
+			a0 += c[0] * v
+			a1 += c[1] * v
+			a2 += c[2] * v
+			a3 += c[3] * v
+			a4 += c[4] * v
+			a5 += c[5] * v
+		}
+		dst[0], dst[1], dst[2], dst[3], dst[4], dst[5] = a0, a1, a2, a3, a4, a5
+	default:
+		up := len(dst)
+		var acc [rsMaxGroup]float32
+		for j, v := range x {
+			c := g[j*up : j*up+up]
+			for p, w := range c {
+				acc[p] += w * v
+			}
+		}
+		copy(dst, acc[:up])
+	}
+}
+
+// upStereo is upMono over an interleaved stereo window; dst holds up frames.
+func upStereo(dst, g, x []float32) {
+	up := len(dst) / 2
+	if up == 3 {
+		g3 := g[:3*(len(x)/2)]
+		var l0, l1, l2, r0, r1, r2 float32
+		for j := 0; j+1 < len(x); j += 2 {
+			v, u := x[j], x[j+1]
+			c := g3[3*(j/2) : 3*(j/2)+3 : 3*(j/2)+3]
+			l0 += c[0] * v
+			r0 += c[0] * u
+			l1 += c[1] * v
+			r1 += c[1] * u
+			l2 += c[2] * v
+			r2 += c[2] * u
+		}
+		dst[0], dst[1], dst[2], dst[3], dst[4], dst[5] = l0, r0, l1, r1, l2, r2
+		return
+	}
+	var acc [2 * rsMaxGroup]float32
+	for j := 0; j+1 < len(x); j += 2 {
+		v, u := x[j], x[j+1]
+		c := g[(j/2)*up : (j/2)*up+up]
+		for p, w := range c {
+			acc[2*p] += w * v
+			acc[2*p+1] += w * u
+		}
+	}
+	copy(dst, acc[:2*up])
 }
 
 // dot is the filter's inner product over one channel, in four partial sums
@@ -266,6 +377,15 @@ type limiter struct {
 	rsum          float64
 	lastLow       int64 // last frame whose required gain was below 1
 	lastRel       int64 // last frame whose released gain was below 1
+	lastLoud      int64 // last frame with a sample above the quiet limit
+
+	// bypass makes the limiter a plain delay of limLatency frames: the
+	// engine sets it for a track whose measured true peak, after its
+	// loudness gain, stays safely under the ceiling, where the limiter's
+	// gain would be exactly 1 throughout (TestLimiterBypassIsIdentity).
+	bypass bool
+	// tmp holds the history while a run is delayed in place.
+	tmp [2 * limHist]float32
 }
 
 // limLatency is the constant delay of the limiter, in frames.
@@ -287,12 +407,13 @@ const limRelSnap = 1e-6
 
 func newLimiter(ceilingDBTP float64) *limiter {
 	l := &limiter{
-		ceil:    float32(dbToLin(ceilingDBTP - tpMarginDB)),
-		rel:     1 - math.Exp(-1/(limRelease*SampleRate)),
-		w:       make([]float32, 2*limHist, 2*(limHist+1024)),
-		r:       1,
-		lastLow: -1 << 40,
-		lastRel: -1 << 40,
+		ceil:     float32(dbToLin(ceilingDBTP - tpMarginDB)),
+		rel:      1 - math.Exp(-1/(limRelease*SampleRate)),
+		w:        make([]float32, 2*limHist, 2*(limHist+1024)),
+		r:        1,
+		lastLow:  -1 << 40,
+		lastRel:  -1 << 40,
+		lastLoud: -1 << 40,
 	}
 	for i := range l.rwin {
 		l.rwin[i] = 1
@@ -303,11 +424,93 @@ func newLimiter(ceilingDBTP float64) *limiter {
 
 // process limits buf (interleaved stereo) in place, delayed by limLatency.
 func (l *limiter) process(buf []float32) {
+	if l.bypass {
+		l.delay(buf)
+		return
+	}
+	limit := l.quietLimit()
 	for len(buf) >= 2 {
+		// A settled limiter passes a quiet run through as a plain delay,
+		// the whole run at once: what block's settled path does 32
+		// frames at a time, without the per-block bookkeeping.
+		if l.settled(l.n) && l.lastLoud < l.n-tpTaps+1 {
+			k := quietFrames(buf, limit)
+			if k >= limBlock {
+				l.delay(buf[:2*k])
+				buf = buf[2*k:]
+				continue
+			}
+		}
 		k := min(len(buf)/2, limBlock)
 		l.block(buf[:2*k])
 		buf = buf[2*k:]
 	}
+}
+
+// quietLimit is the sample magnitude under which no interpolated peak can
+// reach the ceiling.
+func (l *limiter) quietLimit() float32 { return l.ceil / max(tpL1, 1) }
+
+// settled reports whether every gain in the window at frame n0 is 1 and
+// stays 1 while the input is quiet.
+func (l *limiter) settled(n0 int64) bool {
+	return l.r == 1 && n0-tpDelay-l.lastLow >= limLookahead && n0-tpDelay-l.lastRel >= limLookahead
+}
+
+// quietFrames is how many leading frames of buf have both samples at or
+// under limit.
+// (magnitudes compared as float bits without the sign: one unsigned
+// compare a sample, and a NaN counts as loud).
+func quietFrames(buf []float32, limit float32) int {
+	lb := math.Float32bits(limit)
+	i := 0
+	for ; i+4 <= len(buf); i += 4 {
+		a := max(math.Float32bits(buf[i])&^(1<<31), math.Float32bits(buf[i+1])&^(1<<31))
+		b := max(math.Float32bits(buf[i+2])&^(1<<31), math.Float32bits(buf[i+3])&^(1<<31))
+		if max(a, b) > lb {
+			break
+		}
+	}
+	for ; i < len(buf); i++ {
+		if math.Float32bits(buf[i])&^(1<<31) > lb {
+			break
+		}
+	}
+	return i / 2
+}
+
+// delay passes buf through the limiter's delay line unchanged, in place:
+// what the settled limiter does, and all the bypassed one does. The state
+// afterwards is the settled one, so limiting resumes seamlessly.
+func (l *limiter) delay(buf []float32) {
+	m := len(buf) / 2
+	if m == 0 {
+		return
+	}
+	// The history after this run: the last limHist frames of w + buf.
+	next := l.tmp[:]
+	if m >= limHist {
+		copy(next, buf[2*(m-limHist):])
+	} else {
+		copy(next, l.w[2*m:2*limHist])
+		copy(next[2*(limHist-m):], buf)
+	}
+	// Output frame j is input frame j - limLatency: from the history for
+	// the first limLatency frames, from buf itself after that.
+	if m > limLatency {
+		copy(buf[2*limLatency:], buf[:2*(m-limLatency)])
+		copy(buf, l.w[2*(limHist-limLatency):2*limHist])
+	} else {
+		copy(buf, l.w[2*(limHist-limLatency):2*(limHist-limLatency+m)])
+	}
+	copy(l.w[:2*limHist], next)
+	l.w = l.w[:2*limHist]
+	n0 := l.n
+	l.gi = int((int64(l.gi) + int64(m)) % limLookahead)
+	l.dqHead, l.dqLen = 0, 1
+	l.dq[0], l.dqv[0] = n0+int64(m)-1-tpDelay, 1
+	l.rsum = limLookahead
+	l.n += int64(m)
 }
 
 // block processes at most limBlock frames.
@@ -323,17 +526,21 @@ func (l *limiter) block(buf []float32) {
 	reach := w[2*(limHist-tpTaps+1):]
 	pk := l.pk[:len(reach)/2]
 	var loudBits uint32
+	// Above this, interpolation might reach the ceiling.
+	limit := l.quietLimit()
+	limitBits := math.Float32bits(limit)
+	n0 := l.n
 	for j := range pk {
 		a := math.Float32bits(reach[2*j]) &^ (1 << 31)
 		b := math.Float32bits(reach[2*j+1]) &^ (1 << 31)
 		pk[j] = max(a, b)
 		loudBits = max(loudBits, pk[j])
+		if pk[j] > limitBits {
+			l.lastLoud = max(l.lastLoud, n0-tpTaps+1+int64(j))
+		}
 	}
-	// Above this, interpolation might reach the ceiling.
-	limit := l.ceil / max(tpL1, 1)
 	quiet := math.Float32frombits(loudBits) <= limit
-	n0 := l.n
-	if quiet && l.r == 1 && n0-tpDelay-l.lastLow >= limLookahead && n0-tpDelay-l.lastRel >= limLookahead {
+	if quiet && l.settled(n0) {
 		// Settled: every gain in the window is 1 and stays 1.
 		l.gi = (l.gi + m) % limLookahead // rwin is all ones already
 		l.dqHead, l.dqLen = 0, 1

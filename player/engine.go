@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"time"
 )
@@ -38,6 +39,10 @@ type Cutter interface {
 	// rest; it returns the frames dropped, or -1 if fewer were queued.
 	Cut(fade int) int
 }
+
+// rearmer is implemented by Cutters whose Interrupt stays pending until the
+// engine has read the transport state it was for.
+type rearmer interface{ rearm() }
 
 // lagBehind is how far the listener is behind what the engine has written
 // to out: the output's delay and the limiter's look-ahead.
@@ -215,11 +220,48 @@ func (p *Player) volumeGain(v int) float64 {
 
 // trackGain is the gain that brings t to the loudness target, capped.
 func (p *Player) trackGain(t Track) float32 {
-	l := t.LoudnessLUFS
-	if l == 0 || math.IsNaN(l) || math.IsInf(l, 0) || l > 0 {
+	db, ok := p.trackGainDB(t)
+	if !ok {
 		return 1
 	}
-	return float32(dbToLin(min(p.opt.MaxGainDB, p.opt.TargetLUFS-l)))
+	return float32(dbToLin(db))
+}
+
+// trackGainDB is trackGain in decibels; ok is false when t's loudness is unknown.
+func (p *Player) trackGainDB(t Track) (db float64, ok bool) {
+	l := t.LoudnessLUFS
+	if l == 0 || math.IsNaN(l) || math.IsInf(l, 0) || l > 0 {
+		return 0, false
+	}
+	return min(p.opt.MaxGainDB, p.opt.TargetLUFS-l), true
+}
+
+// bypassMarginDB is how far under the limiter's threshold a track's
+// measured true peak, after its gain, must stay for the limiter to be
+// bypassed. It covers the difference between the catalog's meter (4x
+// oversampling at the file's rate) and the limiter's estimate (4x at
+// 48 kHz after the resampler), a few tenths of a dB on speech.
+const bypassMarginDB = 1.0
+
+// limiterIdle reports whether t can never make the limiter act: its true
+// peak after the loudness gain is safely under the ceiling. Volume and
+// fades only lower the level, so this holds at every volume. A track with
+// no measured loudness or true peak (0) is always limited.
+func (p *Player) limiterIdle(t Track) bool {
+	db, ok := p.trackGainDB(t)
+	tp := t.TruePeakDBTP
+	if !ok || tp == 0 || math.IsNaN(tp) || math.IsInf(tp, 0) {
+		return false
+	}
+	return tp+db+bypassMarginDB <= p.opt.CeilingDBTP-tpMarginDB
+}
+
+// newLimiter returns a fresh limiter for the current track, bypassed when
+// the track cannot reach the ceiling.
+func (e *engine) newLimiter() *limiter {
+	l := newLimiter(e.p.opt.CeilingDBTP)
+	l.bypass = e.src != nil && e.p.limiterIdle(e.track)
+	return l
 }
 
 func (p *Player) engine(quit <-chan struct{}) {
@@ -249,6 +291,9 @@ func (p *Player) engine(quit <-chan struct{}) {
 		}
 		p.mu.Lock()
 		g, st, at, vol := p.gen, p.state, p.atMS, p.volume
+		if r, ok := p.out.(rearmer); ok {
+			r.rearm() // what it was interrupted for is what we now read
+		}
 		var tr Track
 		has := p.idx < len(p.queue)
 		if has {
@@ -259,7 +304,6 @@ func (p *Player) engine(quit <-chan struct{}) {
 
 		if !loaded || g != gen {
 			e.silence()
-			e.lim = newLimiter(p.opt.CeilingDBTP)
 			gen, loaded = g, true
 			if e.src != nil && st != StateIdle && has && tr == e.track && e.src.seek(tr, at) {
 				e.fade.cur = 0 // a seek inside the playing track
@@ -271,6 +315,15 @@ func (p *Player) engine(quit <-chan struct{}) {
 				src, err := openSource(tr, at)
 				if err != nil {
 					p.log.Error("player: cannot play track", "recording", tr.RecordingID, "clip", tr.ClipID, "err", err)
+					if errors.Is(err, fs.ErrNotExist) {
+						// Gone since Play checked: withdraw it without
+						// holding up the engine on the catalog.
+						go func(t Track) {
+							ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+							defer cancel()
+							p.reportMissing(ctx, t)
+						}(tr)
+					}
 					p.mu.Lock()
 					if p.gen == g {
 						p.advanceLocked()
@@ -283,6 +336,7 @@ func (p *Player) engine(quit <-chan struct{}) {
 				e.gain = p.trackGain(tr)
 				e.fade.cur = 0
 			}
+			e.lim = e.newLimiter()
 		}
 		if st != StatePlaying || e.src == nil {
 			if dropped := e.silence(); dropped > 0 && e.src != nil && st == StatePaused {
@@ -317,7 +371,6 @@ func (p *Player) engine(quit <-chan struct{}) {
 			tail := e.buf[:limLatency*Channels]
 			clear(tail)
 			e.lim.process(tail)
-			e.vol.apply(tail)
 			e.fade.apply(tail)
 			if werr := e.write(tail); werr != nil {
 				e.deviceFailed(werr)
@@ -347,10 +400,14 @@ func (p *Player) engine(quit <-chan struct{}) {
 func (e *engine) render(buf []float32) (int, error) {
 	n, err := e.src.read(buf)
 	x := buf[:n]
-	if e.gain != 1 {
-		for i := range x {
-			x[i] *= e.gain
-		}
+	// Loudness gain and volume, then the limiter: the volume only lowers
+	// the level, so the limiter acts only when what reaches the speaker
+	// would pass the ceiling, and at the usual volumes it has nothing to do.
+	if e.vol.cur == e.vol.target {
+		scale(x, e.gain*float32(e.vol.cur), e.lim.bypass)
+	} else {
+		scale(x, e.gain, e.lim.bypass)
+		e.vol.apply(x)
 	}
 	// Fade out the last fadeN frames of an item whose end is known (clips end mid-word).
 	if t := e.src.total; t >= 0 {
@@ -367,9 +424,23 @@ func (e *engine) render(buf []float32) (int, error) {
 		}
 	}
 	e.lim.process(x)
-	e.vol.apply(x)
 	e.fade.apply(x)
 	return n, err
+}
+
+// scale multiplies x by g; with clamp set it also holds every sample to
+// full scale, the output's last guard when the limiter is bypassed.
+func scale(x []float32, g float32, clamp bool) {
+	switch {
+	case clamp:
+		for i, v := range x {
+			x[i] = max(-1, min(1, v*g))
+		}
+	case g != 1:
+		for i := range x {
+			x[i] *= g
+		}
+	}
 }
 
 // silence ends what is sounding. On an output that can cut its queue the
@@ -400,8 +471,8 @@ func (e *engine) rewind(dropped int64, g uint64) {
 	p := e.p
 	frame := max(0, e.src.pos-dropped-limLatency)
 	ms := frame * 1000 / SampleRate
-	e.lim = newLimiter(p.opt.CeilingDBTP)
-	ok := e.src.seek(e.track, ms)
+	e.lim = e.newLimiter()
+	ok := e.src.seekFrame(e.track, frame)
 	lag := lagBehind(p.out)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -437,7 +508,6 @@ func (e *engine) fadeOut() {
 			z := b[n:]
 			clear(z)
 			e.lim.process(z)
-			e.vol.apply(z)
 			e.fade.apply(z)
 		}
 		if err := e.write(b); err != nil {

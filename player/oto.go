@@ -23,14 +23,15 @@ import (
 // buffer must hold a period when the ALSA thread asks, or the period is
 // padded with silence (a dropout); the pipe is the deep part that rides out
 // a busy CPU. A play or resume starts with the pipe empty, and a pause or a
-// seek cuts it down to a 15 ms fade (Cut), so a tap is heard after the
-// player buffer and the ring only. scripts/bench.d/latency.sh, two CPU hogs
-// running: play/resume about 82 ms (88 at most), pause to silence about
-// 240 ms, where the earlier 100/150/50 ms sizes without cuts gave 160 and
-// 390 ms. A 20 ms ring with 50 ms of player buffer measured 70 and 135 ms,
-// but the race-detector build then dropped periods now and then in
-// TestOtoEndToEndThroughALSAFilePlugin on a loaded machine; these sizes
-// passed it as often as the old ones.
+// seek (Cut) fades at oto's mixer and drops the pipe and oto's player
+// buffer with the player itself, so a tap is heard after the period being
+// written and the ring only. scripts/bench.d/latency.sh, two CPU hogs
+// running: play/resume about 78 ms, pause to silence about 98 ms (240 ms
+// when the player buffer had to play out). A 30 ms ring gave about 88 ms to
+// silence, but one run of the race-detector build of
+// TestOtoEndToEndThroughALSAFilePlugin then found an extra gap; a 20 ms ring
+// (75 ms) underran at the card. The earlier 100/150/50 ms sizes without
+// cuts gave 160 and 390 ms.
 const (
 	otoBuffer    = 40 * time.Millisecond
 	otoPlayerBuf = 100 * time.Millisecond
@@ -38,6 +39,12 @@ const (
 	otoBlock     = 10 * time.Millisecond
 	otoReadyWait = 5 * time.Second
 )
+
+// otoPeriodBytes is what oto's ALSA thread mixes at a time: half of
+// otoBuffer (oto asks ALSA for two periods). Were the device to grant a
+// larger period, a cut would count less as heard than was, and a resume
+// would repeat a little of the faded audio: never skip any.
+const otoPeriodBytes = int(otoBuffer/2*SampleRate/time.Second) * Channels * 4
 
 // oto can open one context per process, ever.
 var (
@@ -76,9 +83,18 @@ func otoContext() (*oto.Context, error) {
 
 // OtoOutput plays through ALSA with oto/v2.
 type OtoOutput struct {
-	ctx    *oto.Context
+	ctx *oto.Context
+
+	// The player and the pipe it reads: replaced after each Cut (the
+	// engine's goroutine swaps them; the watchdog and Interrupt read them).
+	mu     sync.Mutex
 	player oto.Player
 	pipe   *pcmPipe
+	// cut is set by Cut, which closes the player: the next Write opens a
+	// new one. oto's Player.Play on a player whose buffer was emptied
+	// would read the pipe beside oto's mixer loop into the same buffer
+	// (a data race inside oto), hence a new player rather than Play again.
+	cut bool
 }
 
 // NewOtoOutput opens the default ALSA device (48 kHz stereo float32, 40 ms
@@ -90,22 +106,48 @@ func NewOtoOutput() (Output, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alsa: %w", err)
 	}
+	o := &OtoOutput{ctx: ctx}
+	pl, _ := o.open()
+	pl.Play()
+	return o, nil
+}
+
+// open makes a new pipe and a player reading it, not yet playing.
+func (o *OtoOutput) open() (oto.Player, *pcmPipe) {
 	pipe := newPCMPipe(int(otoPipe.Seconds() * SampleRate * Channels))
-	pl := ctx.NewPlayer(pipe)
+	pl := o.ctx.NewPlayer(pipe)
 	if bs, ok := pl.(oto.BufferSizeSetter); ok {
 		bs.SetBufferSize(int(otoPlayerBuf.Seconds()*SampleRate) * Channels * 4)
 	}
-	pl.Play()
-	return &OtoOutput{ctx: ctx, player: pl, pipe: pipe}, nil
+	o.mu.Lock()
+	o.player, o.pipe = pl, pipe
+	o.mu.Unlock()
+	return pl, pipe
+}
+
+// current returns the player and its pipe.
+func (o *OtoOutput) current() (oto.Player, *pcmPipe) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.player, o.pipe
 }
 
 // Write queues samples, blocking while the pipe is full: the device's
-// consumption paces the engine.
+// consumption paces the engine. The first Write after a Cut starts a new
+// player once its pipe holds these samples.
 func (o *OtoOutput) Write(samples []float32) (int, error) {
 	if err := o.Err(); err != nil {
 		return 0, err
 	}
-	return o.pipe.write(samples)
+	if !o.cut {
+		_, pipe := o.current()
+		return pipe.write(samples)
+	}
+	o.cut = false
+	pl, pipe := o.open()
+	n, err := pipe.write(samples)
+	pl.Play() // fills its buffer from the pipe, then joins oto's mixer
+	return n, err
 }
 
 // Err reports the device's error (ALSA open or write failure) or the player's.
@@ -113,7 +155,8 @@ func (o *OtoOutput) Err() error {
 	if err := o.ctx.Err(); err != nil {
 		return fmt.Errorf("alsa: %w", err)
 	}
-	if err := o.player.Err(); err != nil {
+	pl, _ := o.current()
+	if err := pl.Err(); err != nil {
 		return fmt.Errorf("alsa: %w", err)
 	}
 	return nil
@@ -123,12 +166,64 @@ func (o *OtoOutput) Err() error {
 func (o *OtoOutput) Name() string { return "alsa" }
 
 // Interrupt makes a Write blocked on the full pipe return early (Cutter).
-func (o *OtoOutput) Interrupt() { o.pipe.interrupt() }
+func (o *OtoOutput) Interrupt() {
+	_, pipe := o.current()
+	pipe.interrupt()
+}
 
-// Cut fades the queued audio out over its first fade frames and drops the
-// rest, so a pause or a seek is heard after the device's own buffers only
-// (Cutter). It returns the frames dropped, or -1 when too little is queued.
-func (o *OtoOutput) Cut(fade int) int { return o.pipe.cut(fade) }
+// Cut silences the output within about a period and drops everything
+// queued behind the fade (Cutter): a pause or a seek is heard after the
+// period ALSA is writing and the device's ring only, not after oto's
+// player buffer (about 100 ms more, which cannot be cut from outside). The
+// fade is oto's own: its mixer ramps a volume change over the next period
+// it mixes. Cut returns the frames written but never heard, so the engine
+// resumes right after the fade, or -1 when less than fade frames are
+// queued (the engine then renders a fade itself).
+//
+// Counting exactly what was heard: the pipe stops feeding oto first (Read
+// blocks while held), so oto's buffer only shrinks, one period per mix;
+// the first period mixed after the volume change is the fade, and what is
+// left after it is dropped with the pipe's contents. If a period is mixed
+// between the two looks around SetVolume, it is taken for the fade and the
+// output waits for one more period before closing the player: at worst a
+// faded period is heard again on resume, never a part skipped.
+func (o *OtoOutput) Cut(fade int) int {
+	const frameBytes = 4 * Channels
+	pl, pipe := o.current()
+	if o.cut || fade <= 0 || pipe.buffered()/Channels+pl.UnplayedBufferSize()/frameBytes < fade {
+		return -1
+	}
+	piped := pipe.hold()
+	// A Read that returned just before the hold is appended to oto's
+	// buffer within microseconds; let it land before counting.
+	time.Sleep(time.Millisecond)
+	u0 := pl.UnplayedBufferSize()
+	pl.SetVolume(0)
+	u := pl.UnplayedBufferSize()
+	// waitMix waits until oto's buffer shrinks below from (a period was mixed).
+	deadline := time.Now().Add(4 * otoBuffer)
+	waitMix := func(from int) int {
+		for {
+			v := pl.UnplayedBufferSize()
+			if v < from || time.Now().After(deadline) || o.ctx.Err() != nil {
+				return v
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	if u == u0 {
+		u = waitMix(u0) // the fade
+	} else {
+		waitMix(u) // the fade, or a silent period after it
+	}
+	// Bytes of oto's buffer mixed at a volume above 0: one period at most.
+	// A slow poll can see two periods gone, the second mixed at volume 0.
+	heard := min(u0-u, otoPeriodBytes)
+	pl.Close() // leaves oto's mixer with what it still held
+	pipe.close()
+	o.cut = true
+	return piped + (u0-heard)/frameBytes
+}
 
 // BlockFrames is otoBlock in frames: the engine's block on this output.
 func (o *OtoOutput) BlockFrames() int { return int(otoBlock.Seconds() * SampleRate) }
@@ -137,7 +232,8 @@ func (o *OtoOutput) BlockFrames() int { return int(otoBlock.Seconds() * SampleRa
 // player buffer, the period oto's ALSA thread holds and the device's ring
 // (assumed full: the thread blocks on it while streaming).
 func (o *OtoOutput) Delay() time.Duration {
-	frames := o.pipe.buffered()/Channels + o.player.UnplayedBufferSize()/(4*Channels)
+	pl, pipe := o.current()
+	frames := pipe.buffered()/Channels + pl.UnplayedBufferSize()/(4*Channels)
 	return time.Duration(frames)*time.Second/SampleRate + otoBuffer*3/2
 }
 
@@ -145,15 +241,18 @@ func (o *OtoOutput) Delay() time.Duration {
 // player's shutdown budget), then releases the player. The context stays:
 // oto cannot open a second one.
 func (o *OtoOutput) Close() error {
+	pl, pipe := o.current()
 	deadline := time.Now().Add(otoPlayerBuf + otoPipe + 50*time.Millisecond)
-	for (o.pipe.buffered() > 0 || o.player.UnplayedBufferSize() > 0) && time.Now().Before(deadline) && o.ctx.Err() == nil {
+	for (pipe.buffered() > 0 || pl.UnplayedBufferSize() > 0) && time.Now().Before(deadline) && o.ctx.Err() == nil {
 		time.Sleep(5 * time.Millisecond)
 	}
 	if o.ctx.Err() == nil {
-		time.Sleep(otoBuffer) // what is still in the device's own buffer
+		// What is still in the device's ring (otoBuffer) and the period
+		// oto's ALSA thread is waiting to write into it (half of it).
+		time.Sleep(otoBuffer*3/2 + 10*time.Millisecond)
 	}
-	o.pipe.close()
-	return o.player.Close()
+	pipe.close()
+	return pl.Close()
 }
 
 // pcmPipe is the io.Reader oto pulls from. oto calls Read from more than one
@@ -171,6 +270,10 @@ type pcmPipe struct {
 	space     chan struct{} // signalled when Read frees room
 	data      chan struct{} // signalled when Write adds samples
 	intr      bool          // a blocked write returns early (see interrupt)
+	// held stops Read handing oto anything (it blocks) from a cut until
+	// the engine writes again: oto's buffer must only shrink while the
+	// output counts what was heard.
+	held bool
 }
 
 func newPCMPipe(size int) *pcmPipe {
@@ -190,6 +293,7 @@ func (p *pcmPipe) write(s []float32) (int, error) {
 	total := len(s)
 	p.mu.Lock()
 	p.intr = false // an interrupt is for a write already waiting
+	p.held = false
 	p.mu.Unlock()
 	for len(s) > 0 {
 		p.mu.Lock()
@@ -232,27 +336,17 @@ func (p *pcmPipe) interrupt() {
 	signal(p.space)
 }
 
-// cut keeps at most fade frames of the queue, faded to silence over them,
-// and drops the rest. It returns the frames dropped, or -1 (nothing
-// changed) when fewer than fade frames are queued: then the caller fades.
-func (p *pcmPipe) cut(fade int) int {
+// hold drops what the pipe holds and makes Read wait (handing oto nothing)
+// until the next write. It returns the frames dropped.
+func (p *pcmPipe) hold() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.intr = false
+	p.held = true
 	frames := p.n / Channels
-	if frames < fade || fade <= 0 {
-		return -1
-	}
-	for i := 0; i < fade; i++ {
-		g := float32(fade-1-i) / float32(fade)
-		for c := 0; c < Channels; c++ {
-			k := (p.r + i*Channels + c) % len(p.buf)
-			p.buf[k] *= g
-		}
-	}
-	p.n = fade * Channels
+	p.n = 0
 	signal(p.space)
-	return frames - fade
+	return frames
 }
 
 func (p *pcmPipe) buffered() int {
@@ -287,6 +381,11 @@ func (p *pcmPipe) Read(b []byte) (int, error) {
 		return 0, nil
 	}
 	p.mu.Lock()
+	for p.held && !p.closed {
+		p.mu.Unlock()
+		<-p.data
+		p.mu.Lock()
+	}
 	if p.n == 0 && !p.closed {
 		wait := pipeIdleWait
 		if time.Since(p.lastWrite) < streamingWindow {

@@ -56,25 +56,35 @@ func OpenOutput(spec string) (Output, error) {
 	return nil, fmt.Errorf("audio output %q: want alsa, null or file:PATH.wav", spec)
 }
 
-// nullLead is how far ahead of the clock the null output accepts samples:
-// about what a real device buffers, so timing behaves like alsa.
+// nullLead is how much the null output's virtual device holds ahead of the
+// clock when it accepts a block: about what a real device buffers, so timing
+// behaves like alsa.
 const nullLead = 100 * time.Millisecond
 
-// nullBlock is the null output's block: nobody hears it, so the engine may
-// render 100 ms at a time and wake 10 times a second.
-const nullBlock = SampleRate / 10
+// nullBlock is the null output's block: nobody hears it, so the engine
+// renders half a second at a time and wakes twice a second. A pause or a
+// seek does not wait for the block: the output is a Cutter, whose queue is
+// only a count of frames.
+const nullBlock = SampleRate / 2
 
 // NullOutput discards samples at real-time pace, for headless boxes and the demo.
 type NullOutput struct {
 	clock media.Clock
-	timer *time.Timer // reused on the wall clock: no allocation per Write
+	timer *time.Timer   // reused on the wall clock: no allocation per Write
+	intr  chan struct{} // a pending Interrupt (buffered 1)
 
 	mu      sync.Mutex
 	start   time.Time
-	frames  int64
+	frames  int64 // frames accepted since start
 	closed  bool
 	written int64
 }
+
+var (
+	_ Cutter     = (*NullOutput)(nil)
+	_ BlockSizer = (*NullOutput)(nil)
+	_ Delayer    = (*NullOutput)(nil)
+)
 
 // NewNullOutput returns an output that accepts samples no faster than clock
 // allows (nil means the wall clock), so position, progress and the watchdog
@@ -83,48 +93,106 @@ func NewNullOutput(clock media.Clock) *NullOutput {
 	if clock == nil {
 		clock = media.RealClock
 	}
-	return &NullOutput{clock: clock}
+	return &NullOutput{clock: clock, intr: make(chan struct{}, 1)}
 }
 
-// Write accepts samples and sleeps until they are due, keeping at most nullLead ahead.
+// ahead is how far the virtual device's queue reaches past now, after
+// re-anchoring a device that ran dry (an idle gap must not let the next
+// writes burst through a backlog). o.mu is held.
+func (o *NullOutput) ahead(now time.Time) time.Duration {
+	played := now.Sub(o.start)
+	queued := time.Duration(o.frames) * time.Second / SampleRate
+	if o.start.IsZero() || played > queued {
+		o.start, o.frames = now, 0
+		return 0
+	}
+	return queued - played
+}
+
+// Write waits until the virtual device has room (at most nullLead queued),
+// then accepts samples. An Interrupt ends the wait early: nothing is
+// accepted and Write returns 0.
 func (o *NullOutput) Write(samples []float32) (int, error) {
 	o.mu.Lock()
 	if o.closed {
 		o.mu.Unlock()
 		return 0, errClosed
 	}
-	now := o.clock.Now()
-	played := time.Duration(o.frames) * time.Second / SampleRate
-	// After an idle gap the device would have drained: re-anchor so we do
-	// not burst through the backlog.
-	if o.start.IsZero() || now.Sub(o.start) > played+nullLead {
-		o.start = now
-		o.frames = 0
-		played = 0
+	wait := o.ahead(o.clock.Now()) - nullLead
+	o.mu.Unlock()
+	if wait > 0 && !o.sleep(wait) {
+		return 0, nil
 	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.closed {
+		return 0, errClosed
+	}
+	o.ahead(o.clock.Now())
 	o.frames += int64(len(samples) / Channels)
 	o.written += int64(len(samples) / Channels)
-	due := o.start.Add(time.Duration(o.frames)*time.Second/SampleRate - nullLead)
-	o.mu.Unlock()
-	if d := due.Sub(now); d > 0 {
-		o.sleep(d)
-	}
 	return len(samples), nil
 }
 
-// sleep waits d on the output's clock. Only the engine calls Write, so the
-// timer is not shared.
-func (o *NullOutput) sleep(d time.Duration) {
+// sleep waits d on the output's clock; false when interrupted. Only the
+// engine calls Write, so the timer is not shared.
+func (o *NullOutput) sleep(d time.Duration) bool {
 	if o.clock != media.RealClock {
-		<-o.clock.After(d)
-		return
+		select {
+		case <-o.clock.After(d):
+			return true
+		case <-o.intr:
+			return false
+		}
 	}
 	if o.timer == nil {
 		o.timer = time.NewTimer(d)
 	} else {
 		o.timer.Reset(d)
 	}
-	<-o.timer.C
+	select {
+	case <-o.timer.C:
+		return true
+	case <-o.intr:
+		o.timer.Stop()
+		return false
+	}
+}
+
+// Interrupt makes a Write waiting for room return at once (Cutter).
+func (o *NullOutput) Interrupt() {
+	select {
+	case o.intr <- struct{}{}:
+	default:
+	}
+}
+
+// rearm forgets an Interrupt the engine has already acted on: it is called
+// when the engine reads the transport state, under the same lock the
+// transport holds when it interrupts.
+func (o *NullOutput) rearm() {
+	select {
+	case <-o.intr:
+	default:
+	}
+}
+
+// Cut drops what the virtual device holds past the next fade frames
+// (Cutter): a pause or a seek takes effect at once. It returns the frames
+// dropped, or -1 when fewer than fade frames are queued.
+func (o *NullOutput) Cut(fade int) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.start.IsZero() || fade <= 0 {
+		return -1
+	}
+	queued := int64(o.ahead(o.clock.Now()) * SampleRate / time.Second)
+	if queued < int64(fade) {
+		return -1
+	}
+	drop := queued - int64(fade)
+	o.frames -= drop
+	return int(drop)
 }
 
 // BlockFrames is nullBlock.

@@ -13,7 +13,10 @@ import (
 	"context"
 	"customerroom/media"
 	"customerroom/media/fanout"
+	"errors"
+	"io/fs"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 )
@@ -55,6 +58,39 @@ type Request struct {
 // a not_found error for unknown IDs.
 type Library interface {
 	Resolve(ctx context.Context, req Request) ([]Track, error)
+}
+
+// MissingReporter is implemented by a Library that can take a recording
+// out of the room when its audio file is gone at play time (the catalog's
+// MarkUnavailable, as `check --repair` does), so the room stops offering
+// a call it cannot play.
+type MissingReporter interface {
+	TrackMissing(ctx context.Context, t Track) error
+}
+
+// reportMissing tells the library that t's file is gone, and logs it.
+func (p *Player) reportMissing(ctx context.Context, t Track) {
+	p.log.Error("player: audio file missing, withdrawing the recording", "recording", t.RecordingID, "path", t.Path)
+	r, ok := p.lib.(MissingReporter)
+	if !ok {
+		return
+	}
+	if err := r.TrackMissing(ctx, t); err != nil {
+		p.log.Error("player: marking a recording unavailable", "recording", t.RecordingID, "err", err)
+	}
+}
+
+// present drops the tracks whose file is missing, reporting each one.
+func (p *Player) present(ctx context.Context, tracks []Track) []Track {
+	kept := tracks[:0:0]
+	for _, t := range tracks {
+		if _, err := os.Stat(t.Path); errors.Is(err, fs.ErrNotExist) {
+			p.reportMissing(ctx, t)
+			continue
+		}
+		kept = append(kept, t)
+	}
+	return kept
 }
 
 // Options tune the player; zero values take the defaults noted.
@@ -240,6 +276,11 @@ func (p *Player) Play(ctx context.Context, req Request) error {
 	}
 	if len(tracks) == 0 {
 		return media.Errorf(media.ENotFound, "nothing playable")
+	}
+	// A rendition deleted behind the catalog's back: the room stops
+	// offering it, and the listener hears that the sound is unavailable.
+	if tracks = p.present(ctx, tracks); len(tracks) == 0 {
+		return media.Errorf(media.EUnavailable, "sound unavailable: the call's audio file is missing")
 	}
 	p.mu.Lock()
 	p.queue = append([]Track(nil), tracks...)

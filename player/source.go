@@ -45,6 +45,38 @@ func (s *source) seek(t Track, atMS int64) bool {
 	return true
 }
 
+// seekFrame repositions an open source at output frame frame of the item,
+// exactly: a resume after a cut must go on from the frame last heard, which
+// milliseconds cannot name. The resampler restarts in the file's own
+// coordinates, so its output frames are those continuous playback would
+// have produced there. It returns false when the stream cannot seek.
+func (s *source) seekFrame(t Track, frame int64) bool {
+	sk, ok := s.s.(audio.Seeker)
+	if !ok {
+		return false
+	}
+	frame = max(0, frame)
+	abs := msToFrames(t.StartMS) + frame // output frame in the file's timeline
+	rate := s.s.SampleRate()
+	in := abs
+	if s.rs != nil {
+		in = abs * int64(s.rs.down) / int64(s.rs.up) // the input frame output abs falls in
+	}
+	if err := sk.SeekFrame(in); err != nil {
+		return false
+	}
+	if s.rs != nil {
+		rs := newResampler(rate, SampleRate, s.ch)
+		rs.base += in
+		rs.pushed = in
+		rs.next = abs
+		s.rs = rs
+	}
+	s.dec, s.eof = nil, false
+	s.pos = frame
+	return true
+}
+
 // openSource opens t and positions it atMS into the item (the clip's start is 0).
 func openSource(t Track, atMS int64) (*source, error) {
 	f, err := os.Open(t.Path)

@@ -262,6 +262,19 @@ func (l catalogTracks) Resolve(ctx context.Context, req player.Request) ([]playe
 	return ts, nil
 }
 
+// TrackMissing takes a recording whose rendition has vanished out of the
+// room (player.MissingReporter), with the reason `check` gives, so `check
+// --repair` clears the mark once the file is back.
+func (l catalogTracks) TrackMissing(ctx context.Context, t player.Track) error {
+	rel, err := filepath.Rel(l.dataDir, t.Path)
+	if err != nil {
+		rel = t.Path
+	}
+	return l.cat.MarkUnavailable(ctx, t.RecordingID, "file missing: "+filepath.ToSlash(rel))
+}
+
+var _ player.MissingReporter = catalogTracks{}
+
 // splitList splits a comma-separated setting, dropping empty parts.
 func splitList(s string) []string {
 	var out []string

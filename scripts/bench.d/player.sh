@@ -60,4 +60,5 @@ printf '%-52s %12s %12s\n' "player CPU, 16 kHz call on the null output" "custome
 printf '%-52s %12s %12s\n' "CPU-s per minute while idle" "$idle_ours" "$idle_mpd"
 printf '%-52s %12s %12s\n' "CPU-s per minute of audio played" "$play_ours" "$play_mpd"
 awk -v o="$play_ours" -v i="$idle_ours" -v m="$play_mpd" -v j="$idle_mpd" 'BEGIN {
-  printf "%-52s %11.2f%% %11.2f%%\n", "share of one core while playing (idle subtracted)", (o-i)/60*100, (m-j)/60*100 }'
+  printf "%-52s %11.2f%% %11.2f%%\n", "share of one core while playing (idle subtracted)", (o-i)/60*100, (m-j)/60*100
+  if (m > 0) printf "%-52s %11.1fx\n", "CPU while playing against mpd (goal <= 3x)", o/m }'
