@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"runtime/debug"
 	"time"
 )
 
@@ -264,7 +265,34 @@ func (e *engine) newLimiter() *limiter {
 	return l
 }
 
+// engine renders until quit. A defect in decoding or rendering one track
+// (a panic) skips that track and starts the engine afresh: on this
+// goroutine a panic would end the whole server, the room with it.
 func (p *Player) engine(quit <-chan struct{}) {
+	for !p.engineRun(quit) {
+	}
+}
+
+// engineRun is the engine until quit (true), or until a panic it recovers
+// from (false, the track that caused it skipped).
+func (p *Player) engineRun(quit <-chan struct{}) (done bool) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		p.mu.Lock()
+		var tr Track
+		if p.idx < len(p.queue) {
+			tr = p.queue[p.idx]
+			p.advanceLocked()
+		}
+		p.mu.Unlock()
+		p.log.Error("player: a defect stopped this track; skipping it", "recording", tr.RecordingID, "clip", tr.ClipID,
+			"panic", r, "stack", string(debug.Stack()))
+		p.changed()
+		done = false
+	}()
 	e := &engine{
 		p:     p,
 		lim:   newLimiter(p.opt.CeilingDBTP),
@@ -286,7 +314,7 @@ func (p *Player) engine(quit <-chan struct{}) {
 		select {
 		case <-quit:
 			e.fadeOut()
-			return
+			return true
 		default:
 		}
 		p.mu.Lock()
@@ -312,7 +340,7 @@ func (p *Player) engine(quit <-chan struct{}) {
 				e.src = nil
 			}
 			if e.src == nil && st != StateIdle && has {
-				src, err := openSource(tr, at)
+				src, err := openTrack(tr, at)
 				if err != nil {
 					p.log.Error("player: cannot play track", "recording", tr.RecordingID, "clip", tr.ClipID, "err", err)
 					if errors.Is(err, fs.ErrNotExist) {
@@ -345,7 +373,7 @@ func (p *Player) engine(quit <-chan struct{}) {
 			select {
 			case <-p.wake:
 			case <-quit:
-				return
+				return true
 			}
 			continue
 		}

@@ -99,3 +99,45 @@ func TestFileRemovedWhileQueuedIsReported(t *testing.T) {
 		t.Errorf("reported %v, want [%d]", got, ts[1].RecordingID)
 	}
 }
+
+// panickyStream is a decoder with a defect: it panics on its first read.
+type panickyStream struct{}
+
+func (panickyStream) SampleRate() int             { return SampleRate }
+func (panickyStream) Channels() int               { return 1 }
+func (panickyStream) Frames() int64               { return SampleRate }
+func (panickyStream) Read([]float32) (int, error) { panic("index out of range [4] with length 4") }
+
+// TestDefectInATrackSkipsIt: a decoder that panics while a call plays (on
+// the engine's goroutine, where a panic would end the server) costs that
+// call only: the player skips it, plays the next, and keeps taking orders.
+func TestDefectInATrackSkipsIt(t *testing.T) {
+	ts := levelTracks(t, 2)
+	bad := ts[0]
+	openTrack = func(tr Track, atMS int64) (*source, error) {
+		if tr.RecordingID == bad.RecordingID {
+			return &source{s: panickyStream{}, ch: 1, total: SampleRate}, nil
+		}
+		return openSource(tr, atMS)
+	}
+	t.Cleanup(func() { openTrack = openSource })
+	lib := &fakeLibrary{playlists: map[int64][]Track{1: {ts[0], ts[1]}}}
+	out := newFakeOutput(t, -1)
+	p := startPlayer(t, out, lib, Options{})
+	if err := p.Play(context.Background(), Request{PlaylistID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, p, StateIdle)
+	if got := levels(out.copySamples()); len(got) != 1 || got[0] != 2 {
+		t.Errorf("played %v, want only the second call [2]", got)
+	}
+	// The engine still runs: the good call plays again.
+	before := out.frames()
+	if err := p.Play(context.Background(), Request{PlaylistID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, p, StateIdle)
+	if out.frames() <= before {
+		t.Error("nothing played after the defect")
+	}
+}

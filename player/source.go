@@ -77,6 +77,10 @@ func (s *source) seekFrame(t Track, frame int64) bool {
 	return true
 }
 
+// openTrack is openSource; a test puts a stream that fails like a defect
+// in its place.
+var openTrack = openSource
+
 // openSource opens t and positions it atMS into the item (the clip's start is 0).
 func openSource(t Track, atMS int64) (*source, error) {
 	f, err := os.Open(t.Path)
