@@ -975,6 +975,18 @@ func dct(x, tmp []float32) {
 		x[0], x[1] = a+b, (a-b)*math.Sqrt2/2
 		return
 	}
+	if n == 4 {
+		// The recursion's last two levels written out, the same operations
+		// in the same order (so the same bits): a quarter of the calls.
+		x = x[:4]
+		c := dctCos[4]
+		t0, t1 := x[0]+x[3], x[1]+x[2]
+		t2, t3 := (x[0]-x[3])*c[0], (x[1]-x[2])*c[1]
+		t0, t1 = t0+t1, (t0-t1)*math.Sqrt2/2
+		t2, t3 = t2+t3, (t2-t3)*math.Sqrt2/2
+		x[0], x[1], x[2], x[3] = t0, t2+t3, t1, t3
+		return
+	}
 	half := n / 2
 	c := dctCos[n]
 	for i := 0; i < half; i++ {

@@ -92,7 +92,44 @@ func TestDCT(t *testing.T) {
 				t.Fatalf("n=%d X[%d] = %v, want %v", n, k, got[k], want[k])
 			}
 		}
+		// The written-out size 4 gives the plain recursion's very bits.
+		ref := append([]float32(nil), x...)
+		dctRecursive(ref, make([]float32, n))
+		for k := range ref {
+			if got[k] != ref[k] {
+				t.Fatalf("n=%d X[%d] = %v, the recursion gives %v", n, k, got[k], ref[k])
+			}
+		}
 	}
+}
+
+// dctRecursive is Lee's recursion down to size 2, as dct was before its
+// size 4 was written out.
+func dctRecursive(x, tmp []float32) {
+	n := len(x)
+	if n == 1 {
+		return
+	}
+	if n == 2 {
+		a, b := x[0], x[1]
+		x[0], x[1] = a+b, (a-b)*math.Sqrt2/2
+		return
+	}
+	half := n / 2
+	c := dctCos[n]
+	for i := 0; i < half; i++ {
+		a, b := x[i], x[n-1-i]
+		tmp[i] = a + b
+		tmp[half+i] = (a - b) * c[i]
+	}
+	dctRecursive(tmp[:half], x[:half])
+	dctRecursive(tmp[half:], x[half:])
+	for i := 0; i < half-1; i++ {
+		x[2*i] = tmp[i]
+		x[2*i+1] = tmp[half+i] + tmp[half+i+1]
+	}
+	x[n-2] = tmp[half-1]
+	x[n-1] = tmp[n-1]
 }
 
 // TestFixtureCoverage checks the fixtures exercise what the decoder does:
