@@ -136,15 +136,7 @@ func TestOtoEndToEndThroughALSAFilePlugin(t *testing.T) {
 	m.Write(x)
 	srcLUFS := m.Integrated()
 
-	fifo := filepath.Join(dir, "alsa.fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	captured := make(chan []byte, 1)
-	go func() { captured <- readPaced(fifo) }()
-	rc := fmt.Sprintf(`pcm.!default { type plug slave.pcm "cap" }
-pcm.cap { type file slave.pcm "null" file %q format "raw" }
-`, fifo)
+	rc, captured := captureALSA(t, dir)
 	res, raw := runOtoHelper(t, "play", rc, "PLAYER_FIXTURE="+fixture, fmt.Sprintf("PLAYER_FIXTURE_LUFS=%g", srcLUFS))
 	t.Logf("helper: %s", raw)
 	if !res.Health.OK || res.PlayErr != "" || !res.Finished {
@@ -279,15 +271,7 @@ func TestOtoPauseResumeThroughALSAFilePlugin(t *testing.T) {
 	}
 	fixture := filepath.Join(dir, "ramp.wav")
 	writeWAV(t, fixture, SampleRate, 2, x)
-	fifo := filepath.Join(dir, "alsa.fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	captured := make(chan []byte, 1)
-	go func() { captured <- readPaced(fifo) }()
-	rc := fmt.Sprintf(`pcm.!default { type plug slave.pcm "cap" }
-pcm.cap { type file slave.pcm "null" file %q format "raw" }
-`, fifo)
+	rc, captured := captureALSA(t, dir)
 	res, raw := runOtoHelper(t, "pauseresume", rc, "PLAYER_FIXTURE="+fixture)
 	t.Logf("helper: %s", raw)
 	if !res.Health.OK || res.PlayErr != "" || !res.Finished {
@@ -333,4 +317,20 @@ pcm.cap { type file slave.pcm "null" file %q format "raw" }
 	if silences != 3 && silences != 4 {
 		t.Errorf("%d silences, want the three pauses (and the end)", silences)
 	}
+}
+
+// captureALSA makes an ALSA configuration whose default device writes raw
+// frames into a FIFO in dir, read at the pace of a real card; the channel
+// gets what was played once the writer closes it.
+func captureALSA(t *testing.T, dir string) (rc string, captured chan []byte) {
+	t.Helper()
+	fifo := filepath.Join(dir, "alsa.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	captured = make(chan []byte, 1)
+	go func() { captured <- readPaced(fifo) }()
+	return fmt.Sprintf(`pcm.!default { type plug slave.pcm "cap" }
+pcm.cap { type file slave.pcm "null" file %q format "raw" }
+`, fifo), captured
 }
