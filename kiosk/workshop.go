@@ -67,6 +67,10 @@ type Sessions struct {
 	Logger  *slog.Logger
 
 	mu sync.Mutex // one change at a time: moves and votes see one index
+	// pushMu makes reading the session and showing it one step: two votes'
+	// pushes could otherwise cross, the older tally shown last (60 phones
+	// voting at once left the room's screen on 59).
+	pushMu sync.Mutex
 }
 
 func (s *Sessions) log() *slog.Logger {
@@ -216,6 +220,8 @@ func (s *Sessions) moved(ctx context.Context, w media.Workshop) (media.Workshop,
 
 // changed reloads the session, updates the room's screen and tells Changed.
 func (s *Sessions) changed(ctx context.Context, id int64) (media.Workshop, error) {
+	s.pushMu.Lock()
+	defer s.pushMu.Unlock()
 	w, err := s.Store.Workshop(ctx, id)
 	if err != nil {
 		return w, err
