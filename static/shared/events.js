@@ -107,11 +107,17 @@ function newShare(url) {
 
   channel.onmessage = ({ data: m }) => {
     if (!m || (m.to && m.to !== id)) return;
-    if (m.kind === "beat" || m.kind === "claim" || m.kind === "welcome") {
-      heard = Date.now();
-      // Two tabs took the lead at once: the larger id gives way.
-      if (s.mode === "leader" && m.from < id && m.kind !== "welcome") stepDown();
+    if (m.kind === "beat" || m.kind === "claim" || m.kind === "welcome") heard = Date.now();
+    // Election (without Web Locks): a leader answers a claim by asserting
+    // itself; a claimant gives way to a leader or to a smaller id; of two
+    // leaders the larger id steps down; a claimant tells a newcomer.
+    if (m.kind === "claim" && s.mode === "leader") channel.postMessage({ kind: "beat", from: id });
+    else if (m.kind === "claim" && m.from < id) objection();
+    if (m.kind === "welcome" || m.kind === "beat") {
+      if (s.mode !== "leader") objection();
+      else if (m.kind === "beat" && m.from < id) stepDown();
     }
+    if (m.kind === "hello" && claiming()) channel.postMessage({ kind: "claim", from: id });
     // A leader leaving names its successor; the others wait for its claim.
     if (m.kind === "bye") heard = m.next === id ? 0 : Date.now();
     if (m.kind === "hello") followers.add(m.from);
@@ -144,6 +150,8 @@ function newShare(url) {
     });
   };
   let stepDown = () => {};
+  let objection = () => {};
+  let claiming = () => false;
 
   s.mode = "follower";
   let quit = () => {};
@@ -156,7 +164,7 @@ function newShare(url) {
     })).catch(() => { /* aborted: the page closed its handle */ });
     quit = () => { abort.abort(); release(); };
   } else {
-    ({ stepDown, quit } = elect());
+    ({ stepDown, quit, objection, claiming } = elect());
   }
   // Tabs already following get the state from the leader, if there is one.
   channel.postMessage({ kind: "hello", from: id });
@@ -164,23 +172,34 @@ function newShare(url) {
   // elect leads without Web Locks. The leader beats every second and, when
   // its page goes, says goodbye naming a successor among the tabs that said
   // hello. A follower that hears nothing for 2.5 s (300 ms at first: a
-  // leader answers a hello at once), or is named, takes the lead at its
-  // next check, whose period is random so two tabs rarely claim together;
-  // when they do, the larger id steps down.
+  // leader answers a hello at once), or is named, claims the lead at its
+  // next check, whose period is random so two tabs rarely claim together,
+  // and takes it at the check after if no leader answered and no smaller id
+  // claimed meanwhile.
   function elect() {
     const started = Date.now();
     let beat = 0;
+    let claimed = 0; // when this tab claimed, while it waits for objections
     const check = setInterval(() => {
       if (s.mode !== "follower") return;
-      const quiet = Date.now() - heard;
-      if (heard === 0 || quiet > 2500 || (heard === started && quiet > 300)) {
-        channel.postMessage({ kind: "claim", from: id });
+      // A claim stands if no smaller id objected within 100 ms: two tabs
+      // that claim together never both open a stream.
+      if (claimed && Date.now() - claimed >= 100) {
+        claimed = 0;
         startLeading();
         beat = setInterval(() => channel.postMessage({ kind: "beat", from: id }), 1000);
+        return;
+      }
+      const quiet = Date.now() - heard;
+      if (!claimed && (heard === 0 || quiet > 2500 || (heard === started && quiet > 300))) {
+        claimed = Date.now();
+        channel.postMessage({ kind: "claim", from: id });
       }
     }, 150 + Math.random() * 250);
     heard = started;
     return {
+      objection() { claimed = 0; },
+      claiming() { return claimed !== 0; },
       stepDown() {
         clearInterval(beat);
         closeSource();
