@@ -213,7 +213,9 @@ func printURLs(w io.Writer, addr net.Addr) {
 	if ip := addr.(*net.TCPAddr).IP; ip != nil && !ip.IsUnspecified() {
 		host = ip.String()
 	}
-	fmt.Fprintf(w, "Customer Room is running.\n  room screen: http://%s:%d/kiosk/\n  health:      http://%s:%d/api/health\n", host, port, host, port)
+	base := fmt.Sprintf("http://%s:%d", host, port)
+	fmt.Fprintf(w, "Customer Room is running.\n  room screen: %s/kiosk/\n  studio:      %s/studio/ (curators: customer-room user add)\n  pair a tablet: %s/pair\n  health:      %s/api/health\n",
+		base, base, base, base)
 }
 
 func unwrapNetErr(err error) error {
