@@ -185,9 +185,10 @@ type Room struct {
 	mu         sync.Mutex // guards the fields below
 	st         State
 	lastTouch  time.Time
-	sawPlaying bool      // the current call has been seen playing (so idle means it ended)
-	playID     int64     // the current listen's play, marked completed if heard to the end
-	hoursNext  time.Time // when the programme next opens or closes the room (zero: no change within a week)
+	sawPlaying bool                   // the current call has been seen playing (so idle means it ended)
+	playID     int64                  // the current listen's play, marked completed if heard to the end
+	hoursNext  time.Time              // when the programme next opens or closes the room (zero: no change within a week)
+	hours      []media.ProgrammeEntry // the programme as checkHours last read it; r.act guards it
 	subs       *fanout.Hub[State]
 	poke       chan struct{}
 }
@@ -340,6 +341,16 @@ func (r *Room) checkHours(ctx context.Context) {
 		r.log.Warn("reading the programme for closed hours: the room stays as it was", "err", err)
 		return
 	}
+	r.hours = entries
+	r.applyHours()
+}
+
+// applyHours is checkHours on the programme as last read: the clock moves
+// (or is set, on a Raspberry Pi without a battery clock) far more often
+// than the programme changes, and every change of it comes through
+// CheckHours. r.act is held.
+func (r *Room) applyHours() {
+	entries := r.hours
 	now := r.clock.Now().In(r.loc)
 	closed, opens := Hours(entries, now)
 	next, _ := NextChange(entries, now)
@@ -801,8 +812,9 @@ func (r *Room) Run(ctx context.Context) error {
 	defer health.Stop()
 	// hours fires when the programme next opens or closes the room; it is
 	// re-armed only when that moment changes (a week-long timer per loop
-	// would pile up). The health tick re-reads the programme too, which
-	// also catches the clock being set (a Raspberry Pi has no battery clock).
+	// would pile up). The health tick looks at the hours again without
+	// reading the programme, which catches the clock being set (a Raspberry
+	// Pi has no battery clock).
 	var (
 		hours   <-chan time.Time
 		armedAt time.Time
@@ -846,7 +858,7 @@ func (r *Room) Run(ctx context.Context) error {
 		case <-timer:
 		case <-health.C:
 			r.act.Lock()
-			r.checkHours(ctx)
+			r.applyHours()
 			r.act.Unlock()
 		case <-hours:
 			armedAt, hours = time.Time{}, nil

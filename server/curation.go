@@ -270,6 +270,7 @@ func (s *Server) handleDeletePlaylist(c *fiber.Ctx) error {
 	if err := cu.DeletePlaylist(c.UserContext(), s.actor(c), id); err != nil {
 		return err
 	}
+	s.programmeChanged(c) // its programme slots went with it
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
