@@ -82,11 +82,11 @@ var (
 		"Grove", "Row", "Mews", "Hill", "Parkway", "Highway"}
 )
 
-// findAddresses finds the addresses in text, whose first digit is at
-// firstDigit: a street type word counts only after it, as the street
-// number comes first.
-func findAddresses(text string, firstDigit int, add func(Kind, int, int)) {
-	if mentions(strings.ToLower(text[firstDigit:]), frStreetWords) {
+// findAddresses finds the addresses in text (low: text lower-cased), whose
+// first digit is at firstDigit: a street type word counts only after it, as
+// the street number comes first.
+func findAddresses(text, low string, firstDigit int, add func(Kind, int, int)) {
+	if mentions(low[firstDigit:], frStreetWords) {
 		findFrAddresses(text, add)
 	}
 	if mentions(text[firstDigit:], enStreetWords) {

@@ -415,8 +415,8 @@ func trimName(text string, s, e int) int {
 	return end
 }
 
-func findNames(text string, add func(Kind, int, int)) {
-	low := lowerSameLength(text)
+// findNames finds people's names; low is lowerSameLength(text).
+func findNames(text, low string, add func(Kind, int, int)) {
 	if mentions(low, lowerIntroKeys) {
 		findLowerNames(text, add)
 	}

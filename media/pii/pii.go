@@ -168,6 +168,8 @@ func (d *Detector) Find(text string) []Finding {
 	if strings.IndexByte(text, '@') >= 0 || strings.Contains(text, "arobase") {
 		findEmails(text, add)
 	}
+	// One lower-cased copy for every finder's gates and cues, offsets kept.
+	low := lowerSameLength(text)
 	// Each number kind needs a least count of digits, and most comments
 	// have none or a few: counting them once skips the number regexps.
 	if first, n := digitCount(text); n > 0 {
@@ -179,10 +181,10 @@ func (d *Detector) Find(text string) []Finding {
 			findNIRs(text, add)
 		}
 		findIBANs(text, add)
-		findAddresses(text, first, add)
+		findAddresses(text, low, first, add)
 	}
-	findSpelledPhones(text, add)
-	findNames(text, add)
+	findSpelledPhones(text, low, add)
+	findNames(text, low, add)
 	for _, re := range d.custom {
 		for _, m := range re.FindAllStringIndex(text, -1) {
 			add(Custom, m[0], m[1])

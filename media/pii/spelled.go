@@ -176,8 +176,9 @@ func isDigitsOnly(s string) bool {
 var spelledKeys = []string{"zéro", "zero", "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize",
 	"vingt", "trente", "quarante", "cinquante", "soixante"}
 
-func findSpelledPhones(text string, add func(Kind, int, int)) {
-	low := strings.ToLower(text)
+// findSpelledPhones finds phone numbers said in words; low is text
+// lower-cased.
+func findSpelledPhones(text, low string, add func(Kind, int, int)) {
 	if !mentions(low, spelledKeys) {
 		return
 	}
