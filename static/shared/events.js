@@ -102,26 +102,28 @@ function newShare(url) {
 
   const channel = new BroadcastChannel("customer-room-events " + url);
   let closeSource = () => {};
-  let heard = Date.now(); // when a leader last spoke (election only)
-  const followers = new Set(); // the other tabs, as they said hello (election only)
+
+  // The leader hands every message to its own pages and to the other tabs,
+  // and keeps the latest of each type for the tabs that join later.
+  const startLeading = () => {
+    s.mode = "leader";
+    closeSource = openSource((m) => {
+      channel.postMessage(m);
+      if (m.kind === "event") {
+        s.last[m.type] = m.data;
+        dispatch(m.type, m.data);
+      } else status(m.kind === "open");
+    });
+  };
+
+  s.mode = "follower";
+  // way is how this tab comes to lead: a Web Lock, or an election. Its hear
+  // sees every message first; its quit hands the lead on.
+  const way = "locks" in navigator ? lock() : elect();
 
   channel.onmessage = ({ data: m }) => {
     if (!m || (m.to && m.to !== id)) return;
-    if (m.kind === "beat" || m.kind === "claim" || m.kind === "welcome") heard = Date.now();
-    // Election (without Web Locks): a leader answers a claim by asserting
-    // itself; a claimant gives way to a leader or to a smaller id; of two
-    // leaders the larger id steps down; a claimant tells a newcomer.
-    if (m.kind === "claim" && s.mode === "leader") channel.postMessage({ kind: "beat", from: id });
-    else if (m.kind === "claim" && m.from < id) objection();
-    if (m.kind === "welcome" || m.kind === "beat") {
-      if (s.mode !== "leader") objection();
-      else if (m.kind === "beat" && m.from < id) stepDown();
-    }
-    if (m.kind === "hello" && claiming()) channel.postMessage({ kind: "claim", from: id });
-    // A leader leaving names its successor; the others wait for its claim.
-    if (m.kind === "bye") heard = m.next === id ? 0 : Date.now();
-    if (m.kind === "hello") followers.add(m.from);
-    if (m.kind === "leave") followers.delete(m.from);
+    way.hear(m);
     if (s.mode === "leader") {
       // A tab that just joined asks where things stand.
       if (m.kind === "hello") channel.postMessage({ kind: "welcome", to: m.from, from: id, open: s.open, last: s.last });
@@ -136,38 +138,20 @@ function newShare(url) {
         break;
     }
   };
+  // Tabs already following get the state from the leader, if there is one.
+  channel.postMessage({ kind: "hello", from: id });
 
-  // The leader hands every message to its own pages and to the other tabs,
-  // and keeps the latest of each type for the tabs that join later.
-  const startLeading = () => {
-    s.mode = "leader";
-    closeSource = openSource((m) => {
-      channel.postMessage(m);
-      if (m.kind === "event") {
-        s.last[m.type] = m.data;
-        dispatch(m.type, m.data);
-      } else status(m.kind === "open");
-    });
-  };
-  let stepDown = () => {};
-  let objection = () => {};
-  let claiming = () => false;
-
-  s.mode = "follower";
-  let quit = () => {};
-  if ("locks" in navigator) {
+  // lock leads while this tab holds the Web Lock; the next tab waiting for
+  // it takes over when this one lets go.
+  function lock() {
     const abort = new AbortController();
     let release = () => {};
     navigator.locks.request("customer-room-events " + url, { signal: abort.signal }, () => new Promise((resolve) => {
       release = resolve;
       startLeading();
     })).catch(() => { /* aborted: the page closed its handle */ });
-    quit = () => { abort.abort(); release(); };
-  } else {
-    ({ stepDown, quit, objection, claiming } = elect());
+    return { hear() {}, quit() { abort.abort(); release(); } };
   }
-  // Tabs already following get the state from the leader, if there is one.
-  channel.postMessage({ kind: "hello", from: id });
 
   // elect leads without Web Locks. The leader beats every second and, when
   // its page goes, says goodbye naming a successor among the tabs that said
@@ -178,6 +162,8 @@ function newShare(url) {
   // claimed meanwhile.
   function elect() {
     const started = Date.now();
+    let heard = started; // when a leader (or a claimant) last spoke; 0: named successor
+    const followers = new Set(); // the other tabs, as they said hello
     let beat = 0;
     let claimed = 0; // when this tab claimed, while it waits for objections
     const check = setInterval(() => {
@@ -196,16 +182,30 @@ function newShare(url) {
         channel.postMessage({ kind: "claim", from: id });
       }
     }, 150 + Math.random() * 250);
-    heard = started;
+    const stepDown = () => {
+      clearInterval(beat);
+      closeSource();
+      s.mode = "follower";
+      channel.postMessage({ kind: "hello", from: id });
+      if (s.open) status(true); // pages hear "open" again, and see the mode
+    };
     return {
-      objection() { claimed = 0; },
-      claiming() { return claimed !== 0; },
-      stepDown() {
-        clearInterval(beat);
-        closeSource();
-        s.mode = "follower";
-        channel.postMessage({ kind: "hello", from: id });
-        if (s.open) status(true); // pages hear "open" again, and see the mode
+      // A leader answers a claim by asserting itself; a claimant gives way
+      // to a leader or to a smaller id; of two leaders the larger id steps
+      // down; a claimant tells a newcomer; a leader leaving names its
+      // successor, and the others wait for its claim.
+      hear(m) {
+        if (m.kind === "beat" || m.kind === "claim" || m.kind === "welcome") heard = Date.now();
+        if (m.kind === "claim" && s.mode === "leader") channel.postMessage({ kind: "beat", from: id });
+        else if (m.kind === "claim" && m.from < id) claimed = 0;
+        if (m.kind === "welcome" || m.kind === "beat") {
+          if (s.mode !== "leader") claimed = 0;
+          else if (m.kind === "beat" && m.from < id) stepDown();
+        }
+        if (m.kind === "hello" && claimed) channel.postMessage({ kind: "claim", from: id });
+        if (m.kind === "bye") heard = m.next === id ? 0 : Date.now();
+        if (m.kind === "hello") followers.add(m.from);
+        if (m.kind === "leave") followers.delete(m.from);
       },
       quit() {
         clearInterval(check);
@@ -217,7 +217,7 @@ function newShare(url) {
   }
 
   s.stop = () => {
-    quit();
+    way.quit();
     s.mode = "stopped";
     closeSource();
     channel.close();
