@@ -294,7 +294,7 @@ func runPurge(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	aside, err := media.Layout{Dir: dataDir}.PurgeUnknown(time.Now().Add(-c.RetentionMax))
+	aside, err := media.Layout{Dir: dataDir}.PurgeUnknown(cat.Clock.Now().Add(-c.RetentionMax))
 	if err != nil {
 		return err
 	}

@@ -194,7 +194,7 @@ func purgeLoop(ctx context.Context, cat *catalog.Catalog, gate *review.Gate, dat
 		} else if n > 0 {
 			log.Info("deleted originals past their grace", "recordings", n)
 		}
-		if n, err := (media.Layout{Dir: dataDir}).PurgeUnknown(time.Now().Add(-retentionMax)); err != nil {
+		if n, err := (media.Layout{Dir: dataDir}).PurgeUnknown(cat.Clock.Now().Add(-retentionMax)); err != nil {
 			log.Error("deleting old files in unknown/", "err", err)
 		} else if n > 0 {
 			log.Info("deleted files moved aside longer ago than the longest retention", "files", n, "retention_max", retentionMax)
