@@ -55,33 +55,20 @@ func Pick(entries []media.ProgrammeEntry, t time.Time) (media.ProgrammeEntry, bo
 // if so, when it opens next: the first minute within a week on which no
 // closed slot is on air. A zero opens means closed all week.
 func Hours(entries []media.ProgrammeEntry, t time.Time) (closed bool, opens time.Time) {
-	isClosed := func(t time.Time) bool {
-		e, ok := Pick(entries, t)
-		return ok && e.Closed
-	}
-	if !isClosed(t) {
+	if !closedAt(entries, t) {
 		return false, time.Time{}
 	}
-	next, ok := nextChange(entries, t, func(u time.Time) bool { return !isClosed(u) })
-	if !ok {
-		return true, time.Time{}
-	}
+	// Closed now, the next change is the opening.
+	next, _ := NextChange(entries, t)
 	return true, next
 }
 
 // NextChange is the first minute after t, within a week, at which the
-// room opens or closes; ok is false when nothing changes in that week.
+// room opens or closes; ok is false when nothing changes in that week. Only
+// the minutes on which some slot starts or ends are looked at: nothing
+// changes in between.
 func NextChange(entries []media.ProgrammeEntry, t time.Time) (time.Time, bool) {
-	isClosed := func(t time.Time) bool {
-		e, ok := Pick(entries, t)
-		return ok && e.Closed
-	}
-	return nextChange(entries, t, func(u time.Time) bool { return isClosed(u) != isClosed(t) })
-}
-
-// nextChange walks the minutes after t on which some slot starts or ends
-// (nothing changes in between) and returns the first where changed holds.
-func nextChange(entries []media.ProgrammeEntry, t time.Time, changed func(time.Time) bool) (time.Time, bool) {
+	now := closedAt(entries, t)
 	edges := map[int]bool{}
 	for _, e := range entries {
 		edges[e.StartMin] = true
@@ -90,9 +77,15 @@ func nextChange(entries []media.ProgrammeEntry, t time.Time, changed func(time.T
 	m := t.Truncate(time.Minute)
 	for i := 0; i < 8*1440; i++ {
 		m = m.Add(time.Minute)
-		if edges[m.Hour()*60+m.Minute()] && changed(m) {
+		if edges[m.Hour()*60+m.Minute()] && closedAt(entries, m) != now {
 			return m, true
 		}
 	}
 	return time.Time{}, false
+}
+
+// closedAt reports whether the slot on at t closes the room.
+func closedAt(entries []media.ProgrammeEntry, t time.Time) bool {
+	e, ok := Pick(entries, t)
+	return ok && e.Closed
 }

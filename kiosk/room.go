@@ -352,11 +352,11 @@ func (r *Room) checkHours(ctx context.Context) {
 func (r *Room) applyHours() {
 	entries := r.hours
 	now := r.clock.Now().In(r.loc)
-	closed, opens := Hours(entries, now)
-	next, _ := NextChange(entries, now)
+	closed := closedAt(entries, now)
+	next, _ := NextChange(entries, now) // while closed, the opening
 	var opensAt *time.Time
-	if !opens.IsZero() {
-		opensAt = &opens
+	if closed && !next.IsZero() {
+		opensAt = &next
 	}
 	r.mu.Lock()
 	if !next.Equal(r.hoursNext) {
