@@ -28,14 +28,7 @@ import (
 // source and sit at the loudness target.
 func TestProgramPlaysThroughALSA(t *testing.T) {
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "alsa.fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	rc := fmt.Sprintf("pcm.!default { type plug slave.pcm \"cap\" }\npcm.cap { type file slave.pcm \"null\" file %q format \"raw\" }\n", fifo)
-	if err := os.WriteFile(filepath.Join(dir, ".asoundrc"), []byte(rc), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	fifo := alsaToFIFO(t, dir)
 	captured := make(chan []byte, 1)
 	go func() { captured <- drainPaced(fifo, 48000*2*4) }()
 
@@ -234,14 +227,7 @@ func BenchmarkALSATapToSoundUnderLoad(b *testing.B) {
 	const devAhead = 20 * time.Millisecond // the model card's buffer
 	const rate, frameBytes = 48000, 8
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "alsa.fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	rc := fmt.Sprintf("pcm.!default { type plug slave.pcm \"cap\" }\npcm.cap { type file slave.pcm \"null\" file %q format \"raw\" }\n", fifo)
-	if err := os.WriteFile(filepath.Join(dir, ".asoundrc"), []byte(rc), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	fifo := alsaToFIFO(t, dir)
 	hogs := os.Getenv("CR_BENCH_HOGS")
 	if hogs == "" {
 		hogs = "2"
@@ -471,4 +457,20 @@ func BenchmarkALSATapToSoundUnderLoad(b *testing.B) {
 	b.ReportMetric(tm, "ms-tap-to-sound")
 	b.ReportMetric(sm, "ms-pause-to-silence")
 	b.ReportMetric(float64(under+holes), "dropouts")
+}
+
+// alsaToFIFO writes dir/.asoundrc so that a program run with HOME=dir plays
+// its default ALSA device into a FIFO (raw frames, through the file
+// plugin), and returns the FIFO's path for the test to drain at a card's pace.
+func alsaToFIFO(t testing.TB, dir string) string {
+	t.Helper()
+	fifo := filepath.Join(dir, "alsa.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rc := fmt.Sprintf("pcm.!default { type plug slave.pcm \"cap\" }\npcm.cap { type file slave.pcm \"null\" file %q format \"raw\" }\n", fifo)
+	if err := os.WriteFile(filepath.Join(dir, ".asoundrc"), []byte(rc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return fifo
 }
