@@ -86,10 +86,19 @@ func (b *browser) collectConsole() {
 
 // problems are console errors, warnings and uncaught exceptions so far.
 func (b *browser) problems() []string {
+	return b.problemsBut(func(chromedp.ConsoleMessage) bool { return false })
+}
+
+// problemsBut is problems less the failed requests a page expects and
+// handles (expected says which); Chromium logs each one.
+func (b *browser) problemsBut(expected func(chromedp.ConsoleMessage) bool) []string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var out []string
 	for _, m := range b.console {
+		if m.Source == "network" && expected(m) {
+			continue
+		}
 		if m.IsException() || m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleWarning {
 			out = append(out, m.String()+" "+m.URL)
 		}

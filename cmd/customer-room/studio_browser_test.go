@@ -34,19 +34,9 @@ func (b *browser) studioShot(t *testing.T, name string) { b.shotIn(t, "studio", 
 // GET /api/auth/me answers 401 before the curator has logged in, and
 // POST /api/auth/login 401 to a wrong password (Chromium logs both).
 func (b *browser) studioProblems() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []string
-	for _, m := range b.console {
-		if m.Source == "network" && strings.Contains(m.Text, "401") &&
-			(strings.HasSuffix(m.URL, "/api/auth/me") || strings.HasSuffix(m.URL, "/api/auth/login")) {
-			continue
-		}
-		if m.IsException() || m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleWarning {
-			out = append(out, m.String()+" "+m.URL)
-		}
-	}
-	return out
+	return b.problemsBut(func(m chromedp.ConsoleMessage) bool {
+		return strings.Contains(m.Text, "401") && (strings.HasSuffix(m.URL, "/api/auth/me") || strings.HasSuffix(m.URL, "/api/auth/login"))
+	})
 }
 
 // startStudio starts the program with a curator account and the review

@@ -31,19 +31,10 @@ func (b *browser) workshopShot(t *testing.T, name string) { b.shotIn(t, "worksho
 // expect and handle: 401 from /api/auth/me before the login, and 404 from
 // /api/join/ for a wrong or ended code (Chromium logs each failed request).
 func (b *browser) workshopProblems() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []string
-	for _, m := range b.console {
-		if m.Source == "network" && ((strings.Contains(m.Text, "401") && strings.HasSuffix(m.URL, "/api/auth/me")) ||
-			(strings.Contains(m.Text, "404") && strings.Contains(m.URL, "/api/join/"))) {
-			continue
-		}
-		if m.IsException() || m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleWarning {
-			out = append(out, m.String()+" "+m.URL)
-		}
-	}
-	return out
+	return b.problemsBut(func(m chromedp.ConsoleMessage) bool {
+		return strings.Contains(m.Text, "401") && strings.HasSuffix(m.URL, "/api/auth/me") ||
+			strings.Contains(m.Text, "404") && strings.Contains(m.URL, "/api/join/")
+	})
 }
 
 // uiWorkshop is the part of a session the tests read.
