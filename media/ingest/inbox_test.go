@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -31,21 +30,7 @@ func TestWatcherKeepsFileStillBeingWritten(t *testing.T) {
 	time.Sleep(time.Second)
 	f.Write(data[len(data)/2:])
 	f.Close()
-	r := b.wait(t)
-	if r.Status != Imported || r.DurationMS < 5900 {
-		t.Fatalf("paused copy: %+v (the first half was imported?)", r)
-	}
-	select {
-	case r := <-b.got:
-		t.Fatalf("a second import: %+v", r)
-	case <-time.After(500 * time.Millisecond):
-	}
-	if exists(dst) {
-		t.Errorf("imported file still in the inbox")
-	}
-	if n, _ := catOf(im).CountRecordings(context.Background()); n != 1 {
-		t.Errorf("%d recordings, want 1", n)
-	}
+	b.wantWholeOnce(t, im, dst, "paused copy", 500*time.Millisecond)
 }
 
 // TestWatcherAccountsForEveryFile: every file in the inbox ends imported,

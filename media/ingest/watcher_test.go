@@ -95,20 +95,28 @@ func TestWatcherWaitsForSlowCopy(t *testing.T) {
 		time.Sleep(70 * time.Millisecond) // between 1 and 3 polls
 	}
 	f.Close()
+	b.wantWholeOnce(t, im, dst, "slow copy", 300*time.Millisecond)
+}
+
+// wantWholeOnce checks that the 6-second call copied in as dst (how says
+// how) was imported whole, once (nothing more within quiet), and left the
+// inbox.
+func (b *inbox) wantWholeOnce(t *testing.T, im *Importer, dst, how string, quiet time.Duration) {
+	t.Helper()
 	r := b.wait(t)
 	if r.Status != Imported || r.DurationMS < 5900 {
-		t.Fatalf("slow copy: %+v (a partial file was imported?)", r)
+		t.Fatalf("%s: %+v (a part of the file was imported?)", how, r)
 	}
 	select {
 	case r := <-b.got:
-		t.Fatalf("imported twice: %+v", r)
-	case <-time.After(300 * time.Millisecond):
+		t.Fatalf("%s: imported twice: %+v", how, r)
+	case <-time.After(quiet):
 	}
 	if exists(dst) {
-		t.Errorf("imported file still in the inbox")
+		t.Errorf("%s: imported file still in the inbox", how)
 	}
 	if n, _ := catOf(im).CountRecordings(context.Background()); n != 1 {
-		t.Errorf("%d recordings, want 1", n)
+		t.Errorf("%s: %d recordings, want 1", how, n)
 	}
 }
 
