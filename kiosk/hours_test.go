@@ -97,11 +97,14 @@ func TestClosingTimeLetsTheCallFinishAndRefusesTheNext(t *testing.T) {
 	if _, err := r.Listen(ctx, 2); err != nil {
 		t.Fatal(err)
 	}
-	// 10:30, closing time, mid-call. The player reports progress as a real
-	// one does (each send waits for Run: presence is never older than 30 s).
-	for i := 0; i < 60; i++ {
-		advance(30 * time.Second)
+	// 10:30, closing time, mid-call. The player reports the call playing
+	// (the second send waits for Run to have handled the first), and it plays
+	// on past closing time with no touch.
+	for range 2 {
 		pl.states <- player.State{State: player.StatePlaying, Item: &player.Item{RecordingID: 2}}
+	}
+	for range 60 {
+		advance(30 * time.Second)
 	}
 	st := waitClosed(t, r, true)
 	if st.OpensAt == nil || st.OpensAt.Format("15:04") != "11:00" {

@@ -66,7 +66,9 @@ type Library interface {
 // Player is what the room needs from the playback engine.
 type Player interface {
 	State() player.State
-	Subscribe() (<-chan player.State, func())
+	// SubscribeChanges follows the transport's transitions; the room has
+	// no use for position updates.
+	SubscribeChanges() (<-chan player.State, func())
 	Play(ctx context.Context, req player.Request) error
 	Pause() error
 	Resume() error
@@ -186,9 +188,11 @@ type Room struct {
 	st         State
 	lastTouch  time.Time
 	sawPlaying bool                   // the current call has been seen playing (so idle means it ended)
+	playing    bool                   // the current call is playing now: presence, so no idle timeout
 	playID     int64                  // the current listen's play, marked completed if heard to the end
 	hoursNext  time.Time              // when the programme next opens or closes the room (zero: no change within a week)
 	hours      []media.ProgrammeEntry // the programme as checkHours last read it; r.act guards it
+	hoursAt    hoursAnswer            // what applyHours last worked out from hours; r.act guards it
 	subs       *fanout.Hub[State]
 	poke       chan struct{}
 }
@@ -342,7 +346,23 @@ func (r *Room) checkHours(ctx context.Context) {
 		return
 	}
 	r.hours = entries
+	r.hoursAt = hoursAnswer{}
 	r.applyHours()
+}
+
+// hoursAnswer is whether the room is closed and when that next changes, as
+// worked out at a moment (from) from the programme: it holds from then until
+// next, so the 2-second re-check costs nothing unless the clock passed next
+// or was set back.
+type hoursAnswer struct {
+	from   time.Time // zero: not worked out
+	closed bool
+	next   time.Time // zero: no change within a week, so never
+}
+
+// holds reports whether a still answers at now.
+func (a hoursAnswer) holds(now time.Time) bool {
+	return !a.from.IsZero() && !now.Before(a.from) && (a.next.IsZero() || now.Before(a.next))
 }
 
 // applyHours is checkHours on the programme as last read: the clock moves
@@ -350,10 +370,12 @@ func (r *Room) checkHours(ctx context.Context) {
 // than the programme changes, and every change of it comes through
 // CheckHours. r.act is held.
 func (r *Room) applyHours() {
-	entries := r.hours
 	now := r.clock.Now().In(r.loc)
-	closed := closedAt(entries, now)
-	next, _ := NextChange(entries, now) // while closed, the opening
+	if !r.hoursAt.holds(now) {
+		next, _ := NextChange(r.hours, now) // while closed, the opening
+		r.hoursAt = hoursAnswer{from: now, closed: closedAt(r.hours, now), next: next}
+	}
+	closed, next := r.hoursAt.closed, r.hoursAt.next
 	var opensAt *time.Time
 	if closed && !next.IsZero() {
 		opensAt = &next
@@ -804,7 +826,7 @@ func (r *Room) Home(ctx context.Context) (Home, error) {
 // "still there?", then goes back to attract, stopping any call left paused)
 // until ctx ends.
 func (r *Room) Run(ctx context.Context) error {
-	states, cancel := r.pl.Subscribe()
+	states, cancel := r.pl.SubscribeChanges()
 	defer cancel()
 	// The output's health is polled: a dead device shows only through its
 	// Err, not as a player event. Real time on purpose: it is hardware.
@@ -832,8 +854,9 @@ func (r *Room) Run(ctx context.Context) error {
 				hours = r.clock.After(next.Sub(r.clock.Now()))
 			}
 		}
-		// A workshop holds the room: no idle return while it runs.
-		idle := r.st.Screen != ScreenAttract && r.st.Workshop == nil
+		// A workshop holds the room: no idle return while it runs; nor
+		// while its call plays, however long it is.
+		idle := r.st.Screen != ScreenAttract && r.st.Workshop == nil && !r.playing
 		timeout, warnBefore := r.timeoutsLocked()
 		left := timeout - r.clock.Now().Sub(r.lastTouch)
 		prompted := r.st.StillThere || warnBefore == 0
@@ -904,19 +927,26 @@ func (r *Room) askStillThere() {
 	r.setLocked(func(st *State) { st.StillThere, st.ResetInMS = true, max(left.Milliseconds(), 0) })
 }
 
-// observe follows the player while a call is on the listening screen: playing
-// counts as presence, and the call going idle after playing means it ended.
+// observe follows the player's transitions while a call is on the listening
+// screen: a call playing counts as presence for as long as it plays (the idle
+// countdown starts again when it pauses), and the call going idle after
+// playing means it ended.
 func (r *Room) observe(ps player.State) {
 	r.act.Lock()
 	defer r.act.Unlock()
 	r.mu.Lock()
-	if r.st.Screen != ScreenListening || r.st.Call == nil {
+	listening := r.st.Screen == ScreenListening && r.st.Call != nil
+	ours := listening && ps.Item != nil && ps.Item.RecordingID == r.st.Call.ID
+	if r.playing {
+		r.touchLocked() // it played until now
+	}
+	r.playing = ours && ps.State == player.StatePlaying
+	if !listening {
 		r.mu.Unlock()
 		return
 	}
-	ours := ps.Item != nil && ps.Item.RecordingID == r.st.Call.ID
 	switch {
-	case ours && ps.State == player.StatePlaying:
+	case r.playing:
 		r.sawPlaying = true
 		r.touchLocked()
 		r.mu.Unlock()

@@ -168,7 +168,7 @@ func (p *fakePlayer) State() player.State {
 	defer p.mu.Unlock()
 	return p.st
 }
-func (p *fakePlayer) Subscribe() (<-chan player.State, func()) { return p.states, func() {} }
+func (p *fakePlayer) SubscribeChanges() (<-chan player.State, func()) { return p.states, func() {} }
 func (p *fakePlayer) do(call string, st string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -377,14 +377,20 @@ func TestEndOfCallLeadsToGuessAndIdleToAttract(t *testing.T) {
 	r.Wake()
 	r.SetLang("en")
 	r.Listen(ctx, 2)
-	// Playing keeps the room awake well past the idle timeout.
-	// The states channel is unbuffered, so each send waits for Run to have
-	// handled the previous one: the last touch is never more than 60 s old.
-	for i := 0; i < 10; i++ {
-		clock.Advance(30 * time.Second)
+	// Playing keeps the room awake however long the call lasts: the player
+	// reports its transition to playing, then nothing for ten minutes (the
+	// room takes no position updates). The states channel is unbuffered, so
+	// the second send waits for Run to have handled the first.
+	for range 2 {
 		pl.states <- player.State{State: player.StatePlaying, Item: &player.Item{RecordingID: 2}}
 	}
+	for range 20 {
+		clock.Advance(30 * time.Second)
+	}
 	waitScreenSettled(t, r, ScreenListening)
+	if r.State().StillThere {
+		t.Error("asked \"still there?\" while the call plays")
+	}
 	// The call ends: the guess screen follows, and the play counts as heard.
 	pl.states <- player.State{State: player.StateIdle}
 	waitScreen(t, r, ScreenGuess)
@@ -415,6 +421,33 @@ func TestIdleWhilePausedStopsTheCall(t *testing.T) {
 	if pl.lastCall() != "stop" {
 		t.Errorf("player's last call %q, want stop", pl.lastCall())
 	}
+}
+
+func TestPauseStartsTheIdleCountdown(t *testing.T) {
+	r, _, pl, clock := newTestRoom(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pl.states = make(chan player.State)
+	go r.Run(ctx)
+	r.Wake()
+	r.Listen(ctx, 2)
+	playing := player.State{State: player.StatePlaying, Item: &player.Item{RecordingID: 2}}
+	for range 2 {
+		pl.states <- playing
+	}
+	for range 20 {
+		clock.Advance(30 * time.Second) // ten minutes of call, untouched
+	}
+	paused := player.State{State: player.StatePaused, Item: &player.Item{RecordingID: 2}}
+	for range 2 {
+		pl.states <- paused
+	}
+	// The 90 s countdown runs from the pause, not from the tap that started
+	// the call ten minutes ago.
+	clock.Advance(60 * time.Second)
+	waitScreenSettled(t, r, ScreenListening)
+	clock.Advance(31 * time.Second)
+	waitScreen(t, r, ScreenAttract)
 }
 
 // waitScreenSettled gives Run a moment to act on what it was sent, then

@@ -68,18 +68,47 @@ func blockFrames(out Output) int {
 const (
 	engineStopWait = time.Second
 	closeWait      = 500 * time.Millisecond
-	// watchEvery is the watchdog's period while playing, and the position
-	// pushes go out on the same tick: 5 a second.
+	// watchEvery is Run's period while playing and someone watches the
+	// position (a Subscribe subscriber): the watchdog looks at the device
+	// and the position goes out, 5 times a second. With nobody watching,
+	// Run wakes only when a stall would be due (about every StallTimeout).
 	watchEvery = 200 * time.Millisecond
 )
+
+// nextWatch is how long Run may wait before the watchdog looks again (and,
+// when someone watches, the position goes out); 0 when nothing plays and no
+// Write is pending. watched says which of the two it is.
+func (p *Player) nextWatch() (d time.Duration, watched bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.state != StatePlaying && p.inWrite.IsZero() {
+		return 0, false
+	}
+	if p.subs.Len() > 0 {
+		return watchEvery, true
+	}
+	// Alone: wake when a Write pending since inWrite, or a position last
+	// moved at progress, would have stalled.
+	d = p.opt.StallTimeout
+	since := p.progress
+	if !p.inWrite.IsZero() {
+		since = p.inWrite
+	}
+	if !since.IsZero() {
+		d = since.Add(p.opt.StallTimeout).Sub(p.opt.Clock.Now()) + time.Millisecond
+	}
+	return min(max(d, watchEvery/4), p.opt.StallTimeout), false
+}
 
 // Run is the engine: it renders the queue to the output, watches the device
 // and pushes state. It returns nil after ctx is cancelled, once it has faded
 // out and closed the output, within about 1.5 s even if the device hangs.
 //
 // While nothing plays it does not wake at all: the watchdog and the position
-// pushes tick only while the transport is playing (a dead device still shows
-// in Health, which asks the output directly).
+// pushes run only while the transport is playing (a dead device still shows
+// in Health, which asks the output directly), the pushes only while a
+// Subscribe subscriber watches, and with nobody watching the watchdog wakes
+// only when a stall would be due.
 func (p *Player) Run(ctx context.Context) error {
 	quit := make(chan struct{})
 	done := make(chan struct{})
@@ -87,28 +116,28 @@ func (p *Player) Run(ctx context.Context) error {
 		defer close(done)
 		p.engine(quit)
 	}()
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
 	var (
-		tick  *time.Ticker
-		tickC <-chan time.Time
+		due     time.Time // when timer fires; zero while it is stopped
+		watched bool      // due is on the watchers' cadence
 	)
-	defer func() {
-		if tick != nil {
-			tick.Stop()
-		}
-	}()
 	for {
-		// Tick only while playing (or stuck in a Write, which the watchdog must see).
-		p.mu.Lock()
-		active := p.state == StatePlaying || !p.inWrite.IsZero()
-		p.mu.Unlock()
+		d, w := p.nextWatch()
 		switch {
-		case active && tick == nil:
-			tick = time.NewTicker(watchEvery)
-			tickC = tick.C
-		case !active && tick != nil:
-			tick.Stop()
-			tick, tickC = nil, nil
+		case d == 0:
+			if !due.IsZero() {
+				timer.Stop()
+				due = time.Time{}
+			}
+		case w && watched && !due.IsZero():
+			// Keep the watchers' cadence across transitions.
+		default:
+			due = time.Now().Add(d)
+			timer.Reset(d)
 		}
+		watched = w
 		select {
 		case <-ctx.Done():
 			close(quit)
@@ -128,10 +157,14 @@ func (p *Player) Run(ctx context.Context) error {
 		case <-done:
 			return errors.New("player: engine stopped unexpectedly")
 		case <-p.runWake:
-		case <-tickC:
+		case <-timer.C:
+			due = time.Time{}
 			p.watch()
+			if !watched {
+				break
+			}
 			if st := p.State(); st.State == StatePlaying {
-				p.publish(st)
+				p.subs.Publish(st) // a position update: for watchers only
 			}
 		}
 	}

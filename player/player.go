@@ -206,7 +206,8 @@ type Player struct {
 	progress time.Time // last time a Write returned or the position moved
 	inWrite  time.Time // when the pending Write started; zero when not writing
 
-	subs *fanout.Hub[State]
+	subs    *fanout.Hub[State] // Subscribe: every change and the position ticks
+	changes *fanout.Hub[State] // SubscribeChanges: every change only
 }
 
 // New returns a player writing to out and resolving requests with lib.
@@ -222,6 +223,7 @@ func New(out Output, lib Library, opt Options) *Player {
 		state:   StateIdle,
 		volume:  opt.Volume,
 		subs:    fanout.NewLatest[State](),
+		changes: fanout.NewLatest[State](),
 	}
 }
 
@@ -515,15 +517,31 @@ func (p *Player) Health() Health {
 	return h
 }
 
-// Subscribe returns a channel of state changes: at least 4 a second while
-// playing and one on every transition. A slow reader never blocks the engine:
-// it only misses intermediate states and always gets the latest. cancel
-// unsubscribes and closes the channel.
+// Subscribe returns a channel of states for a screen that follows the
+// position: one on every transition and at least 4 a second while playing.
+// The position ticks run only while someone has subscribed here. A slow
+// reader never blocks the engine: it only misses intermediate states and
+// always gets the latest. cancel unsubscribes and closes the channel.
 func (p *Player) Subscribe() (<-chan State, func()) {
-	return p.subs.Subscribe()
+	ch, cancel := p.subs.Subscribe()
+	// Run picks the faster tick at once rather than at its next one.
+	select {
+	case p.runWake <- struct{}{}:
+	default:
+	}
+	return ch, cancel
+}
+
+// SubscribeChanges is Subscribe without the position ticks: one state on
+// every transition (play, pause, next, volume, end of the queue, a device
+// failure), for code that follows the transport rather than the position,
+// so that a call playing with nobody watching wakes nothing.
+func (p *Player) SubscribeChanges() (<-chan State, func()) {
+	return p.changes.Subscribe()
 }
 
 // publish hands s to every subscriber, replacing an unread older state.
 func (p *Player) publish(s State) {
 	p.subs.Publish(s)
+	p.changes.Publish(s)
 }

@@ -538,6 +538,38 @@ loop:
 	p.Pause()
 }
 
+// TestSubscribeChangesOnlyTransitions: code that follows the transport (the
+// room) gets one state per transition and no position updates, and a call
+// playing with only such subscribers pushes nothing.
+func TestSubscribeChangesOnlyTransitions(t *testing.T) {
+	path := tmpWAV(t, "s.wav", 8000, 1, sine(8000, 440, 0.3, 3))
+	lib := &fakeLibrary{recordings: map[int64]Track{1: {RecordingID: 1, Path: path, DurationMS: 3000}}}
+	p := startPlayer(t, NewNullOutput(nil), lib, Options{})
+	ch, cancel := p.SubscribeChanges()
+	defer cancel()
+	if err := p.Play(context.Background(), Request{RecordingID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	timeout := time.After(time.Second)
+loop:
+	for {
+		select {
+		case s := <-ch:
+			got = append(got, s.State)
+		case <-timeout:
+			break loop
+		}
+	}
+	if len(got) != 1 || got[0] != StatePlaying {
+		t.Errorf("states in the first second of play: %v, want the one transition to playing", got)
+	}
+	p.Pause()
+	if s := <-ch; s.State != StatePaused {
+		t.Errorf("after Pause: %q, want paused", s.State)
+	}
+}
+
 func TestResamplerQuality(t *testing.T) {
 	for _, rate := range []int{8000, 16000, 22050, 44100, 96000} {
 		hz := 1000.0

@@ -26,11 +26,22 @@ type Broker struct {
 	last map[string]Event // latest event of each type, sent to new clients
 	done chan struct{}
 	once sync.Once
+	// joins has a value after a client connects or leaves (buffered 1):
+	// the player relay follows the position only while someone watches.
+	joins chan struct{}
 }
 
 // NewBroker returns an empty broker.
 func NewBroker() *Broker {
-	return &Broker{hub: fanout.NewQueue[Event](32), last: map[string]Event{}, done: make(chan struct{})}
+	return &Broker{hub: fanout.NewQueue[Event](32), last: map[string]Event{}, done: make(chan struct{}), joins: make(chan struct{}, 1)}
+}
+
+// joined notes that the number of clients changed.
+func (b *Broker) joined() {
+	select {
+	case b.joins <- struct{}{}:
+	default:
+	}
 }
 
 // Publish sends v, marshalled to JSON, as an event of type typ to every client.
@@ -60,8 +71,9 @@ func (b *Broker) subscribe() (ch <-chan Event, cancel func(), ok bool) {
 	for _, ev := range b.last {
 		last = append(last, ev)
 	}
-	ch, cancel = b.hub.Subscribe(last...)
-	return ch, cancel, true
+	ch, leave := b.hub.Subscribe(last...)
+	b.joined()
+	return ch, func() { leave(); b.joined() }, true
 }
 
 // Clients is the number of connected streams.

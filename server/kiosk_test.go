@@ -52,6 +52,9 @@ func (p *roomPlayer) set(s string) error {
 func (p *roomPlayer) Subscribe() (<-chan player.State, func()) {
 	return make(chan player.State), func() {}
 }
+func (p *roomPlayer) SubscribeChanges() (<-chan player.State, func()) {
+	return make(chan player.State), func() {}
+}
 func (p *roomPlayer) Health() player.Health { return player.Health{OK: true} }
 func (p *roomPlayer) Play(ctx context.Context, req player.Request) error {
 	p.mu.Lock()

@@ -36,7 +36,10 @@ type Library interface {
 // Player is what the server needs from the playback engine.
 type Player interface {
 	State() player.State
+	// Subscribe follows the position, for the screens; SubscribeChanges
+	// only the transitions, while no screen is connected.
 	Subscribe() (<-chan player.State, func())
+	SubscribeChanges() (<-chan player.State, func())
 	Health() player.Health
 	Play(ctx context.Context, req player.Request) error
 	Pause() error
@@ -149,24 +152,50 @@ func New(cfg Config) *Server {
 // Events is the broker that fans live events out to SSE clients.
 func (s *Server) Events() *Broker { return s.events }
 
-// Run serves on ln until ctx ends, then shuts down within a few seconds,
-// closing SSE streams first so they do not hold the shutdown.
-func (s *Server) Run(ctx context.Context, ln net.Listener) error {
-	states, cancel := s.cfg.Player.Subscribe()
-	defer cancel()
-	go func() {
-		for {
+// relayPlayer publishes the player's state as the `player` event until ctx
+// ends. While a screen is connected it follows the position (Subscribe: at
+// least 4 states a second); with none it follows only the transitions, so a
+// call playing to an empty room wakes nothing for updates nobody reads. Each
+// switch publishes the current state, so a screen that connects gets the
+// position at once and no transition is lost between two subscriptions.
+func (s *Server) relayPlayer(ctx context.Context) {
+	pl := s.cfg.Player
+	for {
+		watched := s.events.Clients() > 0
+		var (
+			states <-chan player.State
+			cancel func()
+		)
+		if watched {
+			states, cancel = pl.Subscribe()
+		} else {
+			states, cancel = pl.SubscribeChanges()
+		}
+		s.events.Publish("player", pl.State())
+		switched := false
+		for !switched {
 			select {
 			case <-ctx.Done():
+				cancel()
 				return
+			case <-s.events.joins:
+				switched = (s.events.Clients() > 0) != watched
 			case st, ok := <-states:
 				if !ok {
+					cancel()
 					return
 				}
 				s.events.Publish("player", st)
 			}
 		}
-	}()
+		cancel()
+	}
+}
+
+// Run serves on ln until ctx ends, then shuts down within a few seconds,
+// closing SSE streams first so they do not hold the shutdown.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	go s.relayPlayer(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- s.app.Listener(s.listener(ln)) }()
 	select {

@@ -1,5 +1,12 @@
 // Command customer-room runs the Customer Room server and its admin tools.
 // See README.md for the commands and configuration.
+//
+// The runtime's once-a-second check of the CPU quota (Go 1.25's
+// updatemaxprocs) is off: it cost an idle server a wake-up and four system
+// calls every second, for a limit that does not change on the room's machine.
+// The quota is still read once at start.
+//
+//go:debug updatemaxprocs=0
 package main
 
 import (
