@@ -41,6 +41,13 @@ type Cutter interface {
 	Cut(fade int) int
 }
 
+// Rester is implemented by outputs that can rest the device while nothing
+// plays: the engine calls Rest when it has nothing more to write for now
+// (idle or paused), and the next Write wakes the device.
+type Rester interface {
+	Rest()
+}
+
 // rearmer is implemented by Cutters whose Interrupt stays pending until the
 // engine has read the transport state it was for.
 type rearmer interface{ rearm() }
@@ -240,6 +247,8 @@ type engine struct {
 	fadeN int
 	// audible is true when the last write ended above silence, so stopping needs a fade out.
 	audible bool
+	// resting: the output was told to rest (Rester) and nothing was written since.
+	resting bool
 	// lost counts rendered frames an interrupted Write did not queue; the
 	// next cut counts them as dropped.
 	lost int64
@@ -402,6 +411,10 @@ func (p *Player) engineRun(quit <-chan struct{}) (done bool) {
 		if st != StatePlaying || e.src == nil {
 			if dropped := e.silence(); dropped > 0 && e.src != nil && st == StatePaused {
 				e.rewind(dropped, g)
+			}
+			if r, ok := p.out.(Rester); ok && !e.resting {
+				r.Rest()
+				e.resting = true
 			}
 			select {
 			case <-p.wake:
@@ -602,6 +615,7 @@ func (e *engine) write(b []float32) error {
 		}
 	}
 	n, err := p.out.Write(b)
+	e.resting = false
 	if err == nil && n < len(b) {
 		e.lost += int64(len(b)-n) / Channels // interrupted for a cut (Cutter)
 	}

@@ -36,7 +36,7 @@ const (
 	otoBuffer    = 40 * time.Millisecond
 	otoPlayerBuf = 100 * time.Millisecond
 	otoPipe      = 150 * time.Millisecond
-	otoBlock     = 10 * time.Millisecond
+	otoBlock     = 40 * time.Millisecond
 	otoReadyWait = 5 * time.Second
 )
 
@@ -95,7 +95,15 @@ type OtoOutput struct {
 	// would read the pipe beside oto's mixer loop into the same buffer
 	// (a data race inside oto), hence a new player rather than Play again.
 	cut bool
+	// suspended: oto's context is suspended (Rest), its ALSA thread
+	// waiting instead of writing silence; the next Write resumes it.
+	suspended bool
+	// rests counts Rest and Write calls: a rest that finds it moved on
+	// was overtaken by a Write and leaves the device running.
+	rests uint64
 }
+
+var _ Rester = (*OtoOutput)(nil)
 
 // NewOtoOutput opens the default ALSA device (48 kHz stereo float32, 40 ms
 // of device buffer). The context is created once per process; a
@@ -109,12 +117,15 @@ func NewOtoOutput() (Output, error) {
 	o := &OtoOutput{ctx: ctx}
 	pl, _ := o.open()
 	pl.Play()
+	if err := ctx.Resume(); err != nil { // an earlier output may have rested it
+		return nil, fmt.Errorf("alsa: %w", err)
+	}
 	return o, nil
 }
 
 // open makes a new pipe and a player reading it, not yet playing.
 func (o *OtoOutput) open() (oto.Player, *pcmPipe) {
-	pipe := newPCMPipe(int(otoPipe.Seconds() * SampleRate * Channels))
+	pipe := newPCMPipe(int(otoPipe.Seconds()*SampleRate*Channels), o.BlockFrames()*Channels)
 	pl := o.ctx.NewPlayer(pipe)
 	if bs, ok := pl.(oto.BufferSizeSetter); ok {
 		bs.SetBufferSize(int(otoPlayerBuf.Seconds()*SampleRate) * Channels * 4)
@@ -139,15 +150,67 @@ func (o *OtoOutput) Write(samples []float32) (int, error) {
 	if err := o.Err(); err != nil {
 		return 0, err
 	}
-	if !o.cut {
-		_, pipe := o.current()
+	o.mu.Lock()
+	o.rests++
+	cut, suspended := o.cut, o.suspended
+	o.cut, o.suspended = false, false
+	pipe := o.pipe
+	o.mu.Unlock()
+	if !cut {
 		return pipe.write(samples)
 	}
-	o.cut = false
 	pl, pipe := o.open()
 	n, err := pipe.write(samples)
 	pl.Play() // fills its buffer from the pipe, then joins oto's mixer
+	if suspended {
+		// After Play, so the first period mixed already holds the call.
+		if err := o.ctx.Resume(); err != nil {
+			return n, fmt.Errorf("alsa: resume: %w", err)
+		}
+	}
 	return n, err
+}
+
+// Rest tells the output the engine has nothing more to write for now (idle
+// or paused; Rester). Once what is queued has been heard, the player is
+// closed and oto's context suspended: an idle room's card then gets no
+// writes at all, where oto would mix and write silence 50 times a second
+// for as long as the server runs. The next Write resumes it; the device
+// recovers from the underrun its rest left (snd_pcm_recover, in oto).
+func (o *OtoOutput) Rest() {
+	o.mu.Lock()
+	o.rests++
+	n := o.rests
+	o.mu.Unlock()
+	go o.restAfter(n)
+}
+
+// restAfter suspends the device once the queue has played out, unless a
+// Write or another Rest (number n no longer the last) came first.
+func (o *OtoOutput) restAfter(n uint64) {
+	deadline := time.Now().Add(otoPipe + otoPlayerBuf + otoBuffer)
+	for time.Now().Before(deadline) {
+		pl, pipe := o.current()
+		if pipe.buffered() == 0 && pl.UnplayedBufferSize() == 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// The device's ring and the period oto's ALSA thread holds.
+	time.Sleep(otoBuffer*3/2 + 10*time.Millisecond)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if n != o.rests || o.suspended || o.ctx.Err() != nil {
+		return
+	}
+	if !o.cut {
+		o.player.Close()
+		o.pipe.close()
+		o.cut = true
+	}
+	if o.ctx.Suspend() == nil {
+		o.suspended = true
+	}
 }
 
 // Err reports the device's error (ALSA open or write failure) or the player's.
@@ -189,8 +252,10 @@ func (o *OtoOutput) Interrupt() {
 // faded period is heard again on resume, never a part skipped.
 func (o *OtoOutput) Cut(fade int) int {
 	const frameBytes = 4 * Channels
-	pl, pipe := o.current()
-	if o.cut || fade <= 0 || pipe.buffered()/Channels+pl.UnplayedBufferSize()/frameBytes < fade {
+	o.mu.Lock()
+	pl, pipe, cut := o.player, o.pipe, o.cut
+	o.mu.Unlock()
+	if cut || fade <= 0 || pipe.buffered()/Channels+pl.UnplayedBufferSize()/frameBytes < fade {
 		return -1
 	}
 	piped := pipe.hold()
@@ -221,7 +286,9 @@ func (o *OtoOutput) Cut(fade int) int {
 	heard := min(u0-u, otoPeriodBytes)
 	pl.Close() // leaves oto's mixer with what it still held
 	pipe.close()
+	o.mu.Lock()
 	o.cut = true
+	o.mu.Unlock()
 	return piped + (u0-heard)/frameBytes
 }
 
@@ -241,7 +308,13 @@ func (o *OtoOutput) Delay() time.Duration {
 // player's shutdown budget), then releases the player. The context stays:
 // oto cannot open a second one.
 func (o *OtoOutput) Close() error {
-	pl, pipe := o.current()
+	o.mu.Lock()
+	o.rests++ // a pending rest has nothing left to do
+	pl, pipe, cut := o.player, o.pipe, o.cut
+	o.mu.Unlock()
+	if cut {
+		return nil // closed by a cut or a rest
+	}
 	deadline := time.Now().Add(otoPlayerBuf + otoPipe + 50*time.Millisecond)
 	for (pipe.buffered() > 0 || pl.UnplayedBufferSize() > 0) && time.Now().Before(deadline) && o.ctx.Err() == nil {
 		time.Sleep(5 * time.Millisecond)
@@ -267,7 +340,8 @@ type pcmPipe struct {
 	// lastWrite is when the engine last queued samples: while it is
 	// streaming, Read waits for it instead of handing oto silence.
 	lastWrite time.Time
-	space     chan struct{} // signalled when Read frees room
+	space     chan struct{} // signalled when Read frees room for a block
+	block     int           // samples: Read wakes a waiting write once this much is free
 	data      chan struct{} // signalled when Write adds samples
 	intr      bool          // a blocked write returns early (see interrupt)
 	// held stops Read handing oto anything (it blocks) from a cut until
@@ -276,8 +350,11 @@ type pcmPipe struct {
 	held bool
 }
 
-func newPCMPipe(size int) *pcmPipe {
-	return &pcmPipe{buf: make([]float32, size), space: make(chan struct{}, 1), data: make(chan struct{}, 1)}
+// newPCMPipe returns a pipe of size samples whose writer is woken when
+// block samples are free (a whole engine block): oto reads a little at a
+// time, and waking the engine for each read would cost a wake-up per read.
+func newPCMPipe(size, block int) *pcmPipe {
+	return &pcmPipe{buf: make([]float32, size), block: min(max(block, 1), size), space: make(chan struct{}, 1), data: make(chan struct{}, 1)}
 }
 
 func signal(c chan struct{}) {
@@ -426,6 +503,8 @@ func (p *pcmPipe) Read(b []byte) (int, error) {
 	}
 	p.r = (p.r + k) % len(p.buf)
 	p.n -= k
-	signal(p.space)
+	if len(p.buf)-p.n >= p.block {
+		signal(p.space)
+	}
 	return k * 4, nil
 }

@@ -83,6 +83,9 @@ func otoHelper(mode string) int {
 			time.Sleep(10 * time.Millisecond)
 		}
 		res.Finished = p.State().State == StateIdle
+		if mode == "rest" {
+			time.Sleep(1500 * time.Millisecond) // idle, still running
+		}
 	}
 	res.Health = p.Health()
 	start := time.Now()
@@ -235,6 +238,47 @@ func readPaced(path string) []byte {
 		if len(all) > 60*bps { // a runaway writer: stop at a minute of audio
 			return all
 		}
+	}
+}
+
+// TestOtoRestsWhenIdle: once a call has ended the card gets nothing more
+// (oto's context is suspended) where oto would mix and write silence 50 times
+// a second: the program runs on idle for 1.5 s after the call, and the card
+// receives less than a second of silence in all.
+func TestOtoRestsWhenIdle(t *testing.T) {
+	dir := t.TempDir()
+	x := make([]float32, 8000)
+	for i := range x {
+		x[i] = float32(speechLike(float64(i) / 8000))
+	}
+	fixture := filepath.Join(dir, "call.wav")
+	writeWAV(t, fixture, 8000, 1, x)
+	rc, captured := captureALSA(t, dir)
+	res, raw := runOtoHelper(t, "rest", rc, "PLAYER_FIXTURE="+fixture)
+	t.Logf("helper: %s", raw)
+	if !res.Health.OK || res.PlayErr != "" || !res.Finished {
+		t.Fatalf("playback through oto failed: %+v", res)
+	}
+	var b []byte
+	select {
+	case b = <-captured:
+	case <-time.After(10 * time.Second):
+		t.Fatal("ALSA never closed the capture FIFO")
+	}
+	sounding, silent := 0, 0
+	for i := 0; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:]) == 0 {
+			silent++
+		} else {
+			sounding++
+		}
+	}
+	t.Logf("%d sounding frames, %d silent frames", sounding, silent)
+	if sounding < SampleRate*9/10 {
+		t.Errorf("%d sounding frames, want the 1 s call", sounding)
+	}
+	if silent >= SampleRate {
+		t.Errorf("%d silent frames (%.2f s) reached the card: the device did not rest while idle", silent, float64(silent)/SampleRate)
 	}
 }
 
