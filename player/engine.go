@@ -78,33 +78,39 @@ const (
 	// watchEvery is Run's period while playing and someone watches the
 	// position (a Subscribe subscriber): the watchdog looks at the device
 	// and the position goes out, 5 times a second. With nobody watching,
-	// Run wakes only when a stall would be due (about every StallTimeout).
+	// Run does not wake: the stall timer, pushed back by every write,
+	// fires only if the output stalls.
 	watchEvery = 200 * time.Millisecond
 )
 
-// nextWatch is how long Run may wait before the watchdog looks again (and,
-// when someone watches, the position goes out); 0 when nothing plays and no
-// Write is pending. watched says which of the two it is.
-func (p *Player) nextWatch() (d time.Duration, watched bool) {
+// nextWatch is Run's period: watchEvery while playing (or in a Write) with
+// someone watching the position, 0 (no wake-ups) otherwise, when the stall
+// timer watches alone.
+func (p *Player) nextWatch() time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.state != StatePlaying && p.inWrite.IsZero() {
-		return 0, false
+	if p.state != StatePlaying && p.inWrite.IsZero() || p.subs.Len() == 0 {
+		return 0
 	}
-	if p.subs.Len() > 0 {
-		return watchEvery, true
+	return watchEvery
+}
+
+// stallCheck runs when the stall timer fires: the watchdog looks, and if the
+// transport is still playing (or a Write still pending) without a verdict,
+// the timer is set for when that would stall next.
+func (p *Player) stallCheck() {
+	p.watch()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.state != StatePlaying && p.inWrite.IsZero() || p.stalled != nil {
+		return
 	}
-	// Alone: wake when a Write pending since inWrite, or a position last
-	// moved at progress, would have stalled.
-	d = p.opt.StallTimeout
 	since := p.progress
 	if !p.inWrite.IsZero() {
 		since = p.inWrite
 	}
-	if !since.IsZero() {
-		d = since.Add(p.opt.StallTimeout).Sub(p.opt.Clock.Now()) + time.Millisecond
-	}
-	return min(max(d, watchEvery/4), p.opt.StallTimeout), false
+	d := since.Add(p.opt.StallTimeout).Sub(p.opt.Clock.Now()) + time.Millisecond
+	p.stall.Reset(min(max(d, 10*time.Millisecond), p.opt.StallTimeout))
 }
 
 // Run is the engine: it renders the queue to the output, watches the device
@@ -114,8 +120,8 @@ func (p *Player) nextWatch() (d time.Duration, watched bool) {
 // While nothing plays it does not wake at all: the watchdog and the position
 // pushes run only while the transport is playing (a dead device still shows
 // in Health, which asks the output directly), the pushes only while a
-// Subscribe subscriber watches, and with nobody watching the watchdog wakes
-// only when a stall would be due.
+// Subscribe subscriber watches, and with nobody watching the watchdog is a
+// timer that fires only when the output stalls.
 func (p *Player) Run(ctx context.Context) error {
 	quit := make(chan struct{})
 	done := make(chan struct{})
@@ -126,25 +132,17 @@ func (p *Player) Run(ctx context.Context) error {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
-	var (
-		due     time.Time // when timer fires; zero while it is stopped
-		watched bool      // due is on the watchers' cadence
-	)
+	defer p.stall.Stop()
+	ticking := false // timer runs on the watchers' cadence
 	for {
-		d, w := p.nextWatch()
-		switch {
-		case d == 0:
-			if !due.IsZero() {
-				timer.Stop()
-				due = time.Time{}
-			}
-		case w && watched && !due.IsZero():
-			// Keep the watchers' cadence across transitions.
-		default:
-			due = time.Now().Add(d)
+		switch d := p.nextWatch(); {
+		case d == 0 && ticking:
+			timer.Stop()
+			ticking = false
+		case d != 0 && !ticking:
 			timer.Reset(d)
+			ticking = true
 		}
-		watched = w
 		select {
 		case <-ctx.Done():
 			close(quit)
@@ -165,11 +163,8 @@ func (p *Player) Run(ctx context.Context) error {
 			return errors.New("player: engine stopped unexpectedly")
 		case <-p.runWake:
 		case <-timer.C:
-			due = time.Time{}
+			ticking = false
 			p.watch()
-			if !watched {
-				break
-			}
 			if st := p.State(); st.State == StatePlaying {
 				p.subs.Publish(st) // a position update: for watchers only
 			}
@@ -627,6 +622,9 @@ func (e *engine) write(b []float32) error {
 		p.writeErr = nil
 	}
 	p.mu.Unlock()
+	if err == nil {
+		p.stall.Reset(p.opt.StallTimeout + time.Millisecond)
+	}
 	return err
 }
 

@@ -65,7 +65,7 @@ const nullLead = 100 * time.Millisecond
 // renders half a second at a time and wakes twice a second. A pause or a
 // seek does not wait for the block: the output is a Cutter, whose queue is
 // only a count of frames.
-const nullBlock = SampleRate / 2
+const nullBlock = SampleRate
 
 // NullOutput discards samples at real-time pace, for headless boxes and the demo.
 type NullOutput struct {

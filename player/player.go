@@ -206,6 +206,11 @@ type Player struct {
 	progress time.Time // last time a Write returned or the position moved
 	inWrite  time.Time // when the pending Write started; zero when not writing
 
+	// stall is the watchdog while nobody watches the position: the engine
+	// pushes it back at every write, so it fires only when a write has not
+	// returned, or the position not moved, for StallTimeout (stallCheck).
+	stall *time.Timer
+
 	subs    *fanout.Hub[State] // Subscribe: every change and the position ticks
 	changes *fanout.Hub[State] // SubscribeChanges: every change only
 }
@@ -213,7 +218,7 @@ type Player struct {
 // New returns a player writing to out and resolving requests with lib.
 func New(out Output, lib Library, opt Options) *Player {
 	opt.defaults()
-	return &Player{
+	p := &Player{
 		out:     out,
 		lib:     lib,
 		opt:     opt,
@@ -225,6 +230,9 @@ func New(out Output, lib Library, opt Options) *Player {
 		subs:    fanout.NewLatest[State](),
 		changes: fanout.NewLatest[State](),
 	}
+	p.stall = time.AfterFunc(time.Hour, p.stallCheck)
+	p.stall.Stop()
+	return p
 }
 
 func (p *Player) poke() {
@@ -310,6 +318,7 @@ func (p *Player) loadLocked(idx int, atMS int64, state string) {
 	p.state = state
 	p.gen++
 	p.progress = p.opt.Clock.Now()
+	p.stall.Reset(p.opt.StallTimeout + time.Millisecond)
 }
 
 // changed wakes the engine and tells subscribers.
@@ -340,6 +349,7 @@ func (p *Player) Resume() error {
 		}
 		p.state = StatePlaying
 		p.progress = p.opt.Clock.Now()
+		p.stall.Reset(p.opt.StallTimeout + time.Millisecond)
 	}
 	p.mu.Unlock()
 	p.changed()
