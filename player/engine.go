@@ -467,15 +467,19 @@ func (p *Player) engineRun(quit <-chan struct{}) (done bool) {
 // render fills buf from the source through gain and limiter and the ramps;
 // it returns the samples filled and io.EOF at the end of the item.
 func (e *engine) render(buf []float32) (int, error) {
-	n, err := e.src.read(buf)
-	x := buf[:n]
 	// Loudness gain and volume, then the limiter: the volume only lowers
 	// the level, so the limiter acts only when what reaches the speaker
 	// would pass the ceiling, and at the usual volumes it has nothing to do.
-	if e.vol.cur == e.vol.target {
-		scale(x, e.gain*float32(e.vol.cur), e.lim.bypass)
-	} else {
-		scale(x, e.gain, e.lim.bypass)
+	// The source applies the gain as it spreads to stereo; a volume ramp
+	// follows on its own.
+	steady := e.vol.cur == e.vol.target
+	e.src.gain, e.src.clamp = e.gain, e.lim.bypass
+	if steady {
+		e.src.gain *= float32(e.vol.cur)
+	}
+	n, err := e.src.read(buf)
+	x := buf[:n]
+	if !steady {
 		e.vol.apply(x)
 	}
 	// Fade out the last fadeN frames of an item whose end is known (clips end mid-word).

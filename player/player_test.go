@@ -607,7 +607,7 @@ func TestFileOutputRoundTrip(t *testing.T) {
 		}
 		x := sine(SampleRate, 1000, 0.5, 0.5)
 		st := make([]float32, 2*len(x))
-		spread(st, x, 1)
+		spread(st, x, 1, 1, false)
 		if _, err := o.Write(st); err != nil {
 			t.Fatal(err)
 		}

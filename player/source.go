@@ -22,6 +22,10 @@ type source struct {
 	decBuf []float32 // the decoder's block, reused
 	tmp    []float32
 	eof    bool
+	// gain scales what read hands out and clamp holds it to full scale:
+	// done while spreading to stereo, so it costs no pass of its own.
+	gain  float32
+	clamp bool
 }
 
 // seek repositions an open source atMS into the item, without reopening the
@@ -97,7 +101,7 @@ func openSource(t Track, atMS int64) (*source, error) {
 		f.Close()
 		return nil, fmt.Errorf("decode %s: unsupported stream (%d Hz, %d channels)", t.Path, rate, ch)
 	}
-	src := &source{f: f, s: s, ch: min(ch, 2), total: -1}
+	src := &source{f: f, s: s, ch: min(ch, 2), total: -1, gain: 1}
 	if rate != SampleRate {
 		src.rs = newResampler(rate, SampleRate, src.ch)
 	}
@@ -180,7 +184,7 @@ func (s *source) read(dst []float32) (int, error) {
 				}
 				continue
 			}
-			spread(dst[2*n:], s.tmp[:got*s.ch], s.ch)
+			spread(dst[2*n:], s.tmp[:got*s.ch], s.ch, s.gain, s.clamp)
 		} else {
 			if len(s.dec) == 0 {
 				if s.eof {
@@ -192,7 +196,7 @@ func (s *source) read(dst []float32) (int, error) {
 				continue
 			}
 			got = min(want-n, len(s.dec)/s.ch)
-			spread(dst[2*n:], s.dec[:got*s.ch], s.ch)
+			spread(dst[2*n:], s.dec[:got*s.ch], s.ch, s.gain, s.clamp)
 			s.dec = s.dec[got*s.ch:]
 		}
 		n += got
@@ -243,14 +247,34 @@ func (s *source) decode() error {
 	return nil
 }
 
-// spread copies frames of ch channels to stereo (mono goes to both sides).
-func spread(dst, src []float32, ch int) {
-	if ch == 2 {
+// spread copies frames of ch channels to stereo (mono goes to both sides),
+// times g, held to full scale when clamp is set.
+func spread(dst, src []float32, ch int, g float32, clamp bool) {
+	switch {
+	case ch == 2 && g == 1 && !clamp:
 		copy(dst, src)
-		return
-	}
-	for i, v := range src {
-		dst[2*i], dst[2*i+1] = v, v
+	case ch == 2 && clamp:
+		dst = dst[:len(src)]
+		for i, v := range src {
+			dst[i] = max(-1, min(1, v*g))
+		}
+	case ch == 2:
+		dst = dst[:len(src)]
+		for i, v := range src {
+			dst[i] = v * g
+		}
+	case clamp:
+		dst = dst[:2*len(src)]
+		for i, v := range src {
+			v = max(-1, min(1, v*g))
+			dst[2*i], dst[2*i+1] = v, v
+		}
+	default:
+		dst = dst[:2*len(src)]
+		for i, v := range src {
+			v *= g
+			dst[2*i], dst[2*i+1] = v, v
+		}
 	}
 }
 
