@@ -501,21 +501,6 @@ func (e *engine) render(buf []float32) (int, error) {
 	return n, err
 }
 
-// scale multiplies x by g; with clamp set it also holds every sample to
-// full scale, the output's last guard when the limiter is bypassed.
-func scale(x []float32, g float32, clamp bool) {
-	switch {
-	case clamp:
-		for i, v := range x {
-			x[i] = max(-1, min(1, v*g))
-		}
-	case g != 1:
-		for i := range x {
-			x[i] *= g
-		}
-	}
-}
-
 // silence ends what is sounding. On an output that can cut its queue the
 // queued audio is faded and the rest dropped; it returns the frames dropped
 // (0 when it rendered a fade instead).
