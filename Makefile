@@ -14,7 +14,7 @@ TOOLS      := $(HOME)/.cache/customer-room/tools
 
 # Debian packages the build needs, and those the tests need on top.
 BUILD_PKGS := gcc libc6-dev pkg-config libasound2-dev ca-certificates curl unzip
-TEST_PKGS  := chromium alsa-utils libasound2-plugins
+TEST_PKGS  := chromium alsa-utils libasound2-plugins qemu-user
 # The benchmarks compare with reference tools and encode long test files.
 BENCH_PKGS := ffmpeg sox libsox-fmt-all lame opus-tools hyperfine time mpd mpc python3
 
@@ -37,6 +37,9 @@ test: deps test-deps go staticcheck
 	$(GO) vet -tags $(TAGS) ./...
 	$(TOOLS)/staticcheck -tags $(TAGS) ./...
 	$(GO) test -race -tags $(TAGS) -count=1 -timeout 15m ./...
+	@# The resampler's arm64 kernel (the Raspberry Pi's), run under qemu.
+	GOARCH=arm64 CGO_ENABLED=0 $(GO) test -c -o $(TOOLS)/polyphase.arm64.test ./player/internal/polyphase
+	qemu-aarch64 $(TOOLS)/polyphase.arm64.test -test.count=1
 
 bench: deps test-deps go
 	@missing=""; for p in $(BENCH_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"customerroom/media/audio"
+	"customerroom/player/internal/polyphase"
 )
 
 // This file holds the signal chain between the decoder and the output:
@@ -45,6 +46,9 @@ type resampler struct {
 	// whole number (down 1, up <= rsMaxGroup: 8, 12, 16 and 24 kHz calls):
 	// each input window is then read once for all up outputs.
 	grp []float32
+	// grpB is grp laid out for polyphase.Up (mono 8 and 16 kHz calls,
+	// 6 and 3 phases, in vector registers), and planar its output.
+	grpB, planar []float32
 
 	in     []float32 // interleaved input not yet consumed, starting at input frame base
 	base   int64     // input frame index of in[0]
@@ -72,6 +76,9 @@ func newResampler(inRate, outRate, ch int) *resampler {
 				for j, v := range w {
 					r.grp[j*r.up+ph] = v
 				}
+			}
+			if ch == 1 && polyphase.Vectorized(r.up) {
+				r.grpB = polyphase.Bcast(r.grp)
 			}
 		}
 	}
@@ -141,9 +148,12 @@ func (r *resampler) pull(dst []float32) int {
 				m = min(m, int(r.pushed-i))
 			}
 			x := r.in[off : off+(2*r.half+m-1)*ch]
-			if ch == 1 {
+			switch {
+			case r.grpB != nil:
+				r.upVector(dst[n:n+m*r.up], x, m)
+			case ch == 1:
 				upMonoRun(dst[n:n+m*r.up], r.grp, x, r.up, m)
-			} else {
+			default:
 				for k := range m {
 					upStereo(dst[n+2*k*r.up:n+2*(k+1)*r.up], r.grp, x[2*k:2*(k+2*r.half)])
 				}
@@ -181,92 +191,46 @@ func (r *resampler) pull(dst []float32) int {
 	return n
 }
 
-// upMonoRun is upMono for m consecutive input frames: x holds their windows
-// (2*half+m-1 samples, frame k's window starting at x[k]) and dst their
-// m*up outputs. At 3 phases (16 kHz calls) two frames share each pass over
-// the coefficients: each is loaded once for six sums instead of three, and
-// the call is made once per block rather than once per input frame.
-func upMonoRun(dst, g, x []float32, up, m int) {
-	taps := len(x) - m + 1
-	k := 0
-	if up == 3 {
-		g3 := g[:3*taps]
-		for ; k+2 <= m; k += 2 {
-			w := x[k : k+taps+1]
-			var a0, a1, a2, b0, b1, b2 float32
-			v := w[0]
-			for j := 1; j < len(w); j++ {
-				c := g3[3*j-3 : 3*j : 3*j]
-				u := w[j]
-				a0 += c[0] * v
-				a1 += c[1] * v
-				a2 += c[2] * v
-				b0 += c[0] * u
-				b1 += c[1] * u
-				b2 += c[2] * u
-				v = u
-			}
-			d := dst[3*k : 3*k+6 : 3*k+6]
-			d[0], d[1], d[2], d[3], d[4], d[5] = a0, a1, a2, b0, b1, b2
+// upVector is upMonoRun through polyphase.Up, whose planar output (each
+// phase's m samples together) is interleaved into dst.
+func (r *resampler) upVector(dst, x []float32, m int) {
+	up := r.up
+	if cap(r.planar) < up*m {
+		r.planar = make([]float32, up*m)
+	}
+	y := r.planar[:up*m]
+	polyphase.Up(y, r.grpB, x, up, 2*r.half, m)
+	dst = dst[:up*m]
+	for p := range up {
+		for k, v := range y[p*m : (p+1)*m] {
+			dst[k*up+p] = v
 		}
 	}
-	for ; k < m; k++ {
+}
+
+// upMonoRun is upMono for m consecutive input frames: x holds their windows
+// (2*half+m-1 samples, frame k's window starting at x[k]) and dst their
+// m*up outputs. 8 and 16 kHz calls take upVector instead.
+func upMonoRun(dst, g, x []float32, up, m int) {
+	taps := len(x) - m + 1
+	for k := range m {
 		upMono(dst[k*up:(k+1)*up], g, x[k:k+taps])
 	}
 }
 
 // upMono computes the len(dst) phases of an integer-ratio upsampler for
 // one input window x: dst[p] = sum_j g[j*up+p] * x[j], with up = len(dst).
-// Each sample of x is loaded once for all phases, in two interleaved sums
-// per phase to keep the adds independent.
+// Each sample of x is loaded once for all phases.
 func upMono(dst, g, x []float32) {
-	switch len(dst) {
-	case 3:
-		g3 := g[:3*len(x)]
-		var a0, a1, a2, b0, b1, b2 float32
-		j := 0
-		for ; j+1 < len(x); j += 2 {
-			v, u := x[j], x[j+1]
-			c := g3[3*j : 3*j+6 : 3*j+6]
-			a0 += c[0] * v
-			a1 += c[1] * v
-			a2 += c[2] * v
-			b0 += c[3] * u
-			b1 += c[4] * u
-			b2 += c[5] * u
+	up := len(dst)
+	var acc [rsMaxGroup]float32
+	for j, v := range x {
+		c := g[j*up : j*up+up]
+		for p, w := range c {
+			acc[p] += w * v
 		}
-		for ; j < len(x); j++ {
-			v := x[j]
-			c := g3[3*j : 3*j+3 : 3*j+3]
-			a0 += c[0] * v
-			a1 += c[1] * v
-			a2 += c[2] * v
-		}
-		dst[0], dst[1], dst[2] = a0+b0, a1+b1, a2+b2
-	case 6:
-		g6 := g[:6*len(x)]
-		var a0, a1, a2, a3, a4, a5 float32
-		for j, v := range x {
-			c := g6[6*j : 6*j+6 : 6*j+6]
-			a0 += c[0] * v
-			a1 += c[1] * v
-			a2 += c[2] * v
-			a3 += c[3] * v
-			a4 += c[4] * v
-			a5 += c[5] * v
-		}
-		dst[0], dst[1], dst[2], dst[3], dst[4], dst[5] = a0, a1, a2, a3, a4, a5
-	default:
-		up := len(dst)
-		var acc [rsMaxGroup]float32
-		for j, v := range x {
-			c := g[j*up : j*up+up]
-			for p, w := range c {
-				acc[p] += w * v
-			}
-		}
-		copy(dst, acc[:up])
 	}
+	copy(dst, acc[:up])
 }
 
 // upStereo is upMono over an interleaved stereo window; dst holds up frames.

@@ -1,0 +1,156 @@
+#include "textflag.h"
+
+// func up3(y unsafe.Pointer, stride uintptr, gb, x unsafe.Pointer, taps, blocks int)
+// SSE, eight frames a block: X(2p) holds phase p of frames 0-3 and
+// X(2p+1) of frames 4-7; X12/X13 the window's 8 samples at tap j; X14 a
+// coefficient repeated across the register, X15 its copy.
+TEXT ·up3(SB), NOSPLIT, $0-48
+	MOVQ y+0(FP), DI
+	MOVQ stride+8(FP), R9
+	MOVQ gb+16(FP), SI
+	MOVQ x+24(FP), DX
+	MOVQ taps+32(FP), CX
+	MOVQ blocks+40(FP), BX
+block3:
+	XORPS X0, X0
+	XORPS X1, X1
+	XORPS X2, X2
+	XORPS X3, X3
+	XORPS X4, X4
+	XORPS X5, X5
+	MOVQ SI, R10
+	MOVQ DX, R11
+	MOVQ CX, R12
+tap3:
+	MOVUPS (R11), X12
+	MOVUPS 16(R11), X13
+	MOVUPS 0(R10), X14
+	MOVAPS X14, X15
+	MULPS X12, X14
+	ADDPS X14, X0
+	MULPS X13, X15
+	ADDPS X15, X1
+	MOVUPS 16(R10), X14
+	MOVAPS X14, X15
+	MULPS X12, X14
+	ADDPS X14, X2
+	MULPS X13, X15
+	ADDPS X15, X3
+	MOVUPS 32(R10), X14
+	MOVAPS X14, X15
+	MULPS X12, X14
+	ADDPS X14, X4
+	MULPS X13, X15
+	ADDPS X15, X5
+	ADDQ $4, R11
+	ADDQ $48, R10
+	DECQ R12
+	JNZ tap3
+	MOVQ DI, R13
+	MOVUPS X0, (R13)
+	MOVUPS X1, 16(R13)
+	ADDQ R9, R13
+	MOVUPS X2, (R13)
+	MOVUPS X3, 16(R13)
+	ADDQ R9, R13
+	MOVUPS X4, (R13)
+	MOVUPS X5, 16(R13)
+	ADDQ $32, DI
+	ADDQ $32, DX
+	DECQ BX
+	JNZ block3
+	RET
+
+// func up6(y unsafe.Pointer, stride uintptr, gb, x unsafe.Pointer, taps, blocks int)
+// SSE, eight frames a block: X(2p) holds phase p of frames 0-3 and
+// X(2p+1) of frames 4-7; X12/X13 the window's 8 samples at tap j; X14 a
+// coefficient repeated across the register, X15 its copy.
+TEXT ·up6(SB), NOSPLIT, $0-48
+	MOVQ y+0(FP), DI
+	MOVQ stride+8(FP), R9
+	MOVQ gb+16(FP), SI
+	MOVQ x+24(FP), DX
+	MOVQ taps+32(FP), CX
+	MOVQ blocks+40(FP), BX
+block6:
+	XORPS X0, X0
+	XORPS X1, X1
+	XORPS X2, X2
+	XORPS X3, X3
+	XORPS X4, X4
+	XORPS X5, X5
+	XORPS X6, X6
+	XORPS X7, X7
+	XORPS X8, X8
+	XORPS X9, X9
+	XORPS X10, X10
+	XORPS X11, X11
+	MOVQ SI, R10
+	MOVQ DX, R11
+	MOVQ CX, R12
+tap6:
+	MOVUPS (R11), X12
+	MOVUPS 16(R11), X13
+	MOVUPS 0(R10), X14
+	MOVAPS X14, X15
+	MULPS X12, X14
+	ADDPS X14, X0
+	MULPS X13, X15
+	ADDPS X15, X1
+	MOVUPS 16(R10), X14
+	MOVAPS X14, X15
+	MULPS X12, X14
+	ADDPS X14, X2
+	MULPS X13, X15
+	ADDPS X15, X3
+	MOVUPS 32(R10), X14
+	MOVAPS X14, X15
+	MULPS X12, X14
+	ADDPS X14, X4
+	MULPS X13, X15
+	ADDPS X15, X5
+	MOVUPS 48(R10), X14
+	MOVAPS X14, X15
+	MULPS X12, X14
+	ADDPS X14, X6
+	MULPS X13, X15
+	ADDPS X15, X7
+	MOVUPS 64(R10), X14
+	MOVAPS X14, X15
+	MULPS X12, X14
+	ADDPS X14, X8
+	MULPS X13, X15
+	ADDPS X15, X9
+	MOVUPS 80(R10), X14
+	MOVAPS X14, X15
+	MULPS X12, X14
+	ADDPS X14, X10
+	MULPS X13, X15
+	ADDPS X15, X11
+	ADDQ $4, R11
+	ADDQ $96, R10
+	DECQ R12
+	JNZ tap6
+	MOVQ DI, R13
+	MOVUPS X0, (R13)
+	MOVUPS X1, 16(R13)
+	ADDQ R9, R13
+	MOVUPS X2, (R13)
+	MOVUPS X3, 16(R13)
+	ADDQ R9, R13
+	MOVUPS X4, (R13)
+	MOVUPS X5, 16(R13)
+	ADDQ R9, R13
+	MOVUPS X6, (R13)
+	MOVUPS X7, 16(R13)
+	ADDQ R9, R13
+	MOVUPS X8, (R13)
+	MOVUPS X9, 16(R13)
+	ADDQ R9, R13
+	MOVUPS X10, (R13)
+	MOVUPS X11, 16(R13)
+	ADDQ $32, DI
+	ADDQ $32, DX
+	DECQ BX
+	JNZ block6
+	RET
