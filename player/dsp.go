@@ -46,9 +46,10 @@ type resampler struct {
 	// whole number (down 1, up <= rsMaxGroup: 8, 12, 16 and 24 kHz calls):
 	// each input window is then read once for all up outputs.
 	grp []float32
-	// grpB is grp laid out for polyphase.Up (mono 8 and 16 kHz calls,
-	// 6 and 3 phases, in vector registers), and planar its output.
-	grpB, planar []float32
+	// grpB is grp laid out for polyphase.Up (8 and 16 kHz calls, 6 and 3
+	// phases, in vector registers); planar is its output and chans a
+	// stereo window split into its two channels.
+	grpB, planar, chans []float32
 
 	in     []float32 // interleaved input not yet consumed, starting at input frame base
 	base   int64     // input frame index of in[0]
@@ -77,7 +78,7 @@ func newResampler(inRate, outRate, ch int) *resampler {
 					r.grp[j*r.up+ph] = v
 				}
 			}
-			if ch == 1 && polyphase.Vectorized(r.up) {
+			if polyphase.Vectorized(r.up) {
 				r.grpB = polyphase.Bcast(r.grp)
 			}
 		}
@@ -150,7 +151,7 @@ func (r *resampler) pull(dst []float32) int {
 			x := r.in[off : off+(2*r.half+m-1)*ch]
 			switch {
 			case r.grpB != nil:
-				r.upVector(dst[n:n+m*r.up], x, m)
+				r.upVector(dst[n:n+m*r.up*ch], x, m)
 			case ch == 1:
 				upMonoRun(dst[n:n+m*r.up], r.grp, x, r.up, m)
 			default:
@@ -192,18 +193,38 @@ func (r *resampler) pull(dst []float32) int {
 }
 
 // upVector is upMonoRun through polyphase.Up, whose planar output (each
-// phase's m samples together) is interleaved into dst.
+// phase's m samples together) is interleaved into dst; a stereo window is
+// split into its channels first, each upsampled on its own.
 func (r *resampler) upVector(dst, x []float32, m int) {
-	up := r.up
+	up, ch, taps := r.up, r.ch, 2*r.half
 	if cap(r.planar) < up*m {
 		r.planar = make([]float32, up*m)
 	}
 	y := r.planar[:up*m]
-	polyphase.Up(y, r.grpB, x, up, 2*r.half, m)
-	dst = dst[:up*m]
-	for p := range up {
-		for k, v := range y[p*m : (p+1)*m] {
-			dst[k*up+p] = v
+	dst = dst[:up*m*ch]
+	if ch == 1 {
+		polyphase.Up(y, r.grpB, x, up, taps, m)
+		for p := range up {
+			for k, v := range y[p*m : (p+1)*m] {
+				dst[k*up+p] = v
+			}
+		}
+		return
+	}
+	n := taps + m - 1 // window frames
+	if cap(r.chans) < n {
+		r.chans = make([]float32, n)
+	}
+	one := r.chans[:n]
+	for c := range 2 {
+		for i := range one {
+			one[i] = x[2*i+c]
+		}
+		polyphase.Up(y, r.grpB, one, up, taps, m)
+		for p := range up {
+			for k, v := range y[p*m : (p+1)*m] {
+				dst[2*(k*up+p)+c] = v
+			}
 		}
 	}
 }
