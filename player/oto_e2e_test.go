@@ -104,6 +104,26 @@ func speechLike(tsec float64) float64 {
 		0.1*math.Sin(2*math.Pi*1900*tsec+2) + 0.05*math.Sin(2*math.Pi*3100*tsec+0.5) + 0.001)
 }
 
+// playCaptured runs the helper in mode through ALSA's file plugin into a
+// FIFO read at a card's pace, checks it played to the end, and returns its
+// result and what reached the card.
+func playCaptured(t *testing.T, dir, mode string, env ...string) (helperResult, []byte) {
+	t.Helper()
+	rc, captured := captureALSA(t, dir)
+	res, raw := runOtoHelper(t, mode, rc, env...)
+	t.Logf("helper: %s", raw)
+	if !res.Health.OK || res.PlayErr != "" || !res.Finished {
+		t.Fatalf("playback through oto failed: %+v", res)
+	}
+	select {
+	case b := <-captured:
+		return res, b
+	case <-time.After(10 * time.Second):
+		t.Fatal("ALSA never closed the capture FIFO")
+		return res, nil
+	}
+}
+
 func runOtoHelper(t *testing.T, mode, asoundrc string, env ...string) (helperResult, []byte) {
 	t.Helper()
 	home := t.TempDir()
@@ -139,20 +159,9 @@ func TestOtoEndToEndThroughALSAFilePlugin(t *testing.T) {
 	m.Write(x)
 	srcLUFS := m.Integrated()
 
-	rc, captured := captureALSA(t, dir)
-	res, raw := runOtoHelper(t, "play", rc, "PLAYER_FIXTURE="+fixture, fmt.Sprintf("PLAYER_FIXTURE_LUFS=%g", srcLUFS))
-	t.Logf("helper: %s", raw)
-	if !res.Health.OK || res.PlayErr != "" || !res.Finished {
-		t.Fatalf("playback through oto failed: %+v", res)
-	}
+	res, b := playCaptured(t, dir, "play", "PLAYER_FIXTURE="+fixture, fmt.Sprintf("PLAYER_FIXTURE_LUFS=%g", srcLUFS))
 	if res.ShutdownMS > 2000 {
 		t.Errorf("shutdown took %d ms", res.ShutdownMS)
-	}
-	var b []byte
-	select {
-	case b = <-captured:
-	case <-time.After(10 * time.Second):
-		t.Fatal("ALSA never closed the capture FIFO")
 	}
 	// Float32 little-endian stereo; drop all-zero frames (the idle device's
 	// silence, counted as gaps) and keep the left channel.
@@ -253,18 +262,7 @@ func TestOtoRestsWhenIdle(t *testing.T) {
 	}
 	fixture := filepath.Join(dir, "call.wav")
 	writeWAV(t, fixture, 8000, 1, x)
-	rc, captured := captureALSA(t, dir)
-	res, raw := runOtoHelper(t, "rest", rc, "PLAYER_FIXTURE="+fixture)
-	t.Logf("helper: %s", raw)
-	if !res.Health.OK || res.PlayErr != "" || !res.Finished {
-		t.Fatalf("playback through oto failed: %+v", res)
-	}
-	var b []byte
-	select {
-	case b = <-captured:
-	case <-time.After(10 * time.Second):
-		t.Fatal("ALSA never closed the capture FIFO")
-	}
+	_, b := playCaptured(t, dir, "rest", "PLAYER_FIXTURE="+fixture)
 	sounding, silent := 0, 0
 	for i := 0; i+8 <= len(b); i += 8 {
 		if binary.LittleEndian.Uint64(b[i:]) == 0 {
@@ -315,18 +313,7 @@ func TestOtoPauseResumeThroughALSAFilePlugin(t *testing.T) {
 	}
 	fixture := filepath.Join(dir, "ramp.wav")
 	writeWAV(t, fixture, SampleRate, 2, x)
-	rc, captured := captureALSA(t, dir)
-	res, raw := runOtoHelper(t, "pauseresume", rc, "PLAYER_FIXTURE="+fixture)
-	t.Logf("helper: %s", raw)
-	if !res.Health.OK || res.PlayErr != "" || !res.Finished {
-		t.Fatalf("playback through oto failed: %+v", res)
-	}
-	var b []byte
-	select {
-	case b = <-captured:
-	case <-time.After(10 * time.Second):
-		t.Fatal("ALSA never closed the capture FIFO")
-	}
+	_, b := playCaptured(t, dir, "pauseresume", "PLAYER_FIXTURE="+fixture)
 	// The source frame of every sounding frame at the speaker, in order.
 	var heard []int
 	silences, inSound := 0, false

@@ -8,6 +8,8 @@
 // planar: y[p*m+k] is phase p of frame k, for the caller to interleave.
 package polyphase
 
+//go:generate go run gen.go
+
 // Bcast is g with every coefficient repeated 4 times (one vector register),
 // the layout Up reads: gb[(j*up+p)*4+l] = g[j*up+p].
 func Bcast(g []float32) []float32 {
