@@ -162,6 +162,7 @@ func TestStudioBrowserReviewAndApprove(t *testing.T) {
 		t.Errorf("header says %q, want the curator's name", who)
 	}
 	b.studioShot(t, "2-queue")
+	axeClean(t, b, "studio queue")
 
 	// The review: findings marked in the transcript, ranges on the waveform.
 	b.do(t, "open the call", chromedp.Click(chromedp.CSS(call)))
@@ -188,6 +189,7 @@ func TestStudioBrowserReviewAndApprove(t *testing.T) {
 		t.Errorf("at 1366x768 these are off screen: %v (or the page scrolls sideways)", offscreen)
 	}
 	b.studioShot(t, "3-review")
+	axeClean(t, b, "studio review")
 
 	// Editing the transcript: new personal data is found and marked.
 	b.do(t, "edit the transcript", chromedp.Click(chromedp.CSS(`#edit-transcript`)))

@@ -211,6 +211,7 @@ func TestWorkshopJoinPageOnAPhone(t *testing.T) {
 	b.do(t, "a wrong code", chromedp.SendKeys(chromedp.CSS("#code"), "zz9zz9"), chromedp.Click(chromedp.CSS(`#code-form button[type="submit"]`)))
 	b.waitJS(t, "the wrong code refused", screenIs("enter")+` && !document.getElementById("enter-why").hidden`)
 	b.workshopShot(t, "join-1-wrong-code")
+	axeClean(t, b, "join, a wrong code")
 
 	evalJS[bool](t, b, `(() => { document.getElementById("code").value = ""; return true; })()`)
 	b.do(t, "the right code", chromedp.SendKeys(chromedp.CSS("#code"), strings.ToLower(w.Code)), chromedp.Click(chromedp.CSS(`#code-form button[type="submit"]`)))
@@ -218,6 +219,7 @@ func TestWorkshopJoinPageOnAPhone(t *testing.T) {
 	if got := evalJS[string](t, b, `location.search`); got != "?c="+w.Code {
 		t.Errorf("address %q, want ?c=%s so a reload stays in", got, w.Code)
 	}
+	axeClean(t, b, "join, the session")
 
 	// Vote 8, then change to 5: one vote, the new one.
 	b.do(t, "vote 8", chromedp.Click(chromedp.CSS(`#scale [data-vote="8"]`)))

@@ -91,7 +91,7 @@ function applyLang() {
   document.querySelectorAll("[data-i18n]").forEach((e) => { e.textContent = t(e.dataset.i18n); });
   const b = document.querySelector(".lang");
   b.textContent = t("langName");
-  b.setAttribute("aria-label", t("langLabel"));
+  b.setAttribute("aria-label", `${t("langName")} · ${t("langLabel")}`); // label in name (WCAG 2.5.3)
   b.lang = lang === "fr" ? "en" : "fr";
   for (const v of $("scale").children) v.setAttribute("aria-label", t("scoreLabel", v.dataset.vote));
   if (view.session) render(view.session);

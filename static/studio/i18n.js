@@ -254,7 +254,12 @@ export function setLang(l) {
   document.querySelectorAll("[data-i18n]").forEach((e) => { e.textContent = t(e.dataset.i18n); });
   document.querySelectorAll("[data-i18n-placeholder]").forEach((e) => { e.placeholder = t(e.dataset.i18nPlaceholder); });
   document.querySelectorAll("[data-i18n-alt]").forEach((e) => { e.alt = t(e.dataset.i18nAlt); });
-  document.querySelectorAll(".lang").forEach((b) => { b.textContent = lang === "fr" ? "EN" : "FR"; });
+  document.querySelectorAll(".lang").forEach((b) => {
+    // The name starts with what the button shows (WCAG 2.5.3, label in name).
+    b.textContent = lang === "fr" ? "EN" : "FR";
+    b.lang = lang === "fr" ? "en" : "fr";
+    b.setAttribute("aria-label", lang === "fr" ? "EN · English version" : "FR · Version française");
+  });
 }
 
 // Insight: the perception gap, below the line, product review packs (insight.js, product.js).
