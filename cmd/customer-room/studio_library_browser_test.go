@@ -337,7 +337,8 @@ func TestStudioBrowserAdminTagsRetentionUploads(t *testing.T) {
 	b.openTab(t, "resonance")
 	b.waitJS(t, "resonance rows", `document.querySelectorAll("#rs-rows tr").length === 4`)
 	b.do(t, "sort by title", chromedp.Click(chromedp.CSS(`[data-act="rs-sort"][data-key="title"]`)))
-	b.waitJS(t, "sorted", `document.querySelector('[data-key="title"]').getAttribute("aria-sort") === "ascending"`)
+	// aria-sort is the column header's (ARIA allows it on columnheader only).
+	b.waitJS(t, "sorted", `document.querySelector('[data-key="title"]').closest("th").getAttribute("aria-sort") === "ascending"`)
 
 	// An upload: a call with its transcript and details, one progress each, then the import result.
 	b.openTab(t, "uploads")

@@ -185,6 +185,7 @@ func TestWorkshopRoomScreenFollowsVotes(t *testing.T) {
 	b.waitJS(t, "the real score", `!document.getElementById("ws-real").hidden && document.getElementById("ws-score").textContent.startsWith(`+jsString(want)+`) &&
 		document.querySelector('#ws-tally .tally-col.real').dataset.score === `+jsString(want))
 	b.workshopShot(t, "room-2-reveal")
+	axeClean(t, b, "room screen, revealed")
 
 	// Next item: a fresh tally, no score; then the end gives the room back.
 	fac.do("POST", fmt.Sprintf("/api/workshops/%d/next", w.ID), "{}", nil)
@@ -254,6 +255,7 @@ func TestWorkshopJoinPageOnAPhone(t *testing.T) {
 	fac.do("POST", fmt.Sprintf("/api/workshops/%d/reveal", w.ID), "{}", nil)
 	b.waitJS(t, "the tally after the reveal", `!document.getElementById("result").hidden && document.getElementById("tally").dataset.count === "1"`)
 	b.workshopShot(t, "join-3-revealed")
+	axeClean(t, b, "join, revealed")
 
 	// English, then the end.
 	b.do(t, "English", chromedp.Click(chromedp.CSS(`button.lang`)))
@@ -346,6 +348,7 @@ func TestWorkshopDriveScreenAndReport(t *testing.T) {
 	b.do(t, "save the action", chromedp.Click(chromedp.CSS(`#wk-action-form button[type="submit"]`)))
 	b.waitJS(t, "the action listed", `document.getElementById("wk-actions").textContent.includes(`+jsString(note)+`)`)
 	b.workshopShot(t, "drive-1-1280x800")
+	axeClean(t, b, "drive screen")
 
 	// The drive screen fits a 1024x768 tablet: transport and columns in view, nothing sideways.
 	b.do(t, "a smaller tablet", chromedp.EmulateViewport(1024, 768))
@@ -389,6 +392,7 @@ func TestWorkshopDriveScreenAndReport(t *testing.T) {
 		t.Errorf("first item's distribution at 6: %q, want 1", c)
 	}
 	b.workshopShot(t, "report-1-page")
+	axeClean(t, b, "workshop report")
 	pdf, err := chromedp.Run(b.ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), func(p *page.PrintToPDFParams) { v := true; p.PreferCSSPageSize = &v }))
 	if err != nil || len(pdf) < 1000 || !strings.HasPrefix(string(pdf), "%PDF") {
 		t.Fatalf("print the report to PDF: %v (%d bytes)", err, len(pdf))

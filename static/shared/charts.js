@@ -173,7 +173,13 @@ export function dataTable(caption, headers, rows, cls = "") {
   const tb = el("table", "grid-table data-table " + cls);
   if (caption) tb.append(el("caption", "sr-only", caption));
   const head = el("tr");
-  for (const h of headers) { const th = el("th", "", h); th.scope = "col"; head.append(th); }
+  // A header given as { hidden } is for screen readers only (an actions column).
+  for (const h of headers) {
+    const th = el("th", "", typeof h === "string" ? h : "");
+    if (typeof h === "object") th.append(el("span", "sr-only", h.hidden));
+    th.scope = "col";
+    head.append(th);
+  }
   const thead = el("thead");
   thead.append(head);
   const body = el("tbody");

@@ -142,7 +142,7 @@ function renderAlerts() {
       { text: t("itemsCount", (x.recordings || []).length, (x.verbatims || []).length), cls: "muted" }, { node: action, cls: "" }] };
   });
   $("in-alerts").replaceChildren(items.length
-    ? table(t("belowLine"), [t("kind"), t("name"), t("count"), t("average"), t("trend"), t("content"), ""], rows, "alerts")
+    ? table(t("belowLine"), [t("kind"), t("name"), t("count"), t("average"), t("trend"), t("content"), { hidden: t("actions") }], rows, "alerts")
     : el("p", "empty", t("nothingBelow", nf(a.threshold), a.scale || st.scale)));
 }
 

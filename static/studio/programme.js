@@ -65,7 +65,9 @@ function render() {
   const table = $("week");
   table.replaceChildren();
   const head = el("tr");
-  head.append(el("th", "", ""), ...DAYS.map((d) => el("th", d === now.getDay() ? "today" : "", t("weekdayShort", d))));
+  const corner = el("th");
+  corner.append(el("span", "sr-only", t("hourCol")));
+  head.append(corner, ...DAYS.map((d) => el("th", d === now.getDay() ? "today" : "", t("weekdayShort", d))));
   const thead = el("thead");
   thead.append(head);
   const body = el("tbody");

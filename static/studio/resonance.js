@@ -35,7 +35,7 @@ function render() {
       r.guesses ? r.avg_gap.toFixed(1) : "—"].map((v) => el("td", "num", v ?? 0)));
     body.append(tr);
   }
-  for (const b of document.querySelectorAll("#resonance .sort")) b.setAttribute("aria-sort", b.dataset.key === rs.key ? (rs.desc ? "descending" : "ascending") : "none");
+  for (const b of document.querySelectorAll("#resonance .sort")) b.closest("th").setAttribute("aria-sort", b.dataset.key === rs.key ? (rs.desc ? "descending" : "ascending") : "none");
 }
 
 $("resonance").addEventListener("click", (ev) => {

@@ -46,6 +46,9 @@ function makeRow(tg) {
 function fillRow(tr, tg) {
   tr.className = "tag-row " + tg.kind;
   tr.querySelector(".tag-kind").textContent = t("kind_tag_" + tg.kind);
+  tr.querySelector(".t-fr").setAttribute("aria-label", `${t("labelFr")} · ${tg.name}`);
+  tr.querySelector(".t-en").setAttribute("aria-label", `${t("labelEn")} · ${tg.name}`);
+  tr.querySelector(".t-enabled").setAttribute("aria-label", `${t("enabled")} · ${tg.name}`);
   setUnlessEdited(tr.querySelector(".t-fr"), tg.label_fr);
   setUnlessEdited(tr.querySelector(".t-en"), tg.label_en);
   const on = tr.querySelector(".t-enabled");
