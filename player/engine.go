@@ -43,7 +43,8 @@ type Cutter interface {
 
 // Rester is implemented by outputs that can rest the device while nothing
 // plays: the engine calls Rest when it has nothing more to write for now
-// (idle or paused), and the next Write wakes the device.
+// (the queue ended or was stopped; not on a pause), and the next Write
+// wakes the device.
 type Rester interface {
 	Rest()
 }
@@ -407,7 +408,9 @@ func (p *Player) engineRun(quit <-chan struct{}) (done bool) {
 			if dropped := e.silence(); dropped > 0 && e.src != nil && st == StatePaused {
 				e.rewind(dropped, g)
 			}
-			if r, ok := p.out.(Rester); ok && !e.resting {
+			// Idle, the device rests; paused, it keeps running, so that
+			// resuming is exactly as from a device that never stopped.
+			if r, ok := p.out.(Rester); ok && !e.resting && st == StateIdle {
 				r.Rest()
 				e.resting = true
 			}

@@ -152,32 +152,58 @@ func (o *OtoOutput) Write(samples []float32) (int, error) {
 	}
 	o.mu.Lock()
 	o.rests++
-	cut, suspended := o.cut, o.suspended
-	o.cut, o.suspended = false, false
-	pipe := o.pipe
+	cut := o.cut
+	o.cut = false
+	pl, pipe := o.player, o.pipe
 	o.mu.Unlock()
-	if !cut {
-		return pipe.write(samples)
+	if cut {
+		pl, pipe = o.open()
 	}
-	pl, pipe := o.open()
 	n, err := pipe.write(samples)
-	pl.Play() // fills its buffer from the pipe, then joins oto's mixer
-	if suspended {
-		// After Play, so the first period mixed already holds the call.
-		if err := o.ctx.Resume(); err != nil {
-			return n, fmt.Errorf("alsa: resume: %w", err)
-		}
+	if cut {
+		pl.Play() // fills its buffer from the pipe, then joins oto's mixer
+	}
+	if werr := o.wake(false); werr != nil && err == nil {
+		err = werr
 	}
 	return n, err
 }
 
-// Rest tells the output the engine has nothing more to write for now (idle
-// or paused; Rester). Once what is queued has been heard, the player is
+// otoWakeLead is how much a rested device gets queued before it is woken.
+// Its ring is empty then, so oto's thread takes two periods at once where a
+// running device would have been playing silence ahead of them: the lead
+// keeps a loaded engine's next blocks from arriving after the card needs
+// them (2 CPU hogs punched holes into resumed calls without it). It costs a
+// tap the time to render three blocks, about a millisecond.
+const otoWakeLead = 100 * time.Millisecond
+
+// wake resumes oto's suspended context once otoWakeLead is queued, or at
+// once when now is set (the engine has nothing more to add).
+func (o *OtoOutput) wake(now bool) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.suspended || o.cut {
+		return nil
+	}
+	queued := o.pipe.buffered()/Channels + o.player.UnplayedBufferSize()/(4*Channels)
+	if !now && queued < int(otoWakeLead.Seconds()*SampleRate) {
+		return nil
+	}
+	o.suspended = false
+	if err := o.ctx.Resume(); err != nil {
+		return fmt.Errorf("alsa: resume: %w", err)
+	}
+	return nil
+}
+
+// Rest tells the output the engine has nothing more to write for now (the
+// queue ended or was stopped; Rester). Once what is queued has been heard, the player is
 // closed and oto's context suspended: an idle room's card then gets no
 // writes at all, where oto would mix and write silence 50 times a second
 // for as long as the server runs. The next Write resumes it; the device
 // recovers from the underrun its rest left (snd_pcm_recover, in oto).
 func (o *OtoOutput) Rest() {
+	o.wake(true) // a call shorter than the lead plays all the same
 	o.mu.Lock()
 	o.rests++
 	n := o.rests
@@ -253,10 +279,22 @@ func (o *OtoOutput) Interrupt() {
 func (o *OtoOutput) Cut(fade int) int {
 	const frameBytes = 4 * Channels
 	o.mu.Lock()
-	pl, pipe, cut := o.player, o.pipe, o.cut
+	pl, pipe, cut, asleep := o.player, o.pipe, o.cut, o.suspended
 	o.mu.Unlock()
 	if cut || fade <= 0 || pipe.buffered()/Channels+pl.UnplayedBufferSize()/frameBytes < fade {
 		return -1
+	}
+	if asleep {
+		// Not woken yet: nothing was heard, everything queued is dropped.
+		piped := pipe.hold()
+		time.Sleep(time.Millisecond) // as below: a Read in flight lands first
+		u := pl.UnplayedBufferSize()
+		pl.Close()
+		pipe.close()
+		o.mu.Lock()
+		o.cut = true
+		o.mu.Unlock()
+		return piped + u/frameBytes
 	}
 	piped := pipe.hold()
 	// A Read that returned just before the hold is appended to oto's
@@ -315,6 +353,7 @@ func (o *OtoOutput) Close() error {
 	if cut {
 		return nil // closed by a cut or a rest
 	}
+	o.wake(true) // what a rested device was given still plays
 	deadline := time.Now().Add(otoPlayerBuf + otoPipe + 50*time.Millisecond)
 	for (pipe.buffered() > 0 || pl.UnplayedBufferSize() > 0) && time.Now().Before(deadline) && o.ctx.Err() == nil {
 		time.Sleep(5 * time.Millisecond)
