@@ -35,13 +35,13 @@ func TestHoursClosedSlotsAndWhenTheRoomOpens(t *testing.T) {
 		{at(8, 12, 0), true, at(9, 8, 0)},   // Sunday noon
 	}
 	for _, c := range cases {
-		closed, opens := Hours(es, c.t)
+		closed, opens := hours(es, c.t)
 		if closed != c.closed || !opens.Equal(c.opens) {
 			t.Errorf("%s: closed %v opens %s, want %v %s", c.t.Format("Mon 15:04"), closed, opens.Format("Mon 15:04"), c.closed, c.opens.Format("Mon 15:04"))
 		}
 	}
 	always := []media.ProgrammeEntry{{ID: 1, Weekday: -1, StartMin: 0, EndMin: 1440, Closed: true}}
-	if closed, opens := Hours(always, at(2, 10, 0)); !closed || !opens.IsZero() {
+	if closed, opens := hours(always, at(2, 10, 0)); !closed || !opens.IsZero() {
 		t.Errorf("closed all week: %v %s, want closed with no opening", closed, opens)
 	}
 	if next, ok := NextChange(es, at(2, 10, 0)); !ok || !next.Equal(at(2, 12, 0)) {
@@ -176,4 +176,14 @@ func TestMayPlayFollowsTheHoursAndAWorkshopKeepsTheRoom(t *testing.T) {
 	if err := r.MayPlay(ctx); err != nil {
 		t.Errorf("workshop in closed hours: %v, want allowed", err)
 	}
+}
+
+// hours is what the room works out at t: whether it is closed and, if so,
+// when it opens next (zero: closed all week).
+func hours(entries []media.ProgrammeEntry, t time.Time) (closed bool, opens time.Time) {
+	if !closedAt(entries, t) {
+		return false, time.Time{}
+	}
+	next, _ := NextChange(entries, t)
+	return true, next
 }

@@ -51,18 +51,6 @@ func Pick(entries []media.ProgrammeEntry, t time.Time) (media.ProgrammeEntry, bo
 	return best, found
 }
 
-// Hours says whether the room is closed at t (in the room's time zone) and,
-// if so, when it opens next: the first minute within a week on which no
-// closed slot is on air. A zero opens means closed all week.
-func Hours(entries []media.ProgrammeEntry, t time.Time) (closed bool, opens time.Time) {
-	if !closedAt(entries, t) {
-		return false, time.Time{}
-	}
-	// Closed now, the next change is the opening.
-	next, _ := NextChange(entries, t)
-	return true, next
-}
-
 // NextChange is the first minute after t, within a week, at which the
 // room opens or closes; ok is false when nothing changes in that week. Only
 // the minutes on which some slot starts or ends are looked at: nothing

@@ -521,8 +521,9 @@ func (r *Room) Listen(ctx context.Context, id int64) (State, error) {
 }
 
 func (r *Room) listen(ctx context.Context, id int64) (State, error) {
-	if r.checkHours(ctx); r.State().Closed {
-		return r.State(), errClosed(r.State().OpensAt)
+	r.checkHours(ctx)
+	if st := r.State(); st.Closed {
+		return st, errClosed(st.OpensAt)
 	}
 	rec, err := r.roomRecording(ctx, id)
 	if err != nil {

@@ -257,22 +257,6 @@ func upMono(dst, g, x []float32) {
 // upStereo is upMono over an interleaved stereo window; dst holds up frames.
 func upStereo(dst, g, x []float32) {
 	up := len(dst) / 2
-	if up == 3 {
-		g3 := g[:3*(len(x)/2)]
-		var l0, l1, l2, r0, r1, r2 float32
-		for j := 0; j+1 < len(x); j += 2 {
-			v, u := x[j], x[j+1]
-			c := g3[3*(j/2) : 3*(j/2)+3 : 3*(j/2)+3]
-			l0 += c[0] * v
-			r0 += c[0] * u
-			l1 += c[1] * v
-			r1 += c[1] * u
-			l2 += c[2] * v
-			r2 += c[2] * u
-		}
-		dst[0], dst[1], dst[2], dst[3], dst[4], dst[5] = l0, r0, l1, r1, l2, r2
-		return
-	}
 	var acc [2 * rsMaxGroup]float32
 	for j := 0; j+1 < len(x); j += 2 {
 		v, u := x[j], x[j+1]

@@ -90,10 +90,23 @@ const (
 func (p *Player) nextWatch() time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.state != StatePlaying && p.inWrite.IsZero() || p.subs.Len() == 0 {
+	if !p.activeLocked() || p.subs.Len() == 0 {
 		return 0
 	}
 	return watchEvery
+}
+
+// activeLocked reports whether there is anything for the watchdog to watch:
+// the transport playing, or a Write pending. p.mu is held.
+func (p *Player) activeLocked() bool {
+	return p.state == StatePlaying || !p.inWrite.IsZero()
+}
+
+// progressedLocked notes that the position moved (or playing began) now,
+// and pushes the stall timer back by StallTimeout. p.mu is held.
+func (p *Player) progressedLocked() {
+	p.progress = p.opt.Clock.Now()
+	p.stall.Reset(p.opt.StallTimeout + time.Millisecond)
 }
 
 // stallCheck runs when the stall timer fires: the watchdog looks, and if the
@@ -103,7 +116,7 @@ func (p *Player) stallCheck() {
 	p.watch()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.state != StatePlaying && p.inWrite.IsZero() || p.stalled != nil {
+	if !p.activeLocked() || p.stalled != nil {
 		return
 	}
 	since := p.progress
@@ -609,14 +622,11 @@ func (e *engine) write(b []float32) error {
 	p.mu.Lock()
 	p.inWrite = time.Time{}
 	if err == nil {
-		p.progress = p.opt.Clock.Now()
+		p.progressedLocked()
 		p.stalled = nil
 		p.writeErr = nil
 	}
 	p.mu.Unlock()
-	if err == nil {
-		p.stall.Reset(p.opt.StallTimeout + time.Millisecond)
-	}
 	return err
 }
 

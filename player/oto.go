@@ -214,16 +214,8 @@ func (o *OtoOutput) Rest() {
 // restAfter suspends the device once the queue has played out, unless a
 // Write or another Rest (number n no longer the last) came first.
 func (o *OtoOutput) restAfter(n uint64) {
-	deadline := time.Now().Add(otoPipe + otoPlayerBuf + otoBuffer)
-	for time.Now().Before(deadline) {
-		pl, pipe := o.current()
-		if pipe.buffered() == 0 && pl.UnplayedBufferSize() == 0 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	// The device's ring and the period oto's ALSA thread holds.
-	time.Sleep(otoBuffer*3/2 + 10*time.Millisecond)
+	pl, pipe := o.current()
+	o.playOut(pl, pipe)
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if n != o.rests || o.suspended || o.ctx.Err() != nil {
@@ -284,18 +276,6 @@ func (o *OtoOutput) Cut(fade int) int {
 	if cut || fade <= 0 || pipe.buffered()/Channels+pl.UnplayedBufferSize()/frameBytes < fade {
 		return -1
 	}
-	if asleep {
-		// Not woken yet: nothing was heard, everything queued is dropped.
-		piped := pipe.hold()
-		time.Sleep(time.Millisecond) // as below: a Read in flight lands first
-		u := pl.UnplayedBufferSize()
-		pl.Close()
-		pipe.close()
-		o.mu.Lock()
-		o.cut = true
-		o.mu.Unlock()
-		return piped + u/frameBytes
-	}
 	piped := pipe.hold()
 	// A Read that returned just before the hold is appended to oto's
 	// buffer within microseconds; let it land before counting.
@@ -303,12 +283,14 @@ func (o *OtoOutput) Cut(fade int) int {
 	u0 := pl.UnplayedBufferSize()
 	pl.SetVolume(0)
 	u := pl.UnplayedBufferSize()
-	// waitMix waits until oto's buffer shrinks below from (a period was mixed).
+	// waitMix waits until oto's buffer shrinks below from (a period was
+	// mixed). A device not yet woken from its rest mixes nothing: nothing
+	// was heard, and everything queued is dropped.
 	deadline := time.Now().Add(4 * otoBuffer)
 	waitMix := func(from int) int {
 		for {
 			v := pl.UnplayedBufferSize()
-			if v < from || time.Now().After(deadline) || o.ctx.Err() != nil {
+			if v < from || asleep || time.Now().After(deadline) || o.ctx.Err() != nil {
 				return v
 			}
 			time.Sleep(time.Millisecond)
@@ -354,17 +336,23 @@ func (o *OtoOutput) Close() error {
 		return nil // closed by a cut or a rest
 	}
 	o.wake(true) // what a rested device was given still plays
+	o.playOut(pl, pipe)
+	pipe.close()
+	return pl.Close()
+}
+
+// playOut waits until what pipe and pl hold has been heard: until both are
+// empty (at most as long as they can hold), then for the device's ring
+// (otoBuffer) and the period oto's ALSA thread is waiting to write into it
+// (half of it). A failed device has nothing more to play.
+func (o *OtoOutput) playOut(pl oto.Player, pipe *pcmPipe) {
 	deadline := time.Now().Add(otoPlayerBuf + otoPipe + 50*time.Millisecond)
 	for (pipe.buffered() > 0 || pl.UnplayedBufferSize() > 0) && time.Now().Before(deadline) && o.ctx.Err() == nil {
 		time.Sleep(5 * time.Millisecond)
 	}
 	if o.ctx.Err() == nil {
-		// What is still in the device's ring (otoBuffer) and the period
-		// oto's ALSA thread is waiting to write into it (half of it).
 		time.Sleep(otoBuffer*3/2 + 10*time.Millisecond)
 	}
-	pipe.close()
-	return pl.Close()
 }
 
 // pcmPipe is the io.Reader oto pulls from. oto calls Read from more than one

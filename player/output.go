@@ -62,7 +62,7 @@ func OpenOutput(spec string) (Output, error) {
 const nullLead = 100 * time.Millisecond
 
 // nullBlock is the null output's block: nobody hears it, so the engine
-// renders half a second at a time and wakes twice a second. A pause or a
+// renders a second at a time and wakes once a second. A pause or a
 // seek does not wait for the block: the output is a Cutter, whose queue is
 // only a count of frames.
 const nullBlock = SampleRate

@@ -317,8 +317,7 @@ func (p *Player) loadLocked(idx int, atMS int64, state string) {
 	p.lag = 0
 	p.state = state
 	p.gen++
-	p.progress = p.opt.Clock.Now()
-	p.stall.Reset(p.opt.StallTimeout + time.Millisecond)
+	p.progressedLocked()
 }
 
 // changed wakes the engine and tells subscribers.
@@ -348,8 +347,7 @@ func (p *Player) Resume() error {
 			return media.Errorf(media.EUnavailable, "audio output unavailable: %w", err)
 		}
 		p.state = StatePlaying
-		p.progress = p.opt.Clock.Now()
-		p.stall.Reset(p.opt.StallTimeout + time.Millisecond)
+		p.progressedLocked()
 	}
 	p.mu.Unlock()
 	p.changed()

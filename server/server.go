@@ -159,36 +159,36 @@ func (s *Server) Events() *Broker { return s.events }
 // switch publishes the current state, so a screen that connects gets the
 // position at once and no transition is lost between two subscriptions.
 func (s *Server) relayPlayer(ctx context.Context) {
+	for s.relayWhile(ctx, s.events.Clients() > 0) {
+	}
+}
+
+// relayWhile relays the player's states, following the position when
+// watched, until the screens' count says otherwise (true) or the relay must
+// end (false).
+func (s *Server) relayWhile(ctx context.Context, watched bool) bool {
 	pl := s.cfg.Player
+	subscribe := pl.SubscribeChanges
+	if watched {
+		subscribe = pl.Subscribe
+	}
+	states, cancel := subscribe()
+	defer cancel()
+	s.events.Publish("player", pl.State())
 	for {
-		watched := s.events.Clients() > 0
-		var (
-			states <-chan player.State
-			cancel func()
-		)
-		if watched {
-			states, cancel = pl.Subscribe()
-		} else {
-			states, cancel = pl.SubscribeChanges()
-		}
-		s.events.Publish("player", pl.State())
-		switched := false
-		for !switched {
-			select {
-			case <-ctx.Done():
-				cancel()
-				return
-			case <-s.events.joins:
-				switched = (s.events.Clients() > 0) != watched
-			case st, ok := <-states:
-				if !ok {
-					cancel()
-					return
-				}
-				s.events.Publish("player", st)
+		select {
+		case <-ctx.Done():
+			return false
+		case <-s.events.joins:
+			if (s.events.Clients() > 0) != watched {
+				return true
 			}
+		case st, ok := <-states:
+			if !ok {
+				return false
+			}
+			s.events.Publish("player", st)
 		}
-		cancel()
 	}
 }
 
