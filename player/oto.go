@@ -152,10 +152,20 @@ func (o *OtoOutput) Write(samples []float32) (int, error) {
 	}
 	o.mu.Lock()
 	o.rests++
-	cut := o.cut
-	o.cut = false
+	cut, suspended := o.cut, o.suspended
+	o.cut, o.suspended = false, false
 	pl, pipe := o.player, o.pipe
 	o.mu.Unlock()
+	if suspended {
+		// A rested device's ring is empty: oto first fills it with
+		// silence, as a running device's is, so the call's first periods
+		// are paced by the card rather than taken two at once before the
+		// player's buffer has filled (a loaded machine then heard holes).
+		if err := o.ctx.Resume(); err != nil {
+			return 0, fmt.Errorf("alsa: resume: %w", err)
+		}
+		time.Sleep(otoBuffer)
+	}
 	if cut {
 		pl, pipe = o.open()
 	}
@@ -163,37 +173,7 @@ func (o *OtoOutput) Write(samples []float32) (int, error) {
 	if cut {
 		pl.Play() // fills its buffer from the pipe, then joins oto's mixer
 	}
-	if werr := o.wake(false); werr != nil && err == nil {
-		err = werr
-	}
 	return n, err
-}
-
-// otoWakeLead is how much a rested device gets queued before it is woken.
-// Its ring is empty then, so oto's thread takes two periods at once where a
-// running device would have been playing silence ahead of them: the lead
-// keeps a loaded engine's next blocks from arriving after the card needs
-// them (2 CPU hogs punched holes into resumed calls without it). It costs a
-// tap the time to render three blocks, about a millisecond.
-const otoWakeLead = 100 * time.Millisecond
-
-// wake resumes oto's suspended context once otoWakeLead is queued, or at
-// once when now is set (the engine has nothing more to add).
-func (o *OtoOutput) wake(now bool) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if !o.suspended || o.cut {
-		return nil
-	}
-	queued := o.pipe.buffered()/Channels + o.player.UnplayedBufferSize()/(4*Channels)
-	if !now && queued < int(otoWakeLead.Seconds()*SampleRate) {
-		return nil
-	}
-	o.suspended = false
-	if err := o.ctx.Resume(); err != nil {
-		return fmt.Errorf("alsa: resume: %w", err)
-	}
-	return nil
 }
 
 // Rest tells the output the engine has nothing more to write for now (the
@@ -203,7 +183,6 @@ func (o *OtoOutput) wake(now bool) error {
 // for as long as the server runs. The next Write resumes it; the device
 // recovers from the underrun its rest left (snd_pcm_recover, in oto).
 func (o *OtoOutput) Rest() {
-	o.wake(true) // a call shorter than the lead plays all the same
 	o.mu.Lock()
 	o.rests++
 	n := o.rests
@@ -271,7 +250,7 @@ func (o *OtoOutput) Interrupt() {
 func (o *OtoOutput) Cut(fade int) int {
 	const frameBytes = 4 * Channels
 	o.mu.Lock()
-	pl, pipe, cut, asleep := o.player, o.pipe, o.cut, o.suspended
+	pl, pipe, cut := o.player, o.pipe, o.cut
 	o.mu.Unlock()
 	if cut || fade <= 0 || pipe.buffered()/Channels+pl.UnplayedBufferSize()/frameBytes < fade {
 		return -1
@@ -283,14 +262,12 @@ func (o *OtoOutput) Cut(fade int) int {
 	u0 := pl.UnplayedBufferSize()
 	pl.SetVolume(0)
 	u := pl.UnplayedBufferSize()
-	// waitMix waits until oto's buffer shrinks below from (a period was
-	// mixed). A device not yet woken from its rest mixes nothing: nothing
-	// was heard, and everything queued is dropped.
+	// waitMix waits until oto's buffer shrinks below from (a period was mixed).
 	deadline := time.Now().Add(4 * otoBuffer)
 	waitMix := func(from int) int {
 		for {
 			v := pl.UnplayedBufferSize()
-			if v < from || asleep || time.Now().After(deadline) || o.ctx.Err() != nil {
+			if v < from || time.Now().After(deadline) || o.ctx.Err() != nil {
 				return v
 			}
 			time.Sleep(time.Millisecond)
@@ -335,7 +312,6 @@ func (o *OtoOutput) Close() error {
 	if cut {
 		return nil // closed by a cut or a rest
 	}
-	o.wake(true) // what a rested device was given still plays
 	o.playOut(pl, pipe)
 	pipe.close()
 	return pl.Close()
